@@ -1,0 +1,52 @@
+package dev.sluice.domain.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A model alias as configured: which provider and model it means, how to call it, what it may use and cost,
+ * and which aliases to try when it is down.
+ *
+ * @param provider {@code openai}, {@code anthropic}, {@code bedrock}, {@code gemini}, {@code ollama} or
+ *     {@code openai-compatible}
+ * @param options provider settings such as {@code baseUrl}, {@code region}, {@code apiKeySecret} (a secret's name,
+ *     never a key)
+ */
+public record ModelSpec(
+        String alias,
+        String provider,
+        String modelId,
+        double temperature,
+        int maxOutputTokens,
+        RateLimits limits,
+        Prices prices,
+        List<String> fallbacks,
+        Map<String, String> options) {
+
+    public static final List<String> PROVIDERS =
+            List.of("openai", "anthropic", "bedrock", "gemini", "ollama", "openai-compatible");
+
+    public ModelSpec {
+        Objects.requireNonNull(alias, "'alias' must not be null");
+        Objects.requireNonNull(provider, "'provider' must not be null");
+        Objects.requireNonNull(modelId, "'modelId' must not be null");
+        Objects.requireNonNull(limits, "'limits' must not be null");
+        Objects.requireNonNull(prices, "'prices' must not be null");
+        fallbacks = List.copyOf(fallbacks);
+        options = Map.copyOf(options);
+        if (maxOutputTokens < 1) {
+            throw new IllegalArgumentException("'maxOutputTokens' must be at least 1");
+        }
+    }
+
+    /** The key under which this model's provider limits are counted: one bucket per provider and model id. */
+    public String limiterKey() {
+        return provider + ":" + modelId + option("account").map(a -> ":" + a).orElse("");
+    }
+
+    public Optional<String> option(String name) {
+        return Optional.ofNullable(options.get(name));
+    }
+}

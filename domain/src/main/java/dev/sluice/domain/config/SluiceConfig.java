@@ -1,0 +1,41 @@
+package dev.sluice.domain.config;
+
+import dev.sluice.domain.model.Pipeline;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole configuration of a sluice deployment: models by alias, pipelines and indexes by name, input limits and
+ * engine settings. Constructing one validates every cross-reference, so a running sluice never meets an unknown
+ * alias, a cyclic fallback chain or a template variable that can never be bound.
+ */
+public record SluiceConfig(
+        Map<String, ModelSpec> models,
+        Map<String, Pipeline> pipelines,
+        Map<String, IndexSpec> indexes,
+        InputLimits inputLimits,
+        EngineSettings engine) {
+
+    public SluiceConfig {
+        models = Map.copyOf(models);
+        pipelines = Map.copyOf(pipelines);
+        indexes = Map.copyOf(indexes);
+        Objects.requireNonNull(inputLimits, "'inputLimits' must not be null");
+        Objects.requireNonNull(engine, "'engine' must not be null");
+        ConfigValidator.validate(models, pipelines, indexes);
+    }
+
+    public Optional<Pipeline> pipeline(String name) {
+        return Optional.ofNullable(pipelines.get(name));
+    }
+
+    /** The model behind an alias; every alias a pipeline names is known, so only callers with raw input get empty. */
+    public Optional<ModelSpec> model(String alias) {
+        return Optional.ofNullable(models.get(alias));
+    }
+
+    public Optional<IndexSpec> index(String name) {
+        return Optional.ofNullable(indexes.get(name));
+    }
+}

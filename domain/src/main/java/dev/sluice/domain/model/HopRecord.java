@@ -1,0 +1,42 @@
+package dev.sluice.domain.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one hop produced, memoised on the job before the next message is sent, so a redelivered message never
+ * pays for the model call again.
+ *
+ * @param outputs step name to output text, for every step of the hop
+ * @param model the alias that answered (after fallbacks)
+ * @param modelId the provider's model id that answered
+ * @param fallbacks aliases tried before the one that answered, with why each was skipped
+ */
+public record HopRecord(
+        int hop,
+        Map<String, String> outputs,
+        String model,
+        String modelId,
+        List<String> fallbacks,
+        boolean cacheHit,
+        TokenUsage usage,
+        Cost cost,
+        Instant startedAt,
+        Duration duration) {
+    public HopRecord {
+        if (hop < 0) {
+            throw new IllegalArgumentException("'hop' must not be negative");
+        }
+        outputs = Map.copyOf(outputs);
+        Objects.requireNonNull(model, "'model' must not be null");
+        Objects.requireNonNull(modelId, "'modelId' must not be null");
+        fallbacks = List.copyOf(fallbacks);
+        Objects.requireNonNull(usage, "'usage' must not be null");
+        Objects.requireNonNull(cost, "'cost' must not be null");
+        Objects.requireNonNull(startedAt, "'startedAt' must not be null");
+        Objects.requireNonNull(duration, "'duration' must not be null");
+    }
+}

@@ -1,0 +1,192 @@
+package dev.sluice.domain.model;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request to run one pipeline on one input, and everything known about its progress.
+ *
+ * @param hop the next hop to run; equal to {@code hopCount} once every model call is done and only finalizing is left
+ * @param hops the memo of every completed hop, in order
+ * @param inputFingerprint a hash of pipeline and input, to tell an idempotent retry from a conflicting reuse of a key
+ */
+public record Job(
+        JobId id,
+        TenantId tenant,
+        String pipeline,
+        JobStatus status,
+        int hop,
+        int hopCount,
+        Map<String, String> input,
+        String inputFingerprint,
+        List<HopRecord> hops,
+        CorrelationId correlationId,
+        Optional<String> idempotencyKey,
+        Optional<BatchId> batchId,
+        Optional<String> result,
+        Optional<String> failureReason,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public Job {
+        Objects.requireNonNull(id, "'id' must not be null");
+        Objects.requireNonNull(tenant, "'tenant' must not be null");
+        Objects.requireNonNull(pipeline, "'pipeline' must not be null");
+        Objects.requireNonNull(status, "'status' must not be null");
+        if (hop < 0 || hop > hopCount) {
+            throw new IllegalArgumentException("'hop' must be between 0 and hopCount (" + hopCount + "), got " + hop);
+        }
+        input = Map.copyOf(input);
+        Objects.requireNonNull(inputFingerprint, "'inputFingerprint' must not be null");
+        hops = List.copyOf(hops);
+        Objects.requireNonNull(correlationId, "'correlationId' must not be null");
+        Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
+        Objects.requireNonNull(batchId, "'batchId' must not be null");
+        Objects.requireNonNull(result, "'result' must not be null");
+        Objects.requireNonNull(failureReason, "'failureReason' must not be null");
+        Objects.requireNonNull(createdAt, "'createdAt' must not be null");
+        Objects.requireNonNull(updatedAt, "'updatedAt' must not be null");
+    }
+
+    /** A new job, queued at hop 0. */
+    public static Job queued(
+            JobId id,
+            TenantId tenant,
+            Pipeline pipeline,
+            Map<String, String> input,
+            String inputFingerprint,
+            CorrelationId correlationId,
+            Optional<String> idempotencyKey,
+            Optional<BatchId> batchId,
+            Instant now) {
+        return new Job(
+                id,
+                tenant,
+                pipeline.name(),
+                JobStatus.QUEUED,
+                0,
+                pipeline.hopCount(),
+                input,
+                inputFingerprint,
+                List.of(),
+                correlationId,
+                idempotencyKey,
+                batchId,
+                Optional.empty(),
+                Optional.empty(),
+                now,
+                now);
+    }
+
+    /** This job after {@code record} was memoised: one hop further, running. */
+    public Job advancedWith(HopRecord record, Instant now) {
+        if (record.hop() != hop) {
+            throw new IllegalArgumentException("record is for hop " + record.hop() + " but the job is at hop " + hop);
+        }
+        List<HopRecord> all = new java.util.ArrayList<>(hops);
+        all.add(record);
+        return new Job(
+                id,
+                tenant,
+                pipeline,
+                JobStatus.RUNNING,
+                hop + 1,
+                hopCount,
+                input,
+                inputFingerprint,
+                all,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                result,
+                failureReason,
+                createdAt,
+                now);
+    }
+
+    /** This job picked up by a processor (a queued job becomes running; others are unchanged). */
+    public Job running(Instant now) {
+        if (status != JobStatus.QUEUED) {
+            return this;
+        }
+        return new Job(
+                id,
+                tenant,
+                pipeline,
+                JobStatus.RUNNING,
+                hop,
+                hopCount,
+                input,
+                inputFingerprint,
+                hops,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                result,
+                failureReason,
+                createdAt,
+                now);
+    }
+
+    public Job succeeded(String answer, Instant now) {
+        return new Job(
+                id,
+                tenant,
+                pipeline,
+                JobStatus.SUCCEEDED,
+                hop,
+                hopCount,
+                input,
+                inputFingerprint,
+                hops,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                Optional.of(answer),
+                Optional.empty(),
+                createdAt,
+                now);
+    }
+
+    public Job failed(String reason, Instant now) {
+        return new Job(
+                id,
+                tenant,
+                pipeline,
+                JobStatus.FAILED,
+                hop,
+                hopCount,
+                input,
+                inputFingerprint,
+                hops,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                Optional.empty(),
+                Optional.of(reason),
+                createdAt,
+                now);
+    }
+
+    /** Input fields as {@code input.<name>} and every memoised step output as {@code steps.<name>}. */
+    public Map<String, String> bindings() {
+        Map<String, String> bindings = new HashMap<>();
+        input.forEach((k, v) -> bindings.put("input." + k, v));
+        for (HopRecord record : hops) {
+            record.outputs().forEach((k, v) -> bindings.put("steps." + k, v));
+        }
+        return bindings;
+    }
+
+    public TokenUsage totalUsage() {
+        return hops.stream().map(HopRecord::usage).reduce(TokenUsage.ZERO, TokenUsage::plus);
+    }
+
+    public Cost totalCost() {
+        return hops.stream().map(HopRecord::cost).reduce(Cost.ZERO, Cost::plus);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sluice.domain.port;
+
+import dev.sluice.domain.model.Batch;
+import dev.sluice.domain.model.BatchId;
+import dev.sluice.domain.model.HopRecord;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.JobStatus;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Job and batch records (DynamoDB in AWS). Every change is a single-item conditional write, so concurrent
+ * deliveries of one message cannot both win.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #create} is create-if-absent by job id: a second create returns the existing job untouched (ids of
+ *       jobs submitted with an idempotency key are derived from tenant and key, so this is what makes submission
+ *       idempotent).
+ *   <li>{@link #tryLease} gives one delivery of a hop exclusive use of it until the lease expires; a job that is
+ *       no longer at that hop is reported as moved, with its current state.
+ *   <li>{@link #advance} succeeds only if the job is still at {@code record.hop()} and not terminal, memoising the
+ *       record and moving to the next hop; otherwise it changes nothing and returns empty.
+ *   <li>{@link #complete} and {@link #fail} succeed only on a job that is not terminal yet; they return empty
+ *       otherwise, so each job ends exactly once.
+ *   <li>{@link #createBatch} is create-if-absent by batch id and says whether it created.
+ *   <li>{@link #countBatchItem} records that one job of the batch ended, atomically and idempotently: counting the
+ *       same job twice changes nothing.
+ * </ul>
+ * Large values (inputs, outputs, results) are stored aside by the adapter and restored on read.
+ * Failures: {@link TransientException}.
+ */
+public interface JobStore {
+
+    CreateResult create(Job job);
+
+    Optional<Job> find(JobId id);
+
+    LeaseResult tryLease(JobId id, int hop, Instant now, Instant until);
+
+    /** Gives up a lease early (after a retryable failure) so the next delivery need not wait for it to expire. */
+    void releaseLease(JobId id, int hop);
+
+    Optional<Job> advance(JobId id, HopRecord record, Instant now);
+
+    Optional<Job> complete(JobId id, String result, Instant now);
+
+    Optional<Job> fail(JobId id, String reason, Instant now);
+
+    boolean createBatch(Batch batch);
+
+    Optional<Batch> findBatch(BatchId id);
+
+    Batch countBatchItem(BatchId id, JobId job, JobStatus outcome);
+
+    /** Outcome of {@link #create}. */
+    sealed interface CreateResult {
+        Job job();
+
+        record Created(Job job) implements CreateResult {}
+
+        record Existing(Job job) implements CreateResult {}
+    }
+
+    /** Outcome of {@link #tryLease}. */
+    sealed interface LeaseResult {
+        /** The caller owns the hop until the lease expires; {@code job} is its current state. */
+        record Acquired(Job job) implements LeaseResult {}
+
+        /** Another delivery owns the hop until {@code until}. */
+        record Held(Instant until) implements LeaseResult {}
+
+        /** The job is past that hop or has ended. */
+        record Moved(Job job) implements LeaseResult {}
+
+        record Missing() implements LeaseResult {}
+    }
+}

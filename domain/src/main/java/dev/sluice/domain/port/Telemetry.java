@@ -1,0 +1,28 @@
+package dev.sluice.domain.port;
+
+import dev.sluice.domain.model.Cost;
+import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.TokenUsage;
+import java.time.Duration;
+
+/** The pipeline's metrics (EMF in AWS). Implementations must not throw: metrics never fail a job. */
+public interface Telemetry {
+    Telemetry NONE = new Telemetry() {};
+
+    default void modelCalled(String alias, String modelId, Duration latency, TokenUsage usage, Cost cost) {}
+
+    default void cacheLookup(boolean hit) {}
+
+    default void throttled(String alias) {}
+
+    default void deferred(Duration delay) {}
+
+    default void fallbackUsed(String from, String to) {}
+
+    default void hopFinished(String pipeline, String outcome, Duration duration) {}
+
+    /** A hop's trace record could not be written; the hop itself succeeded. */
+    default void traceLost() {}
+
+    default void jobFinished(String pipeline, JobStatus status, Duration duration) {}
+}

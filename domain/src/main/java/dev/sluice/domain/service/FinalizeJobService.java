@@ -1,0 +1,74 @@
+package dev.sluice.domain.service;
+
+import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.Pipeline;
+import dev.sluice.domain.port.EventPublisher;
+import dev.sluice.domain.port.JobStore;
+import dev.sluice.domain.port.Telemetry;
+import dev.sluice.domain.usecase.FinalizeJob;
+import dev.sluice.domain.usecase.HopOutcome;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Ends a job whose model calls are done: guardrails on the answer, the result stored, the outcome announced. A
+ * redelivery of a job that already ended announces it again (events are at least once) and changes nothing else.
+ */
+public final class FinalizeJobService implements FinalizeJob {
+    private final SluiceConfig config;
+    private final JobStore jobs;
+    private final JobEnding ending;
+    private final Clock clock;
+
+    public FinalizeJobService(
+            SluiceConfig config, JobStore jobs, EventPublisher events, Telemetry telemetry, Clock clock) {
+        this.config = config;
+        this.jobs = jobs;
+        this.ending = new JobEnding(jobs, events, telemetry, clock);
+        this.clock = clock;
+    }
+
+    @Override
+    public HopOutcome finalizeJob(Envelope envelope) {
+        Optional<Job> found = jobs.find(envelope.jobId());
+        if (found.isEmpty()) {
+            return new HopOutcome.Failed("job " + envelope.jobId() + " does not exist");
+        }
+        Job job = found.get();
+        if (job.status().isTerminal()) {
+            ending.announce(job);
+            return new HopOutcome.Duplicate();
+        }
+        if (job.hop() < job.hopCount()) {
+            return new HopOutcome.Retry("job " + job.id() + " is at hop " + job.hop() + " of " + job.hopCount());
+        }
+        Optional<Pipeline> pipeline = config.pipeline(job.pipeline());
+        if (pipeline.isEmpty()) {
+            return fail(job, "pipeline '" + job.pipeline() + "' is no longer configured");
+        }
+        String answer = job.bindings().getOrDefault("steps." + pipeline.get().answerStep(), "");
+        return switch (Guardrail.apply(pipeline.get().guardrails(), answer)) {
+            case Guardrail.Verdict.Rejected rejected -> fail(job, rejected.reason());
+            case Guardrail.Verdict.Passed passed -> {
+                Optional<Job> done = jobs.complete(job.id(), passed.text(), clock.instant());
+                if (done.isEmpty()) {
+                    yield new HopOutcome.Duplicate();
+                }
+                ending.announce(done.get());
+                yield new HopOutcome.Completed();
+            }
+        };
+    }
+
+    @Override
+    public void abandon(Envelope envelope, String reason) {
+        jobs.find(envelope.jobId()).ifPresent(job -> ending.fail(job, reason));
+    }
+
+    private HopOutcome fail(Job job, String reason) {
+        ending.fail(job, reason);
+        return new HopOutcome.Failed(reason);
+    }
+}

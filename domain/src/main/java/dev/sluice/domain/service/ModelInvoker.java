@@ -1,0 +1,183 @@
+package dev.sluice.domain.service;
+
+import dev.sluice.domain.config.EngineSettings;
+import dev.sluice.domain.config.ModelSpec;
+import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.model.Completion;
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Hashes;
+import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.TokenUsage;
+import dev.sluice.domain.port.CircuitOpenException;
+import dev.sluice.domain.port.CompletionCache;
+import dev.sluice.domain.port.LanguageModel;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.Telemetry;
+import dev.sluice.domain.port.ThrottledException;
+import dev.sluice.domain.port.TransientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One model call as the pipeline sees it: the cache first, then admission by the rate limiter, then the model,
+ * walking the alias's fallback chain when a model fails permanently or its circuit is open.
+ */
+final class ModelInvoker {
+    private final SluiceConfig config;
+    private final CompletionCache cache;
+    private final RateLimiter limiter;
+    private final LanguageModel model;
+    private final Telemetry telemetry;
+    private final Clock clock;
+
+    ModelInvoker(
+            SluiceConfig config,
+            CompletionCache cache,
+            RateLimiter limiter,
+            LanguageModel model,
+            Telemetry telemetry,
+            Clock clock) {
+        this.config = config;
+        this.cache = cache;
+        this.limiter = limiter;
+        this.model = model;
+        this.telemetry = telemetry;
+        this.clock = clock;
+    }
+
+    /** What one invocation came to. */
+    sealed interface Result {
+        record Answered(Completion completion, ModelSpec model, List<String> fallbacks, boolean cacheHit)
+                implements Result {}
+
+        record Throttled(Duration retryAfter, String reason) implements Result {}
+
+        record Unavailable(String reason, boolean worthRetrying) implements Result {}
+    }
+
+    Result invoke(String alias, String system, String prompt, CorrelationId correlationId) {
+        List<String> skipped = new ArrayList<>();
+        boolean lastWorthRetrying = false;
+        for (String candidate : chain(alias)) {
+            ModelSpec spec = config.model(candidate).orElseThrow();
+            ModelCall call = new ModelCall(spec, system, prompt, correlationId);
+            String key = cacheKey(call);
+            Optional<Completion> cached = lookup(key);
+            if (cached.isPresent()) {
+                return new Result.Answered(cached.get(), spec, skipped, true);
+            }
+            Optional<RateLimiter.Permit> permit = Optional.empty();
+            if (spec.limits().isLimited()) {
+                switch (limiter.tryAcquire(spec.limiterKey(), spec.limits(), estimate(call))) {
+                    case RateLimiter.Admission.Granted granted -> permit = Optional.of(granted.permit());
+                    case RateLimiter.Admission.Denied denied -> {
+                        telemetry.throttled(candidate);
+                        return new Result.Throttled(denied.retryAfter(), candidate + ": " + denied.reason());
+                    }
+                }
+            }
+            Instant started = clock.instant();
+            try {
+                Completion completion = model.complete(call);
+                Duration latency = Duration.between(started, clock.instant());
+                permit.ifPresent(p -> limiter.settle(p, completion.usage()));
+                telemetry.modelCalled(
+                        candidate,
+                        completion.modelId(),
+                        latency,
+                        completion.usage(),
+                        spec.prices().costOf(completion.usage()));
+                store(key, completion);
+                if (!skipped.isEmpty()) {
+                    telemetry.fallbackUsed(alias, candidate);
+                }
+                return new Result.Answered(completion, spec, skipped, false);
+            } catch (ThrottledException e) {
+                settleUnused(permit);
+                telemetry.throttled(candidate);
+                return new Result.Throttled(e.retryAfter(), candidate + " throttled: " + e.getMessage());
+            } catch (CircuitOpenException e) {
+                settleUnused(permit);
+                skipped.add(candidate + " (circuit open)");
+                lastWorthRetrying = true;
+            } catch (PermanentException e) {
+                settleUnused(permit);
+                skipped.add(candidate + " (" + e.getMessage() + ")");
+                lastWorthRetrying = false;
+            } catch (TransientException e) {
+                settleUnused(permit);
+                return new Result.Unavailable(candidate + " failed: " + e.getMessage(), true);
+            }
+        }
+        return new Result.Unavailable("no model could answer: " + String.join("; ", skipped), lastWorthRetrying);
+    }
+
+    /** The alias followed by its fallbacks, depth first, each once (configuration has rejected cycles). */
+    List<String> chain(String alias) {
+        Set<String> ordered = new LinkedHashSet<>();
+        collect(alias, ordered);
+        return List.copyOf(ordered);
+    }
+
+    private void collect(String alias, Set<String> into) {
+        if (into.add(alias)) {
+            config.model(alias).orElseThrow().fallbacks().forEach(f -> collect(f, into));
+        }
+    }
+
+    /** A request the provider refused still counts as a request, but consumed no tokens. */
+    private void settleUnused(Optional<RateLimiter.Permit> permit) {
+        permit.ifPresent(p -> limiter.settle(p, TokenUsage.ZERO));
+    }
+
+    private Optional<Completion> lookup(String key) {
+        EngineSettings engine = config.engine();
+        if (engine.cacheTtl().isZero()) {
+            return Optional.empty();
+        }
+        Optional<Completion> hit;
+        try {
+            hit = cache.get(key);
+        } catch (TransientException e) {
+            // A cache that cannot answer is a miss: the model call is the fallback, not a failure.
+            hit = Optional.empty();
+        }
+        telemetry.cacheLookup(hit.isPresent());
+        return hit;
+    }
+
+    private void store(String key, Completion completion) {
+        if (config.engine().cacheTtl().isZero()) {
+            return;
+        }
+        try {
+            cache.put(key, completion, config.engine().cacheTtl());
+        } catch (TransientException e) {
+            // The answer is already paid for and memoised on the job; losing the cache entry costs only a future hit.
+        }
+    }
+
+    static String cacheKey(ModelCall call) {
+        ModelSpec m = call.model();
+        return Hashes.sha256Hex(
+                m.provider(),
+                m.modelId(),
+                Double.toString(m.temperature()),
+                Integer.toString(m.maxOutputTokens()),
+                call.system(),
+                call.prompt());
+    }
+
+    /** About four characters per token for input; the output is reserved at its maximum and settled later. */
+    static TokenUsage estimate(ModelCall call) {
+        long inputChars = call.system().length() + call.prompt().length();
+        return new TokenUsage((inputChars + 3) / 4, call.model().maxOutputTokens());
+    }
+}

@@ -1,0 +1,31 @@
+package dev.sluice.domain.usecase;
+
+import dev.sluice.domain.model.Batch;
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.TenantId;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Accepts many inputs for one pipeline as a batch: one job per item, progress counted as they end. */
+public interface SubmitBatch {
+
+    /** @throws InvalidInputException when the batch or any item breaks a limit (nothing is queued then) */
+    Batch submit(Command command);
+
+    record Command(
+            TenantId tenant,
+            String pipeline,
+            List<Map<String, String>> items,
+            Optional<String> idempotencyKey,
+            CorrelationId correlationId) {
+        public Command {
+            Objects.requireNonNull(tenant, "'tenant' must not be null");
+            Objects.requireNonNull(pipeline, "'pipeline' must not be null");
+            items = items.stream().map(Map::copyOf).toList();
+            Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
+            Objects.requireNonNull(correlationId, "'correlationId' must not be null");
+        }
+    }
+}

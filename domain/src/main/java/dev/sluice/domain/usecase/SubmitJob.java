@@ -1,0 +1,42 @@
+package dev.sluice.domain.usecase;
+
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.TenantId;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Accepts one job: validates it, records it once per idempotency key, and queues its first hop. */
+public interface SubmitJob {
+
+    /** @throws InvalidInputException when the pipeline is unknown or the input breaks a limit */
+    Result submit(Command command);
+
+    record Command(
+            TenantId tenant,
+            String pipeline,
+            Map<String, String> input,
+            Optional<String> idempotencyKey,
+            CorrelationId correlationId) {
+        public Command {
+            Objects.requireNonNull(tenant, "'tenant' must not be null");
+            Objects.requireNonNull(pipeline, "'pipeline' must not be null");
+            input = Map.copyOf(input);
+            Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
+            Objects.requireNonNull(correlationId, "'correlationId' must not be null");
+        }
+    }
+
+    /** What happened to a submission. */
+    sealed interface Result {
+        /** A new job was queued. */
+        record Accepted(Job job) implements Result {}
+
+        /** The idempotency key was seen before with the same request: the original job. */
+        record Duplicate(Job job) implements Result {}
+
+        /** The idempotency key was seen before with a different request. */
+        record Conflict(Job existing, String message) implements Result {}
+    }
+}

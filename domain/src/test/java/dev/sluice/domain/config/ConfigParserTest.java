@@ -1,0 +1,181 @@
+package dev.sluice.domain.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.domain.model.Step;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Loading configuration: what is accepted, and what is refused with the field named. */
+class ConfigParserTest {
+
+    private static Map<String, Object> model(String id, List<String> fallbacks) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("provider", "anthropic");
+        m.put("model", id);
+        m.put("limits", Map.of("rpm", 50, "inputTpm", 40000, "outputTpm", 8000));
+        m.put("prices", Map.of("input", 3, "output", 15));
+        m.put("fallbacks", fallbacks);
+        return m;
+    }
+
+    private static Map<String, Object> root() {
+        Map<String, Object> models = new HashMap<>();
+        models.put("smart", model("claude-sonnet", List.of("cheap")));
+        models.put("cheap", model("claude-haiku", List.of()));
+        Map<String, Object> rag = new HashMap<>();
+        rag.put("inputs", List.of("question"));
+        rag.put(
+                "steps",
+                List.of(
+                        new HashMap<>(Map.of("retrieve", "context", "index", "docs", "query", "{{ input.question }}")),
+                        new HashMap<>(Map.of(
+                                "generate",
+                                "answer",
+                                "model",
+                                "smart",
+                                "prompt",
+                                "{{steps.context}}\n{{input.question}}"))));
+        Map<String, Object> pipelines = new HashMap<>();
+        pipelines.put("rag", rag);
+        Map<String, Object> root = new HashMap<>();
+        root.put("models", models);
+        root.put("pipelines", pipelines);
+        root.put("indexes", new HashMap<>(Map.of("docs", Map.of("dimension", 384))));
+        return root;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> at(Map<String, Object> root, String... path) {
+        Map<String, Object> node = root;
+        for (String p : path) {
+            node = (Map<String, Object>) node.get(p);
+        }
+        return node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> step(Map<String, Object> root, int i) {
+        return ((List<Map<String, Object>>) at(root, "pipelines", "rag").get("steps")).get(i);
+    }
+
+    @Test
+    void aValidConfigurationLoadsWithDefaults() {
+        SluiceConfig config = ConfigParser.parse(root());
+        ModelSpec smart = config.model("smart").orElseThrow();
+        assertThat(smart.limits()).isEqualTo(new RateLimits(50, 0, 40000, 8000));
+        assertThat(smart.prices().input()).isEqualByComparingTo(BigDecimal.valueOf(3));
+        assertThat(smart.fallbacks()).containsExactly("cheap");
+        assertThat(smart.limiterKey()).isEqualTo("anthropic:claude-sonnet");
+        var rag = config.pipeline("rag").orElseThrow();
+        assertThat(rag.hops()).hasSize(1);
+        assertThat(((Step.Retrieve) rag.steps().getFirst()).topK()).isEqualTo(4);
+        assertThat(config.index("docs").orElseThrow().chunkSize()).isEqualTo(800);
+        assertThat(config.inputLimits()).isEqualTo(InputLimits.DEFAULTS);
+        assertThat(config.engine()).isEqualTo(EngineSettings.DEFAULTS);
+    }
+
+    @Test
+    void engineDurationsReadLikeAPersonWritesThem() {
+        Map<String, Object> root = root();
+        root.put("engine", Map.of("lease", "90s", "cacheTtl", "PT2H", "maxAttempts", 5));
+        EngineSettings engine = ConfigParser.parse(root).engine();
+        assertThat(engine.lease()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(engine.cacheTtl()).isEqualTo(Duration.ofHours(2));
+        assertThat(engine.maxAttempts()).isEqualTo(5);
+    }
+
+    @Test
+    void anUnknownModelAliasIsNamedWithTheKnownOnes() {
+        Map<String, Object> root = root();
+        step(root, 1).put("model", "gpt-9");
+        assertThatThrownBy(() -> ConfigParser.parse(root))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("pipelines.rag.steps[1].model: unknown model alias 'gpt-9' (known: cheap, smart)");
+    }
+
+    @Test
+    void anUnknownIndexIsNamed() {
+        Map<String, Object> root = root();
+        step(root, 0).put("index", "wiki");
+        assertThatThrownBy(() -> ConfigParser.parse(root))
+                .hasMessage("pipelines.rag.steps[0].index: unknown index 'wiki' (known: docs)");
+    }
+
+    @Test
+    void aCyclicFallbackChainIsShownAsACycle() {
+        Map<String, Object> root = root();
+        at(root, "models", "cheap").put("fallbacks", List.of("smart"));
+        assertThatThrownBy(() -> ConfigParser.parse(root))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fallback chain is cyclic")
+                .hasMessageMatching(".*(smart -> cheap -> smart|cheap -> smart -> cheap)");
+    }
+
+    @Test
+    void aFallbackToAnUnknownAliasIsNamed() {
+        Map<String, Object> root = root();
+        at(root, "models", "cheap").put("fallbacks", List.of("ghost"));
+        assertThatThrownBy(() -> ConfigParser.parse(root))
+                .hasMessage("models.cheap.fallbacks[0]: unknown model alias 'ghost' (known: cheap, smart)");
+    }
+
+    @Test
+    void aTemplateVariableThatCanNeverBeBoundIsRefused() {
+        Map<String, Object> root = root();
+        step(root, 1).put("prompt", "{{input.query}}");
+        assertThatThrownBy(() -> ConfigParser.parse(root))
+                .hasMessage("pipelines.rag.steps[1].prompt: {{input.query}} can never be bound: 'query' is not among"
+                        + " the pipeline's inputs [question]");
+
+        Map<String, Object> later = root();
+        step(later, 0).put("query", "{{steps.answer}}");
+        assertThatThrownBy(() -> ConfigParser.parse(later))
+                .hasMessageContaining("pipelines.rag.steps[0].query: {{steps.answer}} can never be bound: no step"
+                        + " named 'answer' runs before this one");
+
+        Map<String, Object> stray = root();
+        step(stray, 1).put("prompt", "{{context}}");
+        assertThatThrownBy(() -> ConfigParser.parse(stray))
+                .hasMessageContaining("variables are {{input.<field>}} or {{steps.<step>}}");
+    }
+
+    @Test
+    void typosAndWrongTypesAreNamed() {
+        Map<String, Object> typo = root();
+        at(typo, "models", "smart").put("temprature", 0.3);
+        assertThatThrownBy(() -> ConfigParser.parse(typo))
+                .hasMessageStartingWith("models.smart.temprature: unknown field (allowed here: provider, model,");
+
+        Map<String, Object> wrong = root();
+        step(wrong, 0).put("topK", "three");
+        assertThatThrownBy(() -> ConfigParser.parse(wrong))
+                .hasMessage("pipelines.rag.steps[0].topK: must be a whole number (got 'three')");
+
+        Map<String, Object> provider = root();
+        at(provider, "models", "smart").put("provider", "acme-ai");
+        assertThatThrownBy(() -> ConfigParser.parse(provider))
+                .hasMessageStartingWith("models.smart.provider: unknown provider 'acme-ai' (known: openai,");
+    }
+
+    @Test
+    void aPipelineMustEndWithAGenerateStep() {
+        Map<String, Object> root = root();
+        at(root, "pipelines", "rag").put("steps", List.of(step(root, 0)));
+        assertThatThrownBy(() -> ConfigParser.parse(root))
+                .hasMessageContaining("pipelines.rag")
+                .hasMessageContaining("must end with a generate step");
+    }
+
+    @Test
+    void missingSectionsAreRequired() {
+        Map<String, Object> root = root();
+        root.remove("models");
+        assertThatThrownBy(() -> ConfigParser.parse(root)).hasMessage("models: is required");
+    }
+}

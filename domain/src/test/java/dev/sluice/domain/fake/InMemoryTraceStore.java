@@ -1,0 +1,27 @@
+package dev.sluice.domain.fake;
+
+import dev.sluice.domain.model.HopTrace;
+import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.port.TraceStore;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Traces in a map, one per job and hop. */
+public final class InMemoryTraceStore implements TraceStore {
+    private final Map<JobId, Map<Integer, HopTrace>> traces = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized void record(HopTrace trace) {
+        traces.computeIfAbsent(trace.jobId(), k -> new TreeMap<>()).put(trace.hop(), trace);
+    }
+
+    @Override
+    public synchronized List<HopTrace> find(JobId job) {
+        return traces.getOrDefault(job, Map.of()).values().stream()
+                .sorted(Comparator.comparingInt(HopTrace::hop))
+                .toList();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sluice.domain.port;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.domain.config.IndexSpec;
+import dev.sluice.domain.fake.Fixtures;
+import dev.sluice.domain.model.Chunk;
+import dev.sluice.domain.model.RetrievedChunk;
+import dev.sluice.domain.model.TenantId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link VectorStore} must do, on hand-made 4-dimensional vectors whose order by cosine similarity is
+ * known. Each test uses a fresh index name.
+ */
+public abstract class VectorStoreContract {
+    protected VectorStore store;
+    protected String index;
+
+    protected abstract VectorStore store();
+
+    @BeforeEach
+    void createIndex() {
+        store = store();
+        index = "contract-" + Long.toHexString(System.nanoTime());
+        store.ensureIndex(new IndexSpec(index, 4, 400, 40));
+        store.ensureIndex(new IndexSpec(index, 4, 400, 40));
+    }
+
+    private static Chunk chunk(TenantId tenant, String doc, String id, float[] v, Map<String, String> meta) {
+        return new Chunk(id, tenant, doc, "text of " + id, v, meta);
+    }
+
+    private void seed() {
+        store.upsert(
+                index,
+                List.of(
+                        chunk(Fixtures.TENANT, "d1", "a", new float[] {1, 0, 0, 0}, Map.of("lang", "en")),
+                        chunk(Fixtures.TENANT, "d1", "b", new float[] {0.9f, 0.1f, 0, 0}, Map.of("lang", "de")),
+                        chunk(Fixtures.TENANT, "d2", "c", new float[] {0.5f, 0.5f, 0, 0}, Map.of("lang", "en")),
+                        chunk(Fixtures.TENANT, "d3", "d", new float[] {0, 0, 1, 0}, Map.of("lang", "en")),
+                        chunk(Fixtures.OTHER_TENANT, "d9", "z", new float[] {1, 0, 0, 0}, Map.of("lang", "en"))));
+    }
+
+    private List<String> ids(List<RetrievedChunk> chunks) {
+        return chunks.stream().map(RetrievedChunk::id).toList();
+    }
+
+    @Test
+    void topKComesOrderedByDescendingScore() {
+        seed();
+        List<RetrievedChunk> hits =
+                store.search(index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 3, Map.of()));
+        assertThat(ids(hits)).containsExactly("a", "b", "c");
+        assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
+        assertThat(hits.get(1).score()).isGreaterThan(hits.get(2).score());
+        assertThat(hits.getFirst().text()).isEqualTo("text of a");
+        assertThat(hits.getFirst().documentId()).isEqualTo("d1");
+    }
+
+    @Test
+    void aTenantNeverSeesAnotherTenantsChunks() {
+        seed();
+        List<RetrievedChunk> other = store.search(
+                index, new VectorStore.Query(Fixtures.OTHER_TENANT, new float[] {1, 0, 0, 0}, 10, Map.of()));
+        assertThat(ids(other)).containsExactly("z");
+    }
+
+    @Test
+    void metadataFiltersHold() {
+        seed();
+        List<RetrievedChunk> hits = store.search(
+                index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 10, Map.of("lang", "en")));
+        assertThat(ids(hits)).containsExactly("a", "c", "d");
+        assertThat(hits).allSatisfy(h -> assertThat(h.metadata()).containsEntry("lang", "en"));
+    }
+
+    @Test
+    void upsertIsIdempotentAndReplacesById() {
+        seed();
+        seed();
+        store.upsert(index, List.of(chunk(Fixtures.TENANT, "d3", "d", new float[] {1, 0, 0, 0}, Map.of("lang", "en"))));
+        List<RetrievedChunk> hits =
+                store.search(index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 10, Map.of()));
+        assertThat(hits).hasSize(4);
+        assertThat(ids(hits).subList(0, 2)).containsExactlyInAnyOrder("a", "d");
+    }
+
+    @Test
+    void deleteRemovesEveryChunkOfTheDocumentForThatTenantOnly() {
+        seed();
+        store.deleteDocument(index, Fixtures.TENANT, "d1");
+        store.deleteDocument(index, Fixtures.TENANT, "d9");
+        assertThat(ids(store.search(
+                        index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 10, Map.of()))))
+                .containsExactlyInAnyOrder("c", "d");
+        assertThat(ids(store.search(
+                        index, new VectorStore.Query(Fixtures.OTHER_TENANT, new float[] {1, 0, 0, 0}, 10, Map.of()))))
+                .containsExactly("z");
+    }
+
+    @Test
+    void aVectorOfTheWrongDimensionIsAClearError() {
+        assertThatThrownBy(() -> store.upsert(
+                        index, List.of(chunk(Fixtures.TENANT, "d1", "bad", new float[] {1, 0, 0}, Map.of()))))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("3")
+                .hasMessageContaining("4");
+        assertThatThrownBy(() -> store.search(
+                        index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0, 0}, 3, Map.of())))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("5")
+                .hasMessageContaining("4");
+    }
+
+    @Test
+    void anEmptyIndexFindsNothing() {
+        assertThat(store.search(index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 5, Map.of())))
+                .isEmpty();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.sluice.domain.service;
+
+import dev.sluice.domain.config.ConfigParser;
+import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.fake.HashingEmbedder;
+import dev.sluice.domain.fake.InMemoryCompletionCache;
+import dev.sluice.domain.fake.InMemoryJobStore;
+import dev.sluice.domain.fake.InMemoryRateLimiter;
+import dev.sluice.domain.fake.InMemoryTraceStore;
+import dev.sluice.domain.fake.InMemoryVectorStore;
+import dev.sluice.domain.fake.InMemoryWorkQueue;
+import dev.sluice.domain.fake.MutableClock;
+import dev.sluice.domain.fake.RecordingEventPublisher;
+import dev.sluice.domain.fake.ScriptedLanguageModel;
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.IngestRequest;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.QueueMessage;
+import dev.sluice.domain.model.TenantId;
+import dev.sluice.domain.port.Telemetry;
+import dev.sluice.domain.usecase.HopOutcome;
+import dev.sluice.domain.usecase.SubmitJob;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The whole domain wired on in-memory fakes, with a driver that plays the role of SQS and the three consumers:
+ * it delivers every visible message (optionally more than once), puts back what asks to be retried, and moves
+ * the clock forward to reach delayed messages.
+ */
+final class PipelineHarness {
+    final MutableClock clock = MutableClock.at("2026-06-01T09:00:05Z");
+    final InMemoryJobStore jobs = new InMemoryJobStore();
+    final InMemoryWorkQueue work = new InMemoryWorkQueue(clock);
+    final InMemoryWorkQueue finalize = new InMemoryWorkQueue(clock);
+    final InMemoryWorkQueue ingestQueue = new InMemoryWorkQueue(clock);
+    final InMemoryCompletionCache cache = new InMemoryCompletionCache(clock);
+    final InMemoryRateLimiter limiter = new InMemoryRateLimiter(clock);
+    final ScriptedLanguageModel model = new ScriptedLanguageModel();
+    final HashingEmbedder embedder = new HashingEmbedder(64);
+    final InMemoryVectorStore vectors = new InMemoryVectorStore();
+    final InMemoryTraceStore traces = new InMemoryTraceStore();
+    final RecordingEventPublisher events = new RecordingEventPublisher();
+    final List<HopOutcome> outcomes = new ArrayList<>();
+    final SluiceConfig config;
+    final SubmitJobService submit;
+    final SubmitBatchService batches;
+    final RunHopService runHop;
+    final FinalizeJobService finalizer;
+    final IngestDocumentsService ingest;
+    final QueryJobService query;
+    int deliveriesPerMessage = 1;
+
+    PipelineHarness() {
+        this(TestConfig.tree());
+    }
+
+    PipelineHarness(Map<String, Object> configTree) {
+        config = ConfigParser.parse(configTree);
+        submit = new SubmitJobService(config, jobs, work, clock);
+        batches = new SubmitBatchService(config, jobs, work, clock);
+        runHop = new RunHopService(
+                config,
+                new RunHopService.Ports(
+                        jobs, work, finalize, cache, limiter, model, embedder, vectors, traces, events, Telemetry.NONE),
+                clock,
+                new SplittableRandom(42));
+        finalizer = new FinalizeJobService(config, jobs, events, Telemetry.NONE, clock);
+        ingest = new IngestDocumentsService(config, embedder, vectors, ingestQueue);
+        query = new QueryJobService(jobs, traces);
+    }
+
+    Job submit(String pipeline, Map<String, String> input) {
+        SubmitJob.Result result = submit.submit(
+                new SubmitJob.Command(TestConfig.TENANT, pipeline, input, Optional.empty(), CorrelationId.random()));
+        return ((SubmitJob.Result.Accepted) result).job();
+    }
+
+    void ingest(TenantId tenant, IngestRequest request) {
+        ingest.enqueue(request);
+        for (QueueMessage m : ingestQueue.receiveVisible()) {
+            ingest.ingest((IngestRequest) m);
+        }
+    }
+
+    /** Delivers messages until every queue is empty, moving the clock to reach delayed ones. */
+    void runUntilQuiet() {
+        for (int round = 0; round < 10_000; round++) {
+            List<QueueMessage> hops = work.receiveVisible();
+            List<QueueMessage> finals = finalize.receiveVisible();
+            if (hops.isEmpty() && finals.isEmpty()) {
+                if (work.size() == 0 && finalize.size() == 0) {
+                    return;
+                }
+                clock.advance(Duration.ofSeconds(1));
+                continue;
+            }
+            for (QueueMessage m : hops) {
+                deliver((Envelope) m, work, true);
+            }
+            for (QueueMessage m : finals) {
+                deliver((Envelope) m, finalize, false);
+            }
+        }
+        throw new AssertionError("the pipeline did not go quiet");
+    }
+
+    private void deliver(Envelope envelope, InMemoryWorkQueue from, boolean hop) {
+        for (int i = 0; i < deliveriesPerMessage; i++) {
+            Envelope delivery = envelope.withAttempt(envelope.attempt() + i);
+            HopOutcome outcome = hop ? runHop.run(delivery) : finalizer.finalizeJob(delivery);
+            outcomes.add(outcome);
+            if (outcome instanceof HopOutcome.Retry) {
+                // SQS makes the message visible again after the visibility timeout, one receive count higher.
+                clock.advance(Duration.ofSeconds(30));
+                from.send(delivery.withAttempt(delivery.attempt() + 1));
+                return;
+            }
+        }
+    }
+
+    Job job(Job job) {
+        return jobs.find(job.id()).orElseThrow();
+    }
+
+    <T extends HopOutcome> long count(Class<T> type) {
+        return outcomes.stream().filter(type::isInstance).count();
+    }
+}

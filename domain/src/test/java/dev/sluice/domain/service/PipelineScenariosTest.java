@@ -1,0 +1,284 @@
+package dev.sluice.domain.service;
+
+import static dev.sluice.domain.service.TestConfig.TENANT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Document;
+import dev.sluice.domain.model.DomainEvent;
+import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.HopTrace;
+import dev.sluice.domain.model.IngestRequest;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.port.CircuitOpenException;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.port.ThrottledException;
+import dev.sluice.domain.port.TransientException;
+import dev.sluice.domain.usecase.HopOutcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a user of sluice sees, end to end through the domain, with every port faked in memory. */
+class PipelineScenariosTest {
+    private PipelineHarness sluice;
+
+    @BeforeEach
+    void setUp() {
+        sluice = new PipelineHarness();
+        sluice.ingest(
+                TENANT,
+                new IngestRequest(
+                        TENANT,
+                        new CorrelationId("ingest"),
+                        "docs",
+                        List.of(
+                                new Document(
+                                        "sky",
+                                        "text/plain",
+                                        "The sky looks blue because air molecules scatter blue sunlight more than red light."
+                                                + " This is called Rayleigh scattering.",
+                                        Map.of()),
+                                new Document(
+                                        "tides",
+                                        "text/plain",
+                                        "Ocean tides are caused by the gravitational pull of the moon and the sun on the oceans.",
+                                        Map.of())),
+                        List.of()));
+    }
+
+    @Test
+    void aRagJobAnswersFromTheRetrievedContext() {
+        Job job = sluice.submit("rag", Map.of("question", "Why does the sky look blue?"));
+        sluice.runUntilQuiet();
+
+        Job done = sluice.job(job);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        String prompt = sluice.model.calls().getFirst().prompt();
+        assertThat(prompt).contains("[1] The sky looks blue because air molecules scatter blue sunlight");
+        assertThat(sluice.model.calls().getFirst().system()).isEqualTo("Answer only from the context.");
+        assertThat(done.result()).contains("answer to: Question: Why does the sky look blue?");
+        HopTrace trace = sluice.query.trace(TENANT, job.id()).orElseThrow().getFirst();
+        assertThat(trace.retrieved().getFirst().documentId()).isEqualTo("sky");
+        assertThat(trace.prompt()).isEqualTo(prompt);
+    }
+
+    @Test
+    void aThreeCallChainWithRetrievalBetweenCallsSucceedsWithThreeModelCalls() {
+        sluice.model.answerWith(call -> call.prompt().startsWith("Outline")
+                ? "1. Rayleigh scattering of blue light by air"
+                : "text for: " + call.prompt().lines().findFirst().orElse(""));
+        Job job = sluice.submit("chain", Map.of("topic", "the colour of the sky"));
+        sluice.runUntilQuiet();
+
+        Job done = sluice.job(job);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.model.calls()).hasSize(3);
+        assertThat(done.hops()).extracting(h -> h.hop()).containsExactly(0, 1, 2);
+        assertThat(sluice.model.calls().get(1).prompt()).contains("Rayleigh scattering");
+        assertThat(done.result()).contains("text for: Polish this draft:");
+        assertThat(done.totalCost().usd()).isPositive();
+        assertThat(done.totalUsage().total()).isPositive();
+        assertThat(sluice.query.trace(TENANT, job.id()).orElseThrow()).hasSize(3);
+        assertThat(sluice.events.types()).containsExactly("job.completed");
+        assertThat(sluice.count(HopOutcome.Advanced.class)).isEqualTo(2);
+        assertThat(sluice.count(HopOutcome.Completed.class)).isEqualTo(2);
+    }
+
+    @Test
+    void everyMessageDeliveredTwiceStillMakesExactlyThreeModelCalls() {
+        sluice.deliveriesPerMessage = 2;
+        Job job = sluice.submit("chain", Map.of("topic", "tides"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.model.calls()).hasSize(3);
+        assertThat(sluice.count(HopOutcome.Duplicate.class)).isPositive();
+        assertThat(sluice.events.events()).allMatch(e -> e instanceof DomainEvent.JobCompleted);
+    }
+
+    @Test
+    void aCrashAfterTheMemoButBeforeTheNextSendIsRecoveredWithoutANewModelCall() {
+        Job job = sluice.submit("chain", Map.of("topic", "tides"));
+        Envelope first = (Envelope) sluice.work.receiveVisible().getFirst();
+        sluice.work.failNextSends(1);
+
+        HopOutcome crashed = sluice.runHop.run(first);
+        assertThat(crashed).isInstanceOf(HopOutcome.Retry.class);
+        assertThat(sluice.job(job).hop()).isEqualTo(1);
+        assertThat(sluice.work.size()).isZero();
+
+        HopOutcome redelivered = sluice.runHop.run(first.withAttempt(2));
+        assertThat(redelivered).isInstanceOf(HopOutcome.Duplicate.class);
+        assertThat(sluice.model.calls()).hasSize(1);
+        assertThat(sluice.work.size()).isEqualTo(1);
+
+        sluice.runUntilQuiet();
+        assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.model.calls()).hasSize(3);
+    }
+
+    @Test
+    void providerThrottlingDefersWithTheProvidersRetryAfterAndNeverRetries() {
+        sluice.model.failNext("gpt-fast", new ThrottledException("429 from provider", Duration.ofSeconds(7), null));
+        Job job = sluice.submit("ask", Map.of("question", "hello?"));
+        Envelope envelope = (Envelope) sluice.work.receiveVisible().getFirst();
+
+        HopOutcome outcome = sluice.runHop.run(envelope);
+        assertThat(outcome).isInstanceOf(HopOutcome.Deferred.class);
+        Duration delay = ((HopOutcome.Deferred) outcome).retryAfter();
+        assertThat(delay).isBetween(Duration.ofSeconds(7), Duration.ofSeconds(9));
+        assertThat(sluice.work.sent().getLast().delay()).isEqualTo(delay);
+
+        sluice.runUntilQuiet();
+        assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.count(HopOutcome.Retry.class)).isZero();
+    }
+
+    @Test
+    void theRateLimiterDefersWorkBeyondTheLimitToTheNextWindow() {
+        Job a = sluice.submit("limited", Map.of("question", "one"));
+        Job b = sluice.submit("limited", Map.of("question", "two"));
+        Job c = sluice.submit("limited", Map.of("question", "three"));
+        sluice.runUntilQuiet();
+
+        assertThat(List.of(sluice.job(a), sluice.job(b), sluice.job(c)))
+                .allMatch(j -> j.status() == JobStatus.SUCCEEDED);
+        assertThat(sluice.count(HopOutcome.Deferred.class)).isEqualTo(1);
+        assertThat(sluice.count(HopOutcome.Retry.class)).isZero();
+        assertThat(sluice.model.calls()).hasSize(3);
+    }
+
+    @Test
+    void aTransientFailureIsRetriedAndTheJobStillSucceeds() {
+        sluice.model.failNext("gpt-fast", new TransientException("503 from provider", null));
+        Job job = sluice.submit("ask", Map.of("question", "hello?"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.outcomes.getFirst()).isInstanceOf(HopOutcome.Retry.class);
+        assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aFailureThatLastsBeyondMaxAttemptsFailsTheJobWithItsReason() {
+        sluice.model.failAlways("gpt-fast", new TransientException("503 Service Unavailable", null));
+        Job job = sluice.submit("ask", Map.of("question", "hello?"));
+        sluice.runUntilQuiet();
+
+        Job failed = sluice.job(job);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.failureReason().orElseThrow())
+                .contains("503 Service Unavailable")
+                .contains("gave up after 3 attempts");
+        assertThat(sluice.events.types()).containsExactly("job.failed");
+    }
+
+    @Test
+    void aPermanentFailureFailsTheJobWithAReasonAtOnce() {
+        sluice.model.failAlways("gpt-fast", new PermanentException("400: context length exceeded", null));
+        Job job = sluice.submit("ask", Map.of("question", "hello?"));
+        sluice.runUntilQuiet();
+
+        Job failed = sluice.job(job);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.failureReason().orElseThrow()).contains("context length exceeded");
+        assertThat(sluice.model.calls()).hasSize(1);
+        assertThat(sluice.outcomes)
+                .containsExactly(new HopOutcome.Failed(failed.failureReason().orElseThrow()));
+    }
+
+    @Test
+    void aCacheHitSkipsBothTheLimiterAndTheModel() {
+        Job first = sluice.submit("ask", Map.of("question", "What is sluice?"));
+        sluice.runUntilQuiet();
+        int acquisitions = sluice.limiter.acquisitions();
+
+        Job second = sluice.submit("ask", Map.of("question", "What is sluice?"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.model.calls()).hasSize(1);
+        assertThat(sluice.limiter.acquisitions()).isEqualTo(acquisitions);
+        Job cached = sluice.job(second);
+        assertThat(cached.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(cached.result()).isEqualTo(sluice.job(first).result());
+        assertThat(cached.hops().getFirst().cacheHit()).isTrue();
+        assertThat(cached.totalCost().usd()).isZero();
+    }
+
+    @Test
+    void aFallbackModelAnswersWhenThePrimaryFailsAndTheTraceSaysSo() {
+        sluice.model.failAlways("gpt-primary", new CircuitOpenException("circuit open for openai:gpt-primary", null));
+        Job job = sluice.submit("resilient", Map.of("question", "hello?"));
+        sluice.runUntilQuiet();
+
+        Job done = sluice.job(job);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.hops().getFirst().model()).isEqualTo("backup");
+        assertThat(done.hops().getFirst().modelId()).isEqualTo("gpt-backup");
+        assertThat(done.hops().getFirst().fallbacks()).containsExactly("primary (circuit open)");
+        HopTrace trace = sluice.query.trace(TENANT, job.id()).orElseThrow().getFirst();
+        assertThat(trace.model()).isEqualTo("backup");
+        assertThat(trace.fallbacks()).containsExactly("primary (circuit open)");
+    }
+
+    @Test
+    void aPermanentFailureOfThePrimaryAlsoFallsBack() {
+        sluice.model.failAlways("gpt-primary", new PermanentException("401 invalid api key", null));
+        Job job = sluice.submit("resilient", Map.of("question", "hello?"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.job(job).hops().getFirst().fallbacks().getFirst()).contains("401 invalid api key");
+    }
+
+    @Test
+    void guardrailsRedactPersonalDataAndCapTheLength() {
+        sluice.model.answerWith(call -> "Write to jane.doe@example.com or call +1 415 555 0100. " + "word ".repeat(80));
+        Job job = sluice.submit("careful", Map.of("question", "contact?"));
+        sluice.runUntilQuiet();
+
+        String result = sluice.job(job).result().orElseThrow();
+        assertThat(result)
+                .contains("[email]")
+                .contains("[phone]")
+                .doesNotContain("jane.doe")
+                .doesNotContain("555");
+        assertThat(result).endsWith("[truncated]");
+        assertThat(result.length()).isLessThanOrEqualTo(200 + " [truncated]".length());
+    }
+
+    @Test
+    void aStructuredAnswerMissingARequiredFieldFailsTheJobWithAReason() {
+        sluice.model.answerWith(call -> "```json\n{\"answer\": \"42\"}\n```");
+        Job job = sluice.submit("structured", Map.of("question", "meaning of life?"));
+        sluice.runUntilQuiet();
+
+        Job failed = sluice.job(job);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.failureReason().orElseThrow()).contains("lacks required fields [confidence]");
+    }
+
+    @Test
+    void aValidStructuredAnswerIsStoredAsJson() {
+        sluice.model.answerWith(call -> "```json\n{\"answer\": \"42\", \"confidence\": 0.9}\n```");
+        Job job = sluice.submit("structured", Map.of("question", "meaning of life?"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.job(job).result()).contains("{\"answer\": \"42\", \"confidence\": 0.9}");
+    }
+
+    @Test
+    void aJobIsVisibleOnlyToItsTenant() {
+        Job job = sluice.submit("ask", Map.of("question", "secret?"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.query.job(TENANT, job.id())).isPresent();
+        assertThat(sluice.query.job(new dev.sluice.domain.model.TenantId("intruder"), job.id()))
+                .isEmpty();
+        assertThat(sluice.query.trace(new dev.sluice.domain.model.TenantId("intruder"), job.id()))
+                .isEmpty();
+    }
+}
