@@ -1,0 +1,81 @@
+package dev.sluice.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The rings of sluice, as rules that fail the build. */
+final class ArchitectureRules {
+    private ArchitectureRules() {}
+
+    private static final String[] BOOTSTRAP = {"dev.sluice.bootstrap..", "dev.sluice.local.."};
+
+    /** The domain is plain Java: it depends on the JDK and itself, nothing else. */
+    static final ArchRule DOMAIN_IS_PURE = classes()
+            .that()
+            .resideInAPackage("dev.sluice.domain..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "dev.sluice.domain..")
+            .because("the domain core must stay pure Java (DESIGN.md)");
+
+    /** Adapters never see each other or the bootstrap that wires them. */
+    static final ArchRule ADAPTERS_ARE_INDEPENDENT = slices().matching("dev.sluice.adapter.(*)..")
+            .should()
+            .notDependOnEachOther()
+            .because("adapters only implement domain ports");
+
+    static final ArchRule ADAPTERS_DO_NOT_SEE_BOOTSTRAP = noClasses()
+            .that()
+            .resideInAPackage("dev.sluice.adapter..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(BOOTSTRAP)
+            .because("wiring points inwards, never outwards");
+
+    /** Dagger, the Lambda runtime types and the process environment belong to the bootstrap modules only. */
+    static final ArchRule ONLY_BOOTSTRAP_KNOWS_DAGGER_AND_LAMBDA = noClasses()
+            .that()
+            .resideOutsideOfPackages(BOOTSTRAP)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "dagger..", "javax.inject..", "jakarta.inject..", "com.amazonaws.services.lambda.runtime..")
+            .because("domain and adapters carry no DI annotations and no Lambda types");
+
+    static final ArchRule ONLY_BOOTSTRAP_READS_THE_ENVIRONMENT = noClasses()
+            .that()
+            .resideOutsideOfPackages(BOOTSTRAP)
+            .should()
+            .callMethod(System.class, "getenv", String.class)
+            .orShould()
+            .callMethod(System.class, "getenv")
+            .because("adapters take typed settings; only bootstrap reads the environment");
+
+    /** A handler talks to use cases; it never reaches for an adapter itself. */
+    static final ArchRule HANDLERS_USE_USE_CASES = noClasses()
+            .that()
+            .haveSimpleNameEndingWith("Handler")
+            .and()
+            .resideInAPackage("dev.sluice.bootstrap..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.sluice.adapter..")
+            .because("handlers depend on use cases; Dagger modules choose the adapters");
+
+    static final ArchRule[] ALL = {
+        DOMAIN_IS_PURE,
+        ADAPTERS_ARE_INDEPENDENT,
+        ADAPTERS_DO_NOT_SEE_BOOTSTRAP,
+        ONLY_BOOTSTRAP_KNOWS_DAGGER_AND_LAMBDA,
+        ONLY_BOOTSTRAP_READS_THE_ENVIRONMENT,
+        HANDLERS_USE_USE_CASES
+    };
+
+    static boolean isProduction(JavaClass c) {
+        return !c.getPackageName().contains("archviolation");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sluice.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every module's production classes obey the rings. */
+class ArchitectureTest {
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.sluice");
+    }
+
+    @Test
+    void theImportSeesEveryRing() {
+        // If a module fell off the classpath the rules would pass vacuously; make sure each ring is there.
+        assertThat(production.containPackage("dev.sluice.domain.service")).isTrue();
+        assertThat(production.stream().map(c -> c.getPackageName()).distinct())
+                .anyMatch(p -> p.startsWith("dev.sluice.domain"));
+    }
+
+    @Test
+    void domainIsPure() {
+        check(ArchitectureRules.DOMAIN_IS_PURE);
+    }
+
+    @Test
+    void adaptersAreIndependent() {
+        check(ArchitectureRules.ADAPTERS_ARE_INDEPENDENT);
+        check(ArchitectureRules.ADAPTERS_DO_NOT_SEE_BOOTSTRAP);
+    }
+
+    @Test
+    void onlyBootstrapKnowsDaggerLambdaAndTheEnvironment() {
+        check(ArchitectureRules.ONLY_BOOTSTRAP_KNOWS_DAGGER_AND_LAMBDA);
+        check(ArchitectureRules.ONLY_BOOTSTRAP_READS_THE_ENVIRONMENT);
+    }
+
+    @Test
+    void handlersUseUseCases() {
+        check(ArchitectureRules.HANDLERS_USE_USE_CASES);
+    }
+
+    private static void check(ArchRule rule) {
+        rule.allowEmptyShould(true).check(production);
+    }
+}
