@@ -1,6 +1,7 @@
 package dev.sluice.emulators.opensearch;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /** Unzips the distribution and installs the k-NN plugin once per distribution, under a lock shared by all JVMs. */
 final class Installation {
@@ -56,6 +59,31 @@ final class Installation {
             OpenSearchNode.deleteTree(staging);
             Files.writeString(target.resolve(MARKER), "ok\n", StandardCharsets.UTF_8);
             return target;
+        }
+    }
+
+    // The distribution's only executables are its bin/ scripts; zip entries carry no permissions Java can read.
+    private static void unzip(Path zip, Path into) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(file.entries())) {
+                Path target = into.resolve(entry.getName()).normalize();
+                if (!target.startsWith(into)) {
+                    throw new IOException("zip entry outside the target: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                try (InputStream in = file.getInputStream(entry)) {
+                    Files.copy(in, target);
+                }
+                if (target.getParent().getFileName().toString().equals("bin")) {
+                    Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(target));
+                    perms.add(PosixFilePermission.OWNER_EXECUTE);
+                    Files.setPosixFilePermissions(target, perms);
+                }
+            }
         }
     }
 

@@ -80,6 +80,9 @@ public final class OpenSearchVectorStore implements VectorStore, AutoCloseable {
     @Override
     public void upsert(String index, List<Chunk> chunks) {
         int dimension = dimension(index);
+        if (chunks.isEmpty()) {
+            return; // OpenSearch refuses an empty bulk request.
+        }
         for (Chunk c : chunks) {
             checkDimension(index, dimension, c.vector().length);
         }
