@@ -19,9 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 @ExtendWith(DynaliteExtension.class)
@@ -52,14 +56,21 @@ class DynamoDbRateLimiterIT extends RateLimiterContract {
         return "anthropic:it-" + System.nanoTime();
     }
 
+    /** Request-bound, then output-token-bound: each run must fill a window to its binding limit and never beyond. */
+    static Stream<Arguments> bindingLimits() {
+        return Stream.of(
+                Arguments.of(new RateLimits(25, 0, 6000, 2000), "requests"),
+                Arguments.of(new RateLimits(0, 0, 6000, 800), "output"));
+    }
+
     /**
      * Sixteen threads on four clients ask for requests and tokens as the clock crosses several windows; whatever
      * interleaving happens, no window ever holds more grants, or more reserved tokens, than its limits.
      */
-    @Test
-    void manyThreadsOnSeveralClientsNeverExceedAnyLimitInAnyWindow() throws Exception {
+    @ParameterizedTest(name = "{1}-bound")
+    @MethodSource("bindingLimits")
+    void manyThreadsOnSeveralClientsNeverExceedAnyLimitInAnyWindow(RateLimits limits, String binding) throws Exception {
         String key = key();
-        RateLimits limits = new RateLimits(25, 0, 4000, 1000);
         MutableClock shared = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
         List<RateLimiter> clients = List.of(limiter(shared), limiter(shared), limiter(shared), limiter(shared));
         Map<Instant, AtomicLong> granted = new ConcurrentHashMap<>();
@@ -96,12 +107,15 @@ class DynamoDbRateLimiterIT extends RateLimiterContract {
             pool.shutdownNow();
         }
         assertThat(granted).hasSizeGreaterThanOrEqualTo(2);
-        granted.forEach((w, n) -> assertThat(n.get()).as("requests in " + w).isLessThanOrEqualTo(25));
-        input.forEach((w, n) -> assertThat(n.get()).as("input tokens in " + w).isLessThanOrEqualTo(4000));
-        output.forEach((w, n) -> assertThat(n.get()).as("output tokens in " + w).isLessThanOrEqualTo(1000));
-        assertThat(granted.values().stream().mapToLong(AtomicLong::get).max().orElseThrow())
-                .as("demand far above the limit fills at least one window")
-                .isGreaterThan(20);
+        long limit = binding.equals("requests") ? limits.rpm() : limits.outputTpm();
+        Map<Instant, AtomicLong> used = binding.equals("requests") ? granted : output;
+        used.forEach((w, n) -> assertThat(n.get()).as(binding + " in " + w).isLessThanOrEqualTo(limit));
+        input.forEach((w, n) -> assertThat(n.get()).as("input tokens in " + w).isLessThanOrEqualTo(6000));
+        // Demand far above the limit fills a window to its limit, less than one request's worth short.
+        long oneRequest = binding.equals("requests") ? 1 : 65;
+        assertThat(used.values().stream().mapToLong(AtomicLong::get).max().orElseThrow())
+                .as("fullest window")
+                .isGreaterThan(limit - oneRequest);
     }
 
     @Test
