@@ -1,0 +1,320 @@
+package dev.sluice.adapter.aws.dynamodb;
+
+import static dev.sluice.adapter.aws.dynamodb.JobItems.FAILED_JOBS;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.FAILURE;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.HOP;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.HOPS;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.HOP_COUNT;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.JOBS;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.LEASE_HOP;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.LEASE_UNTIL;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.PK;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.RESULT;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.STATUS;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.SUCCEEDED_JOBS;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.UPDATED;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.instant;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.n;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.s;
+
+import dev.sluice.domain.model.Batch;
+import dev.sluice.domain.model.BatchId;
+import dev.sluice.domain.model.HopRecord;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.port.BlobStore;
+import dev.sluice.domain.port.JobStore;
+import dev.sluice.domain.port.TransientException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * {@link JobStore} on one DynamoDB table: one item per job and per batch, every change a single-item conditional
+ * write (no transactions). Values over the inline limit (inputs, step outputs, results) live in the
+ * {@link BlobStore} and the item points at them.
+ */
+public final class DynamoDbJobStore implements JobStore {
+    private static final String NOT_TERMINAL = "#status IN (:queued, :running)";
+    private static final int LEASE_ATTEMPTS = 3;
+
+    private final DynamoDbClient client;
+    private final LargeValues large;
+    private final String table;
+
+    /**
+     * @param table the jobs table ({@code SluiceTables.jobs()})
+     * @param inlineLimitBytes values larger than this (UTF-8) go to the blob store; a few KB keeps items small
+     */
+    public record Settings(String table, int inlineLimitBytes) {
+        public Settings {
+            Objects.requireNonNull(table, "'table' must not be null");
+            if (inlineLimitBytes < 1 || inlineLimitBytes > 64 * 1024) {
+                throw new IllegalArgumentException("'inlineLimitBytes' must be between 1 and 65536");
+            }
+        }
+
+        /** Values over 4 KB move to the blob store. */
+        public static Settings of(String table) {
+            return new Settings(table, 4 * 1024);
+        }
+    }
+
+    public DynamoDbJobStore(DynamoDbClient client, BlobStore blobs, Settings settings) {
+        this.client = Objects.requireNonNull(client, "'client' must not be null");
+        this.large = new LargeValues(blobs, settings.inlineLimitBytes());
+        this.table = settings.table();
+    }
+
+    @Override
+    public CreateResult create(Job job) {
+        Map<String, AttributeValue> item = JobItems.toItem(job, large);
+        try {
+            call(
+                    "PutItem (create job)",
+                    () -> client.putItem(b -> b.tableName(table)
+                            .item(item)
+                            .conditionExpression("attribute_not_exists(#pk)")
+                            .expressionAttributeNames(Map.of("#pk", PK))));
+            return new CreateResult.Created(job);
+        } catch (ConditionalCheckFailedException exists) {
+            return new CreateResult.Existing(find(job.id())
+                    .orElseThrow(
+                            () -> new TransientException("job " + job.id() + " exists but cannot be read", exists)));
+        }
+    }
+
+    @Override
+    public Optional<Job> find(JobId id) {
+        return get(JobItems.jobKey(id)).map(item -> JobItems.toJob(item, large));
+    }
+
+    @Override
+    public LeaseResult tryLease(JobId id, int hop, Instant now, Instant until) {
+        for (int attempt = 0; attempt < LEASE_ATTEMPTS; attempt++) {
+            Updated update = update(
+                    "UpdateItem (lease)",
+                    JobItems.jobKey(id),
+                    "SET #status = :running, #updatedAt = :now, #leaseHop = :hop, #leaseUntil = :until",
+                    "attribute_exists(#pk) AND #hop = :hop AND " + NOT_TERMINAL
+                            + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now OR #leaseHop <> :hop)",
+                    Map.of(":hop", n(hop), ":now", instant(now), ":until", instant(until)));
+            if (update.item().isPresent()) {
+                return new LeaseResult.Acquired(JobItems.toJob(update.item().get(), large));
+            }
+            // The condition failed: read why. A lease released between the write and this read is tried again.
+            Optional<Map<String, AttributeValue>> item = get(JobItems.jobKey(id));
+            if (item.isEmpty()) {
+                return new LeaseResult.Missing();
+            }
+            Job job = JobItems.toJob(item.get(), large);
+            if (job.status().isTerminal() || job.hop() != hop) {
+                return new LeaseResult.Moved(job);
+            }
+            AttributeValue leaseHop = item.get().get(LEASE_HOP);
+            AttributeValue leaseUntil = item.get().get(LEASE_UNTIL);
+            if (leaseHop != null && leaseUntil != null && Integer.parseInt(leaseHop.n()) == hop) {
+                Instant heldUntil = JobItems.toInstant(leaseUntil);
+                if (heldUntil.isAfter(now)) {
+                    return new LeaseResult.Held(heldUntil);
+                }
+            }
+        }
+        throw new TransientException("lease on " + id + " hop " + hop + " kept changing under contention", null);
+    }
+
+    @Override
+    public void releaseLease(JobId id, int hop) {
+        // A failed condition means there is nothing of ours to release: the hop moved on or another lease replaced it.
+        update(
+                "UpdateItem (release lease)",
+                JobItems.jobKey(id),
+                "REMOVE #leaseHop, #leaseUntil",
+                "#leaseHop = :hop",
+                Map.of(":hop", n(hop)));
+    }
+
+    @Override
+    public Optional<Job> advance(JobId id, HopRecord record, Instant now) {
+        AttributeValue memo = JobItems.hopRecord(id, record, large);
+        return update(
+                        "UpdateItem (advance)",
+                        JobItems.jobKey(id),
+                        "SET #hops = list_append(#hops, :memo), #hop = :next, #status = :running, #updatedAt = :now"
+                                + " REMOVE #leaseHop, #leaseUntil",
+                        "attribute_exists(#pk) AND #hop = :hop AND #hop < #hopCount AND " + NOT_TERMINAL,
+                        Map.of(
+                                ":memo", AttributeValue.fromL(java.util.List.of(memo)),
+                                ":hop", n(record.hop()),
+                                ":next", n(record.hop() + 1L),
+                                ":now", instant(now)))
+                .item()
+                .map(item -> JobItems.toJob(item, large));
+    }
+
+    @Override
+    public Optional<Job> complete(JobId id, String result, Instant now) {
+        return update(
+                        "UpdateItem (complete)",
+                        JobItems.jobKey(id),
+                        "SET #status = :succeeded, #result = :value, #updatedAt = :now"
+                                + " REMOVE #failure, #leaseHop, #leaseUntil",
+                        "attribute_exists(#pk) AND " + NOT_TERMINAL,
+                        Map.of(":value", JobItems.result(id, result, large), ":now", instant(now)))
+                .item()
+                .map(item -> JobItems.toJob(item, large));
+    }
+
+    @Override
+    public Optional<Job> fail(JobId id, String reason, Instant now) {
+        return update(
+                        "UpdateItem (fail)",
+                        JobItems.jobKey(id),
+                        "SET #status = :failed, #failure = :value, #updatedAt = :now"
+                                + " REMOVE #result, #leaseHop, #leaseUntil",
+                        "attribute_exists(#pk) AND " + NOT_TERMINAL,
+                        Map.of(":value", JobItems.failure(id, reason, large), ":now", instant(now)))
+                .item()
+                .map(item -> JobItems.toJob(item, large));
+    }
+
+    @Override
+    public boolean createBatch(Batch batch) {
+        try {
+            call(
+                    "PutItem (create batch)",
+                    () -> client.putItem(b -> b.tableName(table)
+                            .item(JobItems.toItem(batch))
+                            .conditionExpression("attribute_not_exists(#pk)")
+                            .expressionAttributeNames(Map.of("#pk", PK))));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Batch> findBatch(BatchId id) {
+        return get(JobItems.batchKey(id)).map(JobItems::toBatch);
+    }
+
+    @Override
+    public Batch countBatchItem(BatchId id, JobId job, JobStatus outcome) {
+        if (!outcome.isTerminal()) {
+            throw new IllegalArgumentException("only an ended job is counted, got " + outcome);
+        }
+        String set = outcome == JobStatus.SUCCEEDED ? SUCCEEDED_JOBS : FAILED_JOBS;
+        // Adding to a set is idempotent; the condition also keeps a job from being counted under both outcomes.
+        Optional<Map<String, AttributeValue>> counted = update(
+                        "UpdateItem (count batch item)",
+                        JobItems.batchKey(id),
+                        "ADD #" + set + " :jobSet",
+                        "attribute_exists(#pk) AND contains(#jobs, :job)"
+                                + " AND NOT contains(#succeededJobs, :job) AND NOT contains(#failedJobs, :job)",
+                        Map.of(
+                                ":job",
+                                s(job.value()),
+                                ":jobSet",
+                                AttributeValue.fromSs(java.util.List.of(job.value()))))
+                .item();
+        if (counted.isPresent()) {
+            return JobItems.toBatch(counted.get());
+        }
+        Batch batch = findBatch(id).orElseThrow(() -> new IllegalArgumentException("no batch " + id));
+        if (!batch.jobs().contains(job)) {
+            throw new IllegalArgumentException("job " + job + " is not part of batch " + id);
+        }
+        return batch;
+    }
+
+    private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {
+        var response = call(
+                "GetItem", () -> client.getItem(b -> b.tableName(table).key(key).consistentRead(true)));
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+    }
+
+    /** The item after the update, or empty when the condition did not hold (nothing was written). */
+    private record Updated(Optional<Map<String, AttributeValue>> item) {}
+
+    private Updated update(
+            String what,
+            Map<String, AttributeValue> key,
+            String updateExpression,
+            String condition,
+            Map<String, AttributeValue> values) {
+        String expressions = updateExpression + " " + condition;
+        // DynamoDB rejects names and values an expression does not use, so pass exactly the ones it mentions.
+        Map<String, String> names = new HashMap<>();
+        Matcher name = NAME_TOKEN.matcher(expressions);
+        while (name.find()) {
+            names.put(name.group(), name.group().equals("#pk") ? PK : NAMES.get(name.group()));
+        }
+        Map<String, AttributeValue> allValues = new HashMap<>();
+        Matcher value = VALUE_TOKEN.matcher(expressions);
+        while (value.find()) {
+            AttributeValue v = values.getOrDefault(value.group(), STATUS_VALUES.get(value.group()));
+            allValues.put(value.group(), Objects.requireNonNull(v, value.group()));
+        }
+        UpdateItemRequest request = UpdateItemRequest.builder()
+                .tableName(table)
+                .key(key)
+                .updateExpression(updateExpression)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(allValues)
+                .returnValues(ReturnValue.ALL_NEW)
+                .build();
+        try {
+            return new Updated(
+                    Optional.of(call(what, () -> client.updateItem(request)).attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return new Updated(Optional.empty());
+        }
+    }
+
+    private static final Pattern NAME_TOKEN = Pattern.compile("#\\w+");
+    private static final Pattern VALUE_TOKEN = Pattern.compile(":\\w+");
+
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("#status", STATUS),
+            Map.entry("#hopCount", HOP_COUNT),
+            Map.entry("#hops", HOPS),
+            Map.entry("#hop", HOP),
+            Map.entry("#updatedAt", UPDATED),
+            Map.entry("#leaseHop", LEASE_HOP),
+            Map.entry("#leaseUntil", LEASE_UNTIL),
+            Map.entry("#result", RESULT),
+            Map.entry("#failure", FAILURE),
+            Map.entry("#jobs", JOBS),
+            Map.entry("#succeededJobs", SUCCEEDED_JOBS),
+            Map.entry("#failedJobs", FAILED_JOBS));
+
+    private static final Map<String, AttributeValue> STATUS_VALUES = Map.of(
+            ":queued", s(JobStatus.QUEUED.name()),
+            ":running", s(JobStatus.RUNNING.name()),
+            ":succeeded", s(JobStatus.SUCCEEDED.name()),
+            ":failed", s(JobStatus.FAILED.name()));
+
+    /** Runs one DynamoDB call; condition failures pass through to the caller, other failures are classified. */
+    private static <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ConditionalCheckFailedException e) {
+            throw e;
+        } catch (SdkException e) {
+            throw DynamoDbErrors.classify(what, e);
+        }
+    }
+}

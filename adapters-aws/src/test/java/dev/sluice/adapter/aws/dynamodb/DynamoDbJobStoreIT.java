@@ -1,0 +1,140 @@
+package dev.sluice.adapter.aws.dynamodb;
+
+import static dev.sluice.domain.fake.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.domain.fake.Fixtures;
+import dev.sluice.domain.fake.InMemoryBlobStore;
+import dev.sluice.domain.model.Batch;
+import dev.sluice.domain.model.BatchId;
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.port.JobStore;
+import dev.sluice.domain.port.JobStoreContract;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.emulators.dynamodb.DynaliteExtension;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The job store on dynalite, with large values in an in-memory blob store (the S3 blob store is tested on its own
+ * against s3proxy).
+ */
+@ExtendWith(DynaliteExtension.class)
+class DynamoDbJobStoreIT extends JobStoreContract {
+    private static final DynamoDbClient CLIENT = LocalDynamoDb.client();
+    private static final String TABLE = LocalDynamoDb.TABLES.jobs().name();
+    private final InMemoryBlobStore blobs = new InMemoryBlobStore();
+
+    @AfterAll
+    static void closeClient() {
+        CLIENT.close();
+    }
+
+    @Override
+    protected JobStore store() {
+        return new DynamoDbJobStore(CLIENT, blobs, DynamoDbJobStore.Settings.of(TABLE));
+    }
+
+    @Test
+    void aStaleHopCannotAdvanceAndLeavesTheMemoAlone() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "first draft"), T0.plusSeconds(1));
+        store.advance(job.id(), Fixtures.hop(1, "final", "final answer"), T0.plusSeconds(2));
+
+        assertThat(store.advance(job.id(), Fixtures.hop(0, "draft", "late redelivery"), T0.plusSeconds(3)))
+                .isEmpty();
+        assertThat(store.advance(job.id(), Fixtures.hop(1, "final", "late redelivery"), T0.plusSeconds(3)))
+                .isEmpty();
+        Job stored = store.find(job.id()).orElseThrow();
+        assertThat(stored.hop()).isEqualTo(2);
+        assertThat(stored.bindings())
+                .containsEntry("steps.draft", "first draft")
+                .containsEntry("steps.final", "final answer");
+        assertThat(stored.updatedAt()).isEqualTo(T0.plusSeconds(2));
+    }
+
+    @Test
+    void aOneMegabyteOutputRoundTripsThroughTheBlobStoreAndTheItemStaysSmall() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        String big = "0123456789abcdef".repeat(64 * 1024);
+        store.advance(job.id(), Fixtures.hop(0, "draft", big), T0.plusSeconds(1));
+
+        Job stored = store.find(job.id()).orElseThrow();
+        assertThat(stored.bindings().get("steps.draft")).isEqualTo(big);
+        assertThat(blobs.size()).isEqualTo(1);
+        Map<String, AttributeValue> item = rawItem(job.id());
+        AttributeValue draft =
+                item.get("hops").l().getFirst().m().get("outputs").m().get("draft");
+        assertThat(draft.s()).isNull();
+        assertThat(draft.m().get("blob").s()).startsWith("jobs/" + job.id() + "/hops/0/draft/");
+        assertThat(item.toString().length()).isLessThan(4 * 1024);
+    }
+
+    @Test
+    void smallValuesStayInlineAndNeedNoBlob() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "short"), T0);
+        store.complete(job.id(), "a short answer", T0);
+        assertThat(blobs.size()).isZero();
+        assertThat(rawItem(job.id()).get("result").s()).isEqualTo("a short answer");
+    }
+
+    @Test
+    void theLastHopCannotAdvanceFurther() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "d"), T0);
+        store.advance(job.id(), Fixtures.hop(1, "final", "f"), T0);
+        assertThat(store.advance(job.id(), Fixtures.hop(2, "extra", "x"), T0)).isEmpty();
+        assertThat(store.tryLease(job.id(), 2, T0, T0.plusSeconds(5)))
+                .isInstanceOf(JobStore.LeaseResult.Acquired.class);
+    }
+
+    @Test
+    void aJobCountedUnderBothOutcomesCountsOnceAndAStrangerIsRefused() {
+        JobStore store = store();
+        List<JobId> ids = List.of(JobId.random(), JobId.random());
+        Batch batch = new Batch(BatchId.random(), Fixtures.TENANT, "two-hop", ids, 0, 0, new CorrelationId("c"), T0);
+        store.createBatch(batch);
+        store.countBatchItem(batch.id(), ids.get(0), JobStatus.SUCCEEDED);
+        Batch again = store.countBatchItem(batch.id(), ids.get(0), JobStatus.FAILED);
+        assertThat(again.succeeded()).isEqualTo(1);
+        assertThat(again.failed()).isZero();
+        assertThatThrownBy(() -> store.countBatchItem(batch.id(), JobId.random(), JobStatus.SUCCEEDED))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.countBatchItem(BatchId.random(), ids.get(1), JobStatus.SUCCEEDED))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aMissingTableIsAPermanentFailureWithItsCause() {
+        JobStore store = new DynamoDbJobStore(CLIENT, blobs, DynamoDbJobStore.Settings.of("sluice-jobs-nowhere"));
+        assertThatThrownBy(() -> store.find(JobId.random()))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("GetItem")
+                .hasCauseInstanceOf(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class);
+    }
+
+    private static Map<String, AttributeValue> rawItem(JobId id) {
+        return CLIENT.getItem(b -> b.tableName(TABLE)
+                        .key(Map.of("pk", AttributeValue.fromS("JOB#" + id.value())))
+                        .consistentRead(true))
+                .item();
+    }
+}

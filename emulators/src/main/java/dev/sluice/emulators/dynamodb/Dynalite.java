@@ -1,0 +1,189 @@
+package dev.sluice.emulators.dynamodb;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A dynalite server (DynamoDB's API, in a node child process) bound to 127.0.0.1 on a free port.
+ *
+ * <p>{@link #shared()} starts one per JVM on first use and stops it when the JVM exits; {@link #start} gives the
+ * caller its own server to {@link #close()}. Either way a pid file records the server so that a later start stops
+ * servers left behind by a JVM that was killed.
+ */
+public final class Dynalite implements AutoCloseable {
+    private static final int BIND_ATTEMPTS = 5;
+    private static final String READY = "Dynalite listening at";
+    private static Dynalite shared;
+
+    private final Process process;
+    private final int port;
+    private final Path pidFile;
+    private final Path log;
+    private final Thread shutdownHook;
+
+    private Dynalite(Process process, int port, Path pidFile, Path log) {
+        this.process = process;
+        this.port = port;
+        this.pidFile = pidFile;
+        this.log = log;
+        this.shutdownHook = new Thread(this::stop, "dynalite-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** The server of this JVM, started on first call with {@link DynaliteSettings#defaults()} and kept until exit. */
+    public static synchronized Dynalite shared() {
+        if (shared == null || !shared.process.isAlive()) {
+            shared = start(DynaliteSettings.defaults());
+        }
+        return shared;
+    }
+
+    /** Starts a server of the caller's own; stops orphans of killed runs and installs dynalite first if needed. */
+    public static Dynalite start(DynaliteSettings settings) {
+        synchronized (Dynalite.class) {
+            try {
+                Files.createDirectories(settings.runDir());
+                PidFiles.stopOrphans(settings.runDir());
+                Path cli = DynaliteInstaller.ensureInstalled(settings.installRoot());
+                IllegalStateException last = null;
+                for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+                    try {
+                        return launch(cli, settings, freePort());
+                    } catch (PortTakenException e) {
+                        // Another process took the port between our probe and node's bind: pick another one.
+                        last = new IllegalStateException(e.getMessage());
+                    }
+                }
+                throw new IllegalStateException(
+                        "dynalite could not bind a free port in " + BIND_ATTEMPTS + " attempts", last);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start dynalite", e);
+            }
+        }
+    }
+
+    private static Dynalite launch(Path cli, DynaliteSettings settings, int port) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                "node",
+                cli.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--createTableMs",
+                "0",
+                "--deleteTableMs",
+                "0",
+                "--updateTableMs",
+                "0"));
+        if (settings.dataDir().isPresent()) {
+            Files.createDirectories(settings.dataDir().get());
+            command.add("--path");
+            command.add(settings.dataDir().get().toString());
+        }
+        Path log = settings.runDir().resolve(PidFiles.logName(port));
+        Process process = new ProcessBuilder(command)
+                .directory(cli.getParent().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        Path pidFile = PidFiles.write(settings.runDir(), process.toHandle());
+        try {
+            awaitReady(process, log, port, settings.startTimeout());
+        } catch (RuntimeException | IOException e) {
+            PidFiles.stop(process.toHandle());
+            Files.deleteIfExists(pidFile);
+            Files.deleteIfExists(log);
+            throw e;
+        }
+        return new Dynalite(process, port, pidFile, log);
+    }
+
+    private static void awaitReady(Process process, Path log, int port, Duration timeout) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            if (out.contains(READY)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                if (out.contains("EADDRINUSE")) {
+                    throw new PortTakenException("port " + port + " was taken");
+                }
+                throw new IllegalStateException("dynalite exited with code " + process.exitValue() + ": " + out);
+            }
+            sleep(Duration.ofMillis(50));
+        }
+        throw new IllegalStateException(
+                "dynalite did not listen within " + timeout + ": " + Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Stops the server and its child processes, and removes its pid file. */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and the hook is running or about to run: stopping twice is harmless.
+        }
+        stop();
+    }
+
+    private void stop() {
+        PidFiles.stop(process.toHandle());
+        try {
+            Files.deleteIfExists(pidFile);
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("dynalite stopped but its run files remain", e);
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for dynalite", e);
+        }
+    }
+
+    private static final class PortTakenException extends RuntimeException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sluice.emulators.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(DynaliteExtension.class)
+class DynaliteIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static HttpResponse<String> listTables(URI endpoint) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
+                .header(
+                        "Authorization",
+                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, "
+                                + "SignedHeaders=host, Signature=0")
+                .header("X-Amz-Date", "20260101T000000Z")
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theSharedServerAnswersDynamoDbRequestsOnLoopback(Dynalite dynalite) throws Exception {
+        assertThat(dynalite.endpoint().getHost()).isEqualTo("127.0.0.1");
+        HttpResponse<String> response = listTables(dynalite.endpoint());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("TableNames");
+        assertThat(Dynalite.shared()).isSameAs(dynalite);
+    }
+
+    @Test
+    void anOwnServerStopsOnCloseAndLeavesNoPidFile(@TempDir Path runDir) throws Exception {
+        DynaliteSettings settings = settingsIn(runDir);
+        Dynalite own = Dynalite.start(settings);
+        ProcessHandle server = ProcessHandle.of(own.pid()).orElseThrow();
+        assertThat(own.port()).isNotEqualTo(Dynalite.shared().port());
+        assertThat(listTables(own.endpoint()).statusCode()).isEqualTo(200);
+        own.close();
+        assertThat(server.isAlive()).isFalse();
+        try (var files = Files.list(runDir)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerWhoseOwnerDiedIsStoppedByTheNextStart(@TempDir Path runDir) throws Exception {
+        DynaliteSettings settings = settingsIn(runDir);
+        Dynalite orphan = Dynalite.start(settings);
+        ProcessHandle server = ProcessHandle.of(orphan.pid()).orElseThrow();
+        Path pidFile = runDir.resolve("dynalite-" + orphan.pid() + ".pid");
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        // Pretend the JVM that started it was killed: its owner is now a process that has exited.
+        Files.write(pidFile, List.of(lines.get(0), lines.get(1), Long.toString(gone.pid()), "gone"));
+
+        Dynalite next = Dynalite.start(settings);
+        try {
+            assertThat(server.isAlive()).isFalse();
+            assertThat(pidFile).doesNotExist();
+            assertThat(listTables(next.endpoint()).statusCode()).isEqualTo(200);
+        } finally {
+            next.close();
+            orphan.close();
+        }
+    }
+
+    private static DynaliteSettings settingsIn(Path runDir) {
+        DynaliteSettings defaults = DynaliteSettings.defaults();
+        return new DynaliteSettings(defaults.installRoot(), runDir, defaults.dataDir(), defaults.startTimeout());
+    }
+}
