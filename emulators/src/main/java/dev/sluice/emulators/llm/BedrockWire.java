@@ -39,12 +39,13 @@ final class BedrockWire implements WireFormat {
 
     @Override
     public String success(String model, Answer a) {
+        // Like Anthropic's, Converse's inputTokens leaves out the tokens read from the prompt cache.
         ObjectNode root = WireFormat.object();
         ObjectNode message = root.putObject("output").putObject("message").put("role", "assistant");
         message.putArray("content").addObject().put("text", a.text());
         root.put("stopReason", a.finish().equals("length") ? "max_tokens" : "end_turn");
         root.putObject("usage")
-                .put("inputTokens", a.inputTokens())
+                .put("inputTokens", a.inputTokens() - a.cachedTokens())
                 .put("outputTokens", a.outputTokens())
                 .put("totalTokens", a.inputTokens() + a.outputTokens())
                 .put("cacheReadInputTokens", a.cachedTokens())
