@@ -1,0 +1,293 @@
+package dev.sluice.adapter.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.sluice.adapter.llm.resilience.ResilienceSettings;
+import dev.sluice.domain.config.ModelSpec;
+import dev.sluice.domain.config.Prices;
+import dev.sluice.domain.config.RateLimits;
+import dev.sluice.domain.model.Completion;
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.port.CircuitOpenException;
+import dev.sluice.domain.port.LanguageModel;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.port.ThrottledException;
+import dev.sluice.domain.port.TransientException;
+import dev.sluice.emulators.llm.Latency;
+import dev.sluice.emulators.llm.LlmSimulator;
+import dev.sluice.emulators.llm.ModelBehaviour;
+import dev.sluice.emulators.llm.ReceivedRequest;
+import dev.sluice.emulators.llm.ResponseMode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link LanguageModel} adapter must do, proven against the provider simulator speaking that provider's
+ * wire format, through the factory's full stack (routing, retries, circuit breaker, time limit).
+ */
+public abstract class LanguageModelContract {
+    protected static final String API_KEY = "sk-test-0123456789";
+    private static final AtomicInteger MODELS = new AtomicInteger();
+
+    /**
+     * Three attempts, short backoffs, a breaker that opens after four failures of four. The time limit is generous
+     * because a cold JVM's first call loads the whole client stack; the slow-answer case sets its own.
+     */
+    protected static final ResilienceSettings SETTINGS = ResilienceSettings.DEFAULTS
+            .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(5))
+            .withCallTimeout(Duration.ofSeconds(15))
+            .withBreaker(4, 4, 50f, Duration.ofMinutes(1));
+
+    protected final LlmSimulator simulator = SharedSimulator.get();
+
+    /** The provider name as configuration writes it. */
+    protected abstract String provider();
+
+    /** The options that point this provider's client at the simulator. */
+    protected abstract Map<String, String> options(URI endpoint);
+
+    protected abstract Class<? extends LanguageModel> adapterType();
+
+    /** Whether the wire format reports input tokens served from the provider's cache. */
+    protected abstract boolean reportsCachedInput();
+
+    /** The request carried the credentials this provider expects. */
+    protected abstract void assertAuthenticated(ReceivedRequest request);
+
+    protected ModelSpec spec(String modelId) {
+        return new ModelSpec(
+                "alias-" + modelId,
+                provider(),
+                modelId,
+                0.2,
+                256,
+                RateLimits.NONE,
+                Prices.FREE,
+                List.of(),
+                options(simulator.endpoint()));
+    }
+
+    protected String newModelId() {
+        return provider() + "-model-" + MODELS.incrementAndGet();
+    }
+
+    private LanguageModel model(ModelSpec spec, ResilienceSettings settings) {
+        return LanguageModels.create(
+                List.of(spec), name -> name.equals("sluice/test") ? Optional.of(API_KEY) : Optional.empty(), settings);
+    }
+
+    private static ModelCall call(ModelSpec spec, String system, String prompt) {
+        return new ModelCall(spec, system, prompt, CorrelationId.random());
+    }
+
+    @Test
+    void theFactoryBuildsThisProvidersAdapter() {
+        assertThat(LanguageModels.client(spec(newModelId()), Optional.of(API_KEY), Duration.ofSeconds(1)))
+                .isInstanceOf(adapterType());
+    }
+
+    @Test
+    void answersWithTextUsageModelIdFinishReasonAndRawBody() {
+        String id = newModelId();
+        simulator.configure(
+                id,
+                ModelBehaviour.DEFAULT
+                        .withScript("Paris is the capital of France.")
+                        .withCachedInputTokens(3));
+        ModelSpec spec = spec(id);
+        String system = "Answer briefly.";
+        String prompt = "What is the capital of France?";
+
+        Completion completion = model(spec, SETTINGS).complete(call(spec, system, prompt));
+
+        assertThat(completion.text()).isEqualTo("Paris is the capital of France.");
+        assertThat(completion.modelId()).isEqualTo(id);
+        assertThat(completion.finishReason()).isEqualTo("stop");
+        long expectedInput = (system.length() + prompt.length() + 3) / 4;
+        assertThat(completion.usage().input()).isEqualTo(expectedInput);
+        assertThat(completion.usage().output()).isEqualTo(("Paris is the capital of France.".length() + 3) / 4);
+        assertThat(completion.usage().cachedInput()).isEqualTo(reportsCachedInput() ? 3 : 0);
+        assertThat(completion.raw()).contains("Paris is the capital of France.");
+        ReceivedRequest received = simulator.received(id).getLast();
+        assertThat(received.body()).contains(prompt).contains(system);
+        assertAuthenticated(received);
+        assertThat(simulator.calls(id)).isEqualTo(1);
+    }
+
+    @Test
+    void aTruncatedAnswerReportsLengthAsItsFinishReason() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withScript("word ".repeat(400)));
+        ModelSpec spec = spec(id);
+
+        Completion completion = model(spec, SETTINGS).complete(call(spec, "", "Talk at length."));
+
+        assertThat(completion.finishReason()).isEqualTo("length");
+        assertThat(completion.usage().output()).isEqualTo(256);
+    }
+
+    @Test
+    void anExtractiveSimulatorAnswersFromTheNumberedContext() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withMode(ResponseMode.EXTRACTIVE));
+        ModelSpec spec = spec(id);
+        String prompt = "Context:\n[1] Sluice admits work at the rate providers allow. It never loses a job.\n\n"
+                + "[2] The dispatcher answers 202 with the job id.\n\nQuestion: What does the dispatcher answer?";
+
+        Completion completion = model(spec, SETTINGS).complete(call(spec, "Answer only from the context.", prompt));
+
+        assertThat(completion.text()).isEqualTo("The dispatcher answers 202 with the job id. [2]");
+    }
+
+    @Test
+    void aThrottledCallCarriesTheProvidersRetryAfterAndIsNotRetried() {
+        String id = newModelId();
+        simulator.throttleNext(id, Duration.ofSeconds(7), 1);
+        ModelSpec spec = spec(id);
+
+        ThrottledException e = catchThrowableOfType(
+                ThrottledException.class, () -> model(spec, SETTINGS).complete(call(spec, "", "hello")));
+
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(e.getCause()).isNotNull();
+        assertThat(simulator.calls(id)).isEqualTo(1);
+    }
+
+    @Test
+    void theSimulatorsOwnRequestLimitThrottlesWithItsRetryAfter() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withLimits(1, 0));
+        ModelSpec spec = spec(id);
+        LanguageModel model = model(spec, SETTINGS);
+        model.complete(call(spec, "", "first"));
+
+        ThrottledException e =
+                catchThrowableOfType(ThrottledException.class, () -> model.complete(call(spec, "", "second")));
+
+        assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
+        assertThat(simulator.calls(id)).isEqualTo(2);
+    }
+
+    @Test
+    void serverErrorsAreRetriedUpToThePolicyThenTransient() {
+        String id = newModelId();
+        simulator.failNext(id, 500, 10);
+        ModelSpec spec = spec(id);
+
+        assertThatThrownBy(() -> model(spec, SETTINGS).complete(call(spec, "", "hello")))
+                .isExactlyInstanceOf(TransientException.class)
+                .hasCauseInstanceOf(RuntimeException.class)
+                .hasMessageContaining("500");
+        assertThat(simulator.calls(id)).isEqualTo(SETTINGS.maxAttempts());
+    }
+
+    @Test
+    void aServerErrorFollowedBySuccessAnswers() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withScript("recovered"));
+        simulator.failNext(id, 503, 1);
+        ModelSpec spec = spec(id);
+
+        assertThat(model(spec, SETTINGS).complete(call(spec, "", "hello")).text())
+                .isEqualTo("recovered");
+        assertThat(simulator.calls(id)).isEqualTo(2);
+    }
+
+    @Test
+    void aBadRequestIsPermanentAndNotRetried() {
+        String id = newModelId();
+        simulator.failNext(id, 400, 1);
+        ModelSpec spec = spec(id);
+
+        assertThatThrownBy(() -> model(spec, SETTINGS).complete(call(spec, "", "hello")))
+                .isInstanceOf(PermanentException.class)
+                .hasCauseInstanceOf(RuntimeException.class);
+        assertThat(simulator.calls(id)).isEqualTo(1);
+    }
+
+    @Test
+    void badCredentialsArePermanentAndNotRetried() {
+        String id = newModelId();
+        simulator.failNext(id, 401, 1);
+        ModelSpec spec = spec(id);
+
+        assertThatThrownBy(() -> model(spec, SETTINGS).complete(call(spec, "", "hello")))
+                .isInstanceOf(PermanentException.class);
+        assertThat(simulator.calls(id)).isEqualTo(1);
+    }
+
+    @Test
+    void aSlowAnswerTimesOutAsTransientWithinTheTimeLimit() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withLatency(Latency.fixed(Duration.ofSeconds(3))));
+        ModelSpec spec = spec(id);
+        ResilienceSettings settings = SETTINGS.withCallTimeout(Duration.ofMillis(300))
+                .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(5));
+        LanguageModel model = model(spec, settings);
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> model.complete(call(spec, "", "hello"))).isExactlyInstanceOf(TransientException.class);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
+        assertThat(simulator.calls(id)).isEqualTo(2);
+    }
+
+    @Test
+    void aMalformedBodyIsTransient() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withMalformedRate(1));
+        ModelSpec spec = spec(id);
+
+        assertThatThrownBy(() -> model(spec, SETTINGS).complete(call(spec, "", "hello")))
+                .isExactlyInstanceOf(TransientException.class);
+        assertThat(simulator.calls(id)).isEqualTo(SETTINGS.maxAttempts());
+    }
+
+    @Test
+    void anOpenCircuitRefusesAtOnceWithoutCallingTheProvider() {
+        String id = newModelId();
+        simulator.failNext(id, 500, 100);
+        ModelSpec spec = spec(id);
+        LanguageModel model = model(spec, SETTINGS);
+        assertThatThrownBy(() -> model.complete(call(spec, "", "one"))).isInstanceOf(TransientException.class);
+        // The fourth failure opens the breaker: the second call's retry is refused by the open circuit.
+        assertThatThrownBy(() -> model.complete(call(spec, "", "two"))).isInstanceOf(CircuitOpenException.class);
+        long callsSoFar = simulator.calls(id);
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> model.complete(call(spec, "", "three")))
+                .isInstanceOf(CircuitOpenException.class)
+                .hasMessageContaining("circuit open");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(200));
+        assertThat(callsSoFar).isEqualTo(4);
+        assertThat(simulator.calls(id)).isEqualTo(callsSoFar);
+    }
+
+    @Test
+    void anUnconfiguredAliasIsPermanent() {
+        ModelSpec configured = spec(newModelId());
+        ModelSpec other = new ModelSpec(
+                "nobody",
+                provider(),
+                "x",
+                0,
+                10,
+                RateLimits.NONE,
+                Prices.FREE,
+                List.of(),
+                options(simulator.endpoint()));
+
+        assertThatThrownBy(() -> model(configured, SETTINGS).complete(call(other, "", "hello")))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("nobody");
+    }
+}

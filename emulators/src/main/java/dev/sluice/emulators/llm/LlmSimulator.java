@@ -1,0 +1,417 @@
+package dev.sluice.emulators.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A local LLM provider on 127.0.0.1 that speaks OpenAI chat completions and embeddings, Anthropic messages, Bedrock
+ * Runtime Converse (and Titan-style InvokeModel embeddings), Gemini generateContent and Ollama chat, with per-model
+ * latency, limits, faults and answers. It records every request and counts calls per model.
+ */
+public final class LlmSimulator implements AutoCloseable {
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY Nagle adds ~40 ms per response.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private static final int RECORDED_LIMIT = 10_000;
+    private static final int SCRIPTED_THROTTLE = 0;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, ModelBehaviour> behaviours = new ConcurrentHashMap<>();
+    private final Map<String, RateWindow> windows = new ConcurrentHashMap<>();
+    private final Map<String, Deque<int[]>> scriptedFaults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final AtomicLong totalCalls = new AtomicLong();
+    private final Deque<ReceivedRequest> received = new ConcurrentLinkedDeque<>();
+    private final Extractor extractor = new Extractor(2);
+    private volatile ModelBehaviour defaultBehaviour = ModelBehaviour.DEFAULT;
+
+    private LlmSimulator(int port) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind the LLM simulator to 127.0.0.1:" + port, e);
+        }
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Starts a simulator on a free port. */
+    public static LlmSimulator start() {
+        return start(0);
+    }
+
+    public static LlmSimulator start(int port) {
+        return new LlmSimulator(port);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:port}: add {@code /v1} for OpenAI and Anthropic base URLs, {@code /v1beta} for Gemini. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public LlmSimulator configure(String model, ModelBehaviour behaviour) {
+        behaviours.put(model, behaviour);
+        return this;
+    }
+
+    /** The behaviour of models that were not configured by name. */
+    public LlmSimulator configureDefault(ModelBehaviour behaviour) {
+        defaultBehaviour = behaviour;
+        return this;
+    }
+
+    public ModelBehaviour defaultBehaviour() {
+        return defaultBehaviour;
+    }
+
+    public ModelBehaviour behaviour(String model) {
+        return behaviours.getOrDefault(model, defaultBehaviour);
+    }
+
+    /** The next {@code times} calls to {@code model} answer {@code status} (4xx or 5xx) in the provider's format. */
+    public LlmSimulator failNext(String model, int status, int times) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("'status' must be a 4xx or 5xx, was " + status);
+        }
+        Deque<int[]> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) {
+            faults.addLast(new int[] {status, 0});
+        }
+        return this;
+    }
+
+    /** The next {@code times} calls to {@code model} are throttled, saying to come back in {@code retryAfter}. */
+    public LlmSimulator throttleNext(String model, Duration retryAfter, int times) {
+        Deque<int[]> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) {
+            faults.addLast(new int[] {SCRIPTED_THROTTLE, (int) Math.max(1, retryAfter.toSeconds())});
+        }
+        return this;
+    }
+
+    /** Forgets configuration, faults, windows, counters and recordings. */
+    public LlmSimulator reset() {
+        behaviours.clear();
+        windows.clear();
+        scriptedFaults.clear();
+        scriptPositions.clear();
+        calls.clear();
+        totalCalls.set(0);
+        received.clear();
+        defaultBehaviour = ModelBehaviour.DEFAULT;
+        return this;
+    }
+
+    /** HTTP requests that reached {@code model}, whatever they were answered. */
+    public long calls(String model) {
+        AtomicLong count = calls.get(model);
+        return count == null ? 0 : count.get();
+    }
+
+    public long totalCalls() {
+        return totalCalls.get();
+    }
+
+    /** The most recent requests (up to 10,000), oldest first. */
+    public List<ReceivedRequest> received() {
+        return List.copyOf(received);
+    }
+
+    public List<ReceivedRequest> received(String model) {
+        return received.stream().filter(r -> r.model().equals(model)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String body = read(exchange.getRequestBody());
+            WireFormat wire = wireFor(path);
+            if (wire == null) {
+                send(exchange, 404, Map.of(), "{\"error\":\"no such endpoint: " + path + "\"}");
+                return;
+            }
+            JsonNode json;
+            try {
+                json = WireFormat.JSON.readTree(body.isEmpty() ? "{}" : body);
+            } catch (IOException e) {
+                WireFormat.Reply bad = wire.error(400, "request body is not JSON: " + e.getMessage());
+                send(exchange, bad.status(), bad.headers(), bad.body());
+                return;
+            }
+            boolean embeddings = path.endsWith("/embeddings") || path.endsWith("/invoke");
+            String model = embeddings
+                    ? embeddingModel(path, json)
+                    : wire.parse(path, json).model();
+            record(exchange, wire.provider(), model, path, body);
+            WireFormat.Reply reply = embeddings ? embed(path, json, model) : chat(wire, path, json, model);
+            send(exchange, reply.status(), reply.headers(), reply.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private WireFormat.Reply chat(WireFormat wire, String path, JsonNode json, String model)
+            throws InterruptedException {
+        ModelBehaviour b = behaviour(model);
+        WireFormat.Parsed request = wire.parse(path, json);
+        int[] fault = nextFault(model);
+        if (fault != null && fault[0] == SCRIPTED_THROTTLE) {
+            return throttle(wire, fault[1], null, b);
+        }
+        if (fault != null) {
+            return wire.error(fault[0], "simulated error " + fault[0]);
+        }
+        WireFormat.Answer answer = answer(model, b, request);
+        RateWindow.Decision decision = windows.computeIfAbsent(model, k -> new RateWindow())
+                .tryAdmit(System.nanoTime(), b.rpm(), b.tpm(), answer.inputTokens() + answer.outputTokens());
+        if (!decision.admitted()) {
+            return throttle(wire, decision.retryAfterSeconds(), decision, b);
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (random.nextDouble() < b.hangRate()) {
+            Thread.sleep(b.hangFor());
+            return wire.error(504, "simulated hang");
+        }
+        Thread.sleep(b.latency().sample(random));
+        if (random.nextDouble() < b.errorRate()) {
+            int status = random.nextBoolean() ? 500 : 503;
+            return wire.error(status, "simulated error " + status);
+        }
+        Map<String, String> headers = limitHeaders(wire.provider(), b, decision);
+        if (random.nextDouble() < b.malformedRate()) {
+            return new WireFormat.Reply(200, headers, "{\"id\":\"simulated-malformed\",\"choi");
+        }
+        return new WireFormat.Reply(200, headers, wire.success(model, answer));
+    }
+
+    private WireFormat.Answer answer(String model, ModelBehaviour b, WireFormat.Parsed request) {
+        String text = switch (b.mode()) {
+            case ECHO -> request.lastUserMessage();
+            case EXTRACTIVE -> extractor.answer(String.join("\n\n", request.userMessages()));
+            case SCRIPTED ->
+                b.script().isEmpty()
+                        ? ""
+                        : b.script()
+                                .get(Math.floorMod(
+                                        scriptPositions
+                                                .computeIfAbsent(model, k -> new AtomicInteger())
+                                                .getAndIncrement(),
+                                        b.script().size()));
+        };
+        long output = Math.max(1, (text.length() + 3) / 4);
+        String finish = "stop";
+        if (request.maxTokens() > 0 && output > request.maxTokens()) {
+            text = text.substring(0, Math.min(text.length(), request.maxTokens() * 4));
+            output = request.maxTokens();
+            finish = "length";
+        }
+        long input = request.inputTokens();
+        return new WireFormat.Answer(text, input, output, Math.min(b.cachedInputTokens(), input), finish);
+    }
+
+    private WireFormat.Reply throttle(
+            WireFormat wire, long retryAfterSeconds, RateWindow.Decision decision, ModelBehaviour b) {
+        WireFormat.Reply reply = wire.throttled(
+                retryAfterSeconds, "Rate limit reached: please try again in " + retryAfterSeconds + "s.");
+        Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+        if (decision != null) {
+            headers.putAll(limitHeaders(wire.provider(), b, decision));
+        }
+        if (wire.provider() != Provider.GEMINI) {
+            headers.put("retry-after", Long.toString(retryAfterSeconds));
+        }
+        return new WireFormat.Reply(reply.status(), headers, reply.body());
+    }
+
+    /** The limit headers OpenAI and Anthropic send with every answer, when the model has limits. */
+    private static Map<String, String> limitHeaders(Provider provider, ModelBehaviour b, RateWindow.Decision d) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (b.rpm() == 0 && b.tpm() == 0) {
+            return headers;
+        }
+        Duration reset = Duration.ofNanos(d.resetNanos());
+        if (provider == Provider.OPENAI) {
+            if (b.rpm() > 0) {
+                headers.put("x-ratelimit-limit-requests", Long.toString(b.rpm()));
+                headers.put("x-ratelimit-remaining-requests", Long.toString(d.remainingRequests()));
+                headers.put("x-ratelimit-reset-requests", openAiDuration(reset));
+            }
+            if (b.tpm() > 0) {
+                headers.put("x-ratelimit-limit-tokens", Long.toString(b.tpm()));
+                headers.put("x-ratelimit-remaining-tokens", Long.toString(d.remainingTokens()));
+                headers.put("x-ratelimit-reset-tokens", openAiDuration(reset));
+            }
+        } else if (provider == Provider.ANTHROPIC) {
+            String at = Instant.now().plus(reset).toString();
+            if (b.rpm() > 0) {
+                headers.put("anthropic-ratelimit-requests-limit", Long.toString(b.rpm()));
+                headers.put("anthropic-ratelimit-requests-remaining", Long.toString(d.remainingRequests()));
+                headers.put("anthropic-ratelimit-requests-reset", at);
+            }
+            if (b.tpm() > 0) {
+                for (String kind : List.of("tokens", "input-tokens", "output-tokens")) {
+                    headers.put("anthropic-ratelimit-" + kind + "-limit", Long.toString(b.tpm()));
+                    headers.put("anthropic-ratelimit-" + kind + "-remaining", Long.toString(d.remainingTokens()));
+                    headers.put("anthropic-ratelimit-" + kind + "-reset", at);
+                }
+            }
+        }
+        return headers;
+    }
+
+    /** OpenAI writes resets as {@code 1s}, {@code 6m0s} or {@code 120ms}. */
+    static String openAiDuration(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        long s = (long) Math.ceil(d.toMillis() / 1000.0);
+        return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
+    }
+
+    private WireFormat.Reply embed(String path, JsonNode json, String model) {
+        List<String> inputs = new ArrayList<>();
+        JsonNode input = path.endsWith("/invoke") ? json.path("inputText") : json.path("input");
+        if (input.isArray()) {
+            input.forEach(n -> inputs.add(n.asText()));
+        } else {
+            inputs.add(input.asText());
+        }
+        int dims = json.path("dimensions").asInt(path.endsWith("/invoke") ? 1024 : 1536);
+        long tokens = inputs.stream()
+                .mapToLong(s -> Math.max(1, (s.length() + 3) / 4))
+                .sum();
+        ObjectNode root = WireFormat.object();
+        if (path.endsWith("/invoke")) {
+            float[] v = Embeddings.embed(inputs.getFirst(), dims);
+            var array = root.putArray("embedding");
+            for (float x : v) {
+                array.add(x);
+            }
+            root.put("inputTextTokenCount", tokens);
+            return new WireFormat.Reply(200, Map.of(), WireFormat.write(root));
+        }
+        root.put("object", "list").put("model", model);
+        var data = root.putArray("data");
+        for (int i = 0; i < inputs.size(); i++) {
+            var item = data.addObject().put("object", "embedding").put("index", i);
+            var array = item.putArray("embedding");
+            for (float x : Embeddings.embed(inputs.get(i), dims)) {
+                array.add(x);
+            }
+        }
+        root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        return new WireFormat.Reply(200, Map.of(), WireFormat.write(root));
+    }
+
+    private static String embeddingModel(String path, JsonNode json) {
+        if (path.endsWith("/invoke")) {
+            int start = path.indexOf("/model/") + "/model/".length();
+            return path.substring(start, path.length() - "/invoke".length());
+        }
+        return json.path("model").asText("");
+    }
+
+    private int[] nextFault(String model) {
+        Deque<int[]> faults = scriptedFaults.get(model);
+        return faults == null ? null : faults.pollFirst();
+    }
+
+    private void record(HttpExchange exchange, Provider provider, String model, String path, String body) {
+        calls.computeIfAbsent(model, k -> new AtomicLong()).incrementAndGet();
+        totalCalls.incrementAndGet();
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        received.addLast(
+                new ReceivedRequest(provider, model, exchange.getRequestMethod(), path, headers, body, Instant.now()));
+        while (received.size() > RECORDED_LIMIT) {
+            received.pollFirst();
+        }
+    }
+
+    private static final WireFormat OPENAI = new OpenAiWire();
+    private static final WireFormat ANTHROPIC = new AnthropicWire();
+    private static final WireFormat BEDROCK = new BedrockWire();
+    private static final WireFormat GEMINI = new GeminiWire();
+    private static final WireFormat OLLAMA = new OllamaWire();
+
+    private static WireFormat wireFor(String path) {
+        if (path.endsWith("/chat/completions") || path.endsWith("/embeddings")) {
+            return OPENAI;
+        }
+        if (path.endsWith("/messages")) {
+            return ANTHROPIC;
+        }
+        if (path.endsWith("/api/chat")) {
+            return OLLAMA;
+        }
+        if (path.endsWith(":generateContent")) {
+            return GEMINI;
+        }
+        if (BedrockWire.PATH.matcher(path).matches() || (path.startsWith("/model/") && path.endsWith("/invoke"))) {
+            return BEDROCK;
+        }
+        return null;
+    }
+
+    private static String read(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        var out = exchange.getResponseHeaders();
+        out.set("content-type", "application/json");
+        out.set("x-request-id", UUID.randomUUID().toString());
+        headers.forEach(out::set);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(bytes);
+            }
+        }
+    }
+}

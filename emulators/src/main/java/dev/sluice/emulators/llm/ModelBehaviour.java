@@ -1,0 +1,108 @@
+package dev.sluice.emulators.llm;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one simulated model behaves: its latency, its answers, its own per-minute limits (answered with 429s in the
+ * provider's format) and the faults it injects at the given rates (0..1).
+ *
+ * @param rpm requests per minute, 0 for no limit
+ * @param tpm tokens (input + output) per minute, 0 for no limit
+ * @param errorRate share of calls answered with a 5xx
+ * @param hangRate share of calls that hang for {@code hangFor} before a 504, as a provider that stopped answering
+ * @param malformedRate share of calls answered 200 with a truncated, unparseable body
+ * @param cachedInputTokens input tokens reported as served from the provider's prompt cache (capped at the input)
+ */
+public record ModelBehaviour(
+        Latency latency,
+        ResponseMode mode,
+        List<String> script,
+        long rpm,
+        long tpm,
+        double errorRate,
+        double hangRate,
+        double malformedRate,
+        Duration hangFor,
+        long cachedInputTokens) {
+
+    public static final ModelBehaviour DEFAULT = new ModelBehaviour(
+            Latency.NONE, ResponseMode.EXTRACTIVE, List.of(), 0, 0, 0, 0, 0, Duration.ofMinutes(5), 0);
+
+    public ModelBehaviour {
+        Objects.requireNonNull(latency, "'latency' must not be null");
+        Objects.requireNonNull(mode, "'mode' must not be null");
+        Objects.requireNonNull(hangFor, "'hangFor' must not be null");
+        script = List.copyOf(script);
+        if (rpm < 0 || tpm < 0 || cachedInputTokens < 0) {
+            throw new IllegalArgumentException("'rpm', 'tpm' and 'cachedInputTokens' must not be negative");
+        }
+        requireRate(errorRate, "errorRate");
+        requireRate(hangRate, "hangRate");
+        requireRate(malformedRate, "malformedRate");
+    }
+
+    private static void requireRate(double rate, String name) {
+        if (rate < 0 || rate > 1) {
+            throw new IllegalArgumentException("'" + name + "' must be between 0 and 1");
+        }
+    }
+
+    public ModelBehaviour withLatency(Latency value) {
+        return new ModelBehaviour(
+                value, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, cachedInputTokens);
+    }
+
+    public ModelBehaviour withMode(ResponseMode value) {
+        return new ModelBehaviour(
+                latency, value, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, cachedInputTokens);
+    }
+
+    public ModelBehaviour withScript(String... answers) {
+        return new ModelBehaviour(
+                latency,
+                ResponseMode.SCRIPTED,
+                List.of(answers),
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens);
+    }
+
+    public ModelBehaviour withLimits(long requestsPerMinute, long tokensPerMinute) {
+        return new ModelBehaviour(
+                latency,
+                mode,
+                script,
+                requestsPerMinute,
+                tokensPerMinute,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens);
+    }
+
+    public ModelBehaviour withErrorRate(double value) {
+        return new ModelBehaviour(
+                latency, mode, script, rpm, tpm, value, hangRate, malformedRate, hangFor, cachedInputTokens);
+    }
+
+    public ModelBehaviour withHangRate(double value, Duration duration) {
+        return new ModelBehaviour(
+                latency, mode, script, rpm, tpm, errorRate, value, malformedRate, duration, cachedInputTokens);
+    }
+
+    public ModelBehaviour withMalformedRate(double value) {
+        return new ModelBehaviour(
+                latency, mode, script, rpm, tpm, errorRate, hangRate, value, hangFor, cachedInputTokens);
+    }
+
+    public ModelBehaviour withCachedInputTokens(long value) {
+        return new ModelBehaviour(latency, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, value);
+    }
+}

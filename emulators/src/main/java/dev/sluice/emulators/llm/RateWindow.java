@@ -1,0 +1,58 @@
+package dev.sluice.emulators.llm;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** One model's requests and tokens over the last minute, as a provider counts them for its RPM and TPM limits. */
+final class RateWindow {
+    static final long WINDOW_NANOS = Duration.ofMinutes(1).toNanos();
+
+    private final Deque<long[]> entries = new ArrayDeque<>();
+    private long tokens;
+
+    /** What the window says about one more request of {@code requestTokens}. */
+    record Decision(
+            boolean admitted, long retryAfterSeconds, long remainingRequests, long remainingTokens, long resetNanos) {}
+
+    synchronized Decision tryAdmit(long nowNanos, long rpm, long tpm, long requestTokens) {
+        while (!entries.isEmpty() && nowNanos - entries.peekFirst()[0] >= WINDOW_NANOS) {
+            tokens -= entries.pollFirst()[1];
+        }
+        boolean requestsLeft = rpm == 0 || entries.size() < rpm;
+        boolean tokensLeft = tpm == 0 || tokens + requestTokens <= tpm || entries.isEmpty();
+        if (requestsLeft && tokensLeft) {
+            entries.addLast(new long[] {nowNanos, requestTokens});
+            tokens += requestTokens;
+            return new Decision(true, 0, remaining(rpm, entries.size()), remaining(tpm, tokens), resetNanos(nowNanos));
+        }
+        long wait = requestsLeft ? tokenWait(nowNanos, tpm, requestTokens) : resetNanos(nowNanos);
+        long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
+        return new Decision(false, seconds, remaining(rpm, entries.size()), remaining(tpm, tokens), wait);
+    }
+
+    synchronized void clear() {
+        entries.clear();
+        tokens = 0;
+    }
+
+    private long resetNanos(long nowNanos) {
+        return entries.isEmpty() ? 0 : Math.max(0, entries.peekFirst()[0] + WINDOW_NANOS - nowNanos);
+    }
+
+    /** How long until enough of the oldest entries leave the window for {@code requestTokens} to fit. */
+    private long tokenWait(long nowNanos, long tpm, long requestTokens) {
+        long freed = tokens;
+        for (long[] e : entries) {
+            freed -= e[1];
+            if (freed + requestTokens <= tpm) {
+                return Math.max(0, e[0] + WINDOW_NANOS - nowNanos);
+            }
+        }
+        return resetNanos(nowNanos);
+    }
+
+    private static long remaining(long limit, long used) {
+        return limit == 0 ? Long.MAX_VALUE : Math.max(0, limit - used);
+    }
+}
