@@ -98,6 +98,17 @@ record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAl
                 options.string("account"));
     }
 
+    /** A short content hash of the delivered document. */
+    String version() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     /** Models that pipelines call directly; fallbacks only take over a primary's traffic, so they add no rate. */
     List<Model> primaryModels() {
         List<Model> out = new ArrayList<>();

@@ -92,6 +92,9 @@ public final class SluiceStack {
         env.put("SLUICE_BUCKET", data.bucket().bucket());
         env.put("SLUICE_EVENT_BUS", data.bus().name());
         env.put("SLUICE_CONFIG_PARAMETER", data.configParameter().name());
+        // Functions read the document once at init: a new version in the environment makes Lambda (and ECS)
+        // replace warm execution environments, so a config change takes effect on `pulumi up`, not hours later.
+        env.put("SLUICE_CONFIG_VERSION", Output.of(s.pipeline().version()));
         env.put("SLUICE_VECTOR_STORE", Output.of(s.vectorStore().kind()));
         s.vectorStore().opensearchEndpoint().ifPresent(e -> env.put("SLUICE_OPENSEARCH_ENDPOINT", Output.of(e)));
         if (s.vectorStore().kind().equals("opensearch")) {

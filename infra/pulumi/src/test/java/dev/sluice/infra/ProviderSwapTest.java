@@ -24,7 +24,9 @@ class ProviderSwapTest {
         StackRun after = StackRun.of("dev", Map.of("sluice:pipeline", swapped));
 
         assertThat(identities(after)).isEqualTo(identities(before));
-        assertThat(changedTypes(before, after)).containsExactlyInAnyOrder(Types.PARAMETER, Types.ROLE_POLICY);
+        assertThat(changedTypes(before, after))
+                .containsExactlyInAnyOrder(Types.PARAMETER, Types.ROLE_POLICY, Types.FUNCTION);
+        assertOnlyTheConfigVersionChangedInFunctions(before, after);
         assertThat(after.one(Types.PARAMETER, "sluice-dev-config").string("value"))
                 .contains("provider: anthropic")
                 .doesNotContain("openai");
@@ -45,10 +47,31 @@ class ProviderSwapTest {
         StackRun after = StackRun.of("dev", Map.of("sluice:pipeline", swapped));
 
         assertThat(identities(after)).isEqualTo(identities(before));
-        assertThat(changedTypes(before, after)).containsExactlyInAnyOrder(Types.PARAMETER, Types.ROLE_POLICY);
+        assertThat(changedTypes(before, after))
+                .containsExactlyInAnyOrder(Types.PARAMETER, Types.ROLE_POLICY, Types.FUNCTION);
+        assertOnlyTheConfigVersionChangedInFunctions(before, after);
         assertThat(after.one(Types.ROLE_POLICY, "sluice-dev-processor-policy").string("policy"))
                 .contains("arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0")
                 .doesNotContain("secretsmanager");
+    }
+
+    /** Functions see a new document version (so warm environments are replaced) and nothing else. */
+    @SuppressWarnings("unchecked")
+    private static void assertOnlyTheConfigVersionChangedInFunctions(StackRun before, StackRun after) {
+        for (StackRun.Created fn : after.all(Types.FUNCTION)) {
+            StackRun.Created old = before.one(Types.FUNCTION, fn.name());
+            Map<String, String> newEnv = new java.util.HashMap<>(
+                    (Map<String, String>) fn.map("environment").get("variables"));
+            Map<String, String> oldEnv = new java.util.HashMap<>(
+                    (Map<String, String>) old.map("environment").get("variables"));
+            assertThat(newEnv.remove("SLUICE_CONFIG_VERSION")).isNotEqualTo(oldEnv.remove("SLUICE_CONFIG_VERSION"));
+            assertThat(newEnv).isEqualTo(oldEnv);
+            Map<String, Object> newRest = normalized(fn.inputs());
+            Map<String, Object> oldRest = normalized(old.inputs());
+            newRest.remove("environment");
+            oldRest.remove("environment");
+            assertThat(newRest).isEqualTo(oldRest);
+        }
     }
 
     private static Set<String> identities(StackRun run) {
