@@ -79,7 +79,7 @@ record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAl
                         + "' (known: " + models.keySet() + ")");
             }
         }
-        return new PipelineConfig(toYaml(original.value()), models, used);
+        return new PipelineConfig(toYaml(typed(original.value())), models, used);
     }
 
     private static Model model(String alias, Tree t) {
@@ -138,6 +138,34 @@ record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAl
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * {@code pulumi config set --path 'sluice:pipeline.models.fast.limits.rpm' 1000} may store text; the functions'
+     * parser wants numbers and booleans typed, so text that is one becomes one.
+     */
+    static Object typed(Object node) {
+        if (node instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), typed(v)));
+            return out;
+        }
+        if (node instanceof List<?> l) {
+            return l.stream().map(PipelineConfig::typed).toList();
+        }
+        if (node instanceof String s) {
+            if (s.matches("-?\\d{1,18}")) {
+                long value = Long.parseLong(s);
+                return value == (int) value ? (Object) (int) value : (Object) value;
+            }
+            if (s.matches("-?\\d+\\.\\d+")) {
+                return Double.parseDouble(s);
+            }
+            if (s.equals("true") || s.equals("false")) {
+                return Boolean.parseBoolean(s);
+            }
+        }
+        return node;
     }
 
     private static String toYaml(Object tree) {
