@@ -54,7 +54,10 @@ final class FargateWorker {
         return s.prefix() + "-worker";
     }
 
-    static Service create(
+    /** The running service and the role its tasks act as. */
+    record Deployed(Service service, Output<String> taskRoleArn) {}
+
+    static Deployed create(
             StackSettings s,
             StackSettings.Fargate f,
             Permissions permissions,
@@ -209,7 +212,7 @@ final class FargateWorker {
                                         .customizedMetricSpecification(backlogPerTask(s, name))
                                         .build())
                         .build());
-        return service;
+        return new Deployed(service, task.arn());
     }
 
     /**

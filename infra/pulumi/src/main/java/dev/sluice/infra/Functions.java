@@ -41,7 +41,8 @@ final class Functions {
             Function function,
             Output<String> invokeTarget,
             Output<String> apiInvokeArn,
-            Optional<String> qualifier) {}
+            Optional<String> qualifier,
+            Output<String> roleArn) {}
 
     private Functions() {}
 
@@ -135,7 +136,7 @@ final class Functions {
             }
         }
 
-        Deployed deployed = new Deployed(role, name, function, target, apiArn, qualifier);
+        Deployed deployed = new Deployed(role, name, function, target, apiArn, qualifier, iamRole.arn());
         if (role.consumes().isPresent() && consumesFromLambda(s, role)) {
             eventSource(
                     s,

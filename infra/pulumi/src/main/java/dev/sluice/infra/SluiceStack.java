@@ -54,10 +54,15 @@ public final class SluiceStack {
 
         List<String> consumers = new ArrayList<>();
         consumers.add(s.prefix() + "-" + FunctionRole.PROCESSOR.key());
+        List<Output<String>> searchers = new ArrayList<>(List.of(
+                functions.get(FunctionRole.PROCESSOR).roleArn(),
+                functions.get(FunctionRole.INGESTOR).roleArn()));
         s.fargate().ifPresent(f -> {
-            FargateWorker.create(s, f, permissions, environment, region);
+            searchers.add(
+                    FargateWorker.create(s, f, permissions, environment, region).taskRoleArn());
             consumers.add(FargateWorker.serviceName(s));
         });
+        OpenSearchAccess.create(s, searchers);
         var topic = Monitoring.create(s, consumers, region);
 
         ctx.export("apiUrl", apiUrl);

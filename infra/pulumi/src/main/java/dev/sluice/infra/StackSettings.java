@@ -46,13 +46,15 @@ record StackSettings(
 
     /**
      * @param sigv4 {@code es} (managed domain), {@code aoss} (serverless collection) or empty (plain HTTP)
-     * @param resourceArn the domain or collection ARN the functions are allowed to call
+     * @param opensearchArn the domain or collection ARN the functions are allowed to call
+     * @param opensearchCollection the Serverless collection name, for its data access policy
      */
     record VectorStore(
             String kind,
             Optional<String> opensearchEndpoint,
             Optional<String> sigv4,
             Optional<String> opensearchArn,
+            Optional<String> opensearchCollection,
             Optional<String> pineconeHost,
             Optional<String> pineconeApiKeySecret) {}
 
@@ -122,6 +124,7 @@ record StackSettings(
                 os.string("endpoint"),
                 os.string("sigv4"),
                 os.string("arn"),
+                os.string("collection"),
                 pc.string("host"),
                 pc.string("apiKeySecret"));
         switch (kind) {
@@ -135,6 +138,11 @@ record StackSettings(
                         && vectorStore.opensearchArn().isEmpty()) {
                     throw new IllegalArgumentException(
                             "sluice:opensearch.arn: the domain or collection ARN is required with sigv4 (for IAM)");
+                }
+                if (vectorStore.sigv4().filter("aoss"::equals).isPresent()
+                        && vectorStore.opensearchCollection().isEmpty()) {
+                    throw new IllegalArgumentException("sluice:opensearch.collection: the collection name is required"
+                            + " with sigv4 aoss (for its data access policy)");
                 }
             }
             case "pinecone" -> {

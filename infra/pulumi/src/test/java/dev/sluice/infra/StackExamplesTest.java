@@ -348,6 +348,21 @@ class StackExamplesTest {
                 .allSatisfy(perm -> assertThat(perm.inputs()).containsEntry("qualifier", "live"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"staging"})
+    void anOpenSearchServerlessCollectionAdmitsTheRolesThatSearchAndIndex(String stack) {
+        StackRun run = StackRun.of(stack);
+        StackRun.Created access =
+                run.one("aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy", run.prefix() + "-vectors");
+        assertThat(access.string("type")).isEqualTo("data");
+        assertThat(access.string("policy"))
+                .contains("index/sluice-staging/*", "aoss:WriteDocument")
+                .contains("sluice-staging-processor", "sluice-staging-ingestor")
+                .doesNotContain("sluice-staging-dispatcher", "sluice-staging-finalizer");
+        assertThat(StackRun.of("dev").all("aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"))
+                .isEmpty();
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> config(StackRun run, String key) {
         String raw = run.config.get(key);
