@@ -55,6 +55,8 @@ record Permissions(
                 prefix(doc, "PayloadObjects", Definitions.PAYLOADS, READ_WRITE);
                 prefix(doc, "ResultObjects", Definitions.RESULTS, READ);
                 prefix(doc, "TraceObjects", Definitions.TRACES, READ);
+                // GET /v1/jobs/{id}/trace lists the job's hop records under traces/{jobId}/.
+                listing(doc, "ListTraces", Definitions.TRACES);
             }
             case PROCESSOR -> processor(doc);
             case FINALIZER -> finalizer(doc);
@@ -128,13 +130,18 @@ record Permissions(
     }
 
     private void indexListing(PolicyDocument doc) {
+        listing(doc, "ListIndexSnapshots", Definitions.INDEXES);
+    }
+
+    /** Listing is a bucket-level permission; the condition keeps it to one prefix. */
+    private void listing(PolicyDocument doc, String sid, String prefix) {
         doc.allowWhere(
-                "ListIndexSnapshots",
+                sid,
                 List.of("s3:ListBucket"),
                 List.of(data.bucket().arn()),
                 "StringLike",
                 "s3:prefix",
-                Output.of(Definitions.INDEXES + "*"));
+                Output.of(prefix + "*"));
     }
 
     private void opensearch(PolicyDocument doc) {

@@ -149,6 +149,7 @@ class IamPolicyTest {
                 .contains(":sluice-dev-ingest\"")
                 .doesNotContain("-work", "finalize");
         assertThat(finalizer).doesNotContain("secretsmanager", "sqs:SendMessage", "sluice-dev-cache");
+        assertThat(statement(dispatcher, "ListTraces")).contains("\"s3:prefix\":\"traces/*\"");
         assertThat(statement(processor, "ProviderApiKeys")).contains(":secret:sluice/openai-??????");
         assertThat(statement(processor, "PublishEvents")).contains("event-bus/sluice-dev");
         assertThat(ingestor).doesNotContain("sluice-dev-cache", "sluice-dev-limits", "events:PutEvents");
