@@ -1,0 +1,60 @@
+package dev.sluice.infra;
+
+import java.util.List;
+
+/**
+ * The queue and table shapes this program deploys, in one place so that a test can hold them against the
+ * definitions the local runtime creates ({@code dev.sluice.adapter.aws.resources}).
+ */
+final class Definitions {
+    /** Deliveries of one message before it moves to its dead-letter queue; the processor fails the job on the last. */
+    static final int MAX_RECEIVE_COUNT = 5;
+
+    /** Visibility timeout per consuming function's timeout; AWS's guidance for SQS event sources. */
+    static final int VISIBILITY_PER_FUNCTION_TIMEOUT = 6;
+
+    /**
+     * The largest MaximumMessageSize the AWS provider (6.x) accepts. SQS itself allows 1 MiB since August 2025, but
+     * the provider still validates 1024-262144; {@code raise-message-size.sh} lifts deployed queues to 1 MiB and
+     * the queues ignore later changes to this attribute so {@code pulumi up} does not undo it.
+     */
+    static final int PROVIDER_MAX_MESSAGE_SIZE = 262_144;
+
+    static final int TARGET_MAX_MESSAGE_SIZE = 1_048_576;
+
+    /** Main queues keep messages 4 days; their DLQs the SQS maximum, 14, so a dead letter outlives its original. */
+    static final int QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;
+
+    static final int DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+    /** Queue names are {@code sluice-<stack>-<name>} and {@code sluice-<stack>-<name>-dlq}. */
+    static final List<String> QUEUES = List.of("work", "finalize", "ingest");
+
+    static final String DLQ_SUFFIX = "-dlq";
+
+    /** Every table: one string hash key {@code pk}, TTL on {@code expiresAt}, on-demand; names {@code sluice-<stack>-<name>}. */
+    static final List<String> TABLES = List.of("jobs", "cache", "limits");
+
+    static final String HASH_KEY = "pk";
+
+    static final String TTL_ATTRIBUTE = "expiresAt";
+
+    /** Only the jobs table holds data that cannot be recomputed: point-in-time recovery is on for it alone. */
+    static final String PITR_TABLE = "jobs";
+
+    /** Bucket prefixes of the runtime contract. */
+    static final String PAYLOADS = "payloads/";
+
+    static final String RESULTS = "jobs/";
+
+    static final String TRACES = "traces/";
+
+    static final String INDEXES = "indexes/";
+
+    /** Inbound EventBridge detail-type that starts a job; outbound ones the functions emit with source {@code sluice}. */
+    static final String JOB_REQUESTED = "job.requested";
+
+    static final List<String> EMITTED = List.of("job.completed", "job.failed", "batch.completed");
+
+    private Definitions() {}
+}

@@ -1,0 +1,74 @@
+package dev.sluice.infra;
+
+import java.util.Optional;
+
+/**
+ * One function's sizing and, for queue consumers, its event source mapping.
+ *
+ * @param batchSize messages per invocation (SQS: 1-10 without a batching window)
+ * @param batchingWindowSeconds how long the mapping gathers a batch; adds to the queue's visibility timeout
+ * @param maxConcurrency the mapping's MaximumConcurrency when set (2-1000); for the processor it is derived from the
+ *     model limits when absent (see {@link Concurrency})
+ */
+record FunctionSettings(
+        FunctionRole role,
+        int memoryMb,
+        int timeoutSeconds,
+        int provisionedConcurrency,
+        int batchSize,
+        int batchingWindowSeconds,
+        Optional<Integer> maxConcurrency) {
+
+    FunctionSettings {
+        if (timeoutSeconds < 1 || timeoutSeconds > 900) {
+            throw new IllegalArgumentException(
+                    role.key() + ".timeout: must be 1-900 seconds (got " + timeoutSeconds + ")");
+        }
+        if (memoryMb < 128 || memoryMb > 10240) {
+            throw new IllegalArgumentException(role.key() + ".memory: must be 128-10240 MB (got " + memoryMb + ")");
+        }
+        if (role == FunctionRole.DISPATCHER && timeoutSeconds > 29) {
+            throw new IllegalArgumentException(
+                    "dispatcher.timeout: API Gateway waits at most 30 s, so at most 29 (got " + timeoutSeconds + ")");
+        }
+        if (batchSize < 1 || batchSize > 10_000 || (batchingWindowSeconds == 0 && batchSize > 10)) {
+            throw new IllegalArgumentException(
+                    role.key() + ".batchSize: 1-10, or up to 10000 with a batching window (got " + batchSize + ")");
+        }
+        if (batchingWindowSeconds < 0 || batchingWindowSeconds > 300) {
+            throw new IllegalArgumentException(role.key() + ".batchingWindow: must be 0-300 seconds");
+        }
+        maxConcurrency.ifPresent(c -> {
+            if (c < 2 || c > 1000) {
+                throw new IllegalArgumentException(role.key() + ".maxConcurrency: SQS allows 2-1000 (got " + c + ")");
+            }
+        });
+    }
+
+    /** Defaults per function, then whatever {@code sluice:functions.<name>} overrides. */
+    static FunctionSettings from(FunctionRole role, Tree overrides) {
+        FunctionSettings d = defaults(role);
+        Tree t = overrides.get(role.key());
+        return new FunctionSettings(
+                role,
+                t.integer("memory").orElse(d.memoryMb),
+                t.integer("timeout").orElse(d.timeoutSeconds),
+                t.integer("provisionedConcurrency").orElse(d.provisionedConcurrency),
+                t.integer("batchSize").orElse(d.batchSize),
+                t.integer("batchingWindow").orElse(d.batchingWindowSeconds),
+                t.integer("maxConcurrency").or(d::maxConcurrency));
+    }
+
+    static FunctionSettings defaults(FunctionRole role) {
+        return switch (role) {
+            // Answers API calls: small and quick; API Gateway gives up after 30 s.
+            case DISPATCHER -> new FunctionSettings(role, 1024, 15, 0, 1, 0, Optional.empty());
+            // One model call per message, a batch in parallel on virtual threads: timeout covers the engine's
+            // 2-minute lease; no batching window, a hop should not wait for company.
+            case PROCESSOR -> new FunctionSettings(role, 1024, 120, 0, 10, 0, Optional.empty());
+            case FINALIZER -> new FunctionSettings(role, 512, 30, 0, 10, 1, Optional.empty());
+            // Local ONNX embeddings want memory (and the CPU that comes with it); embedding batches are slow.
+            case INGESTOR -> new FunctionSettings(role, 2048, 300, 0, 4, 5, Optional.of(5));
+        };
+    }
+}

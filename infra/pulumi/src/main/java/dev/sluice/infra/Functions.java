@@ -1,0 +1,176 @@
+package dev.sluice.infra;
+
+import com.pulumi.asset.FileArchive;
+import com.pulumi.aws.cloudwatch.LogGroup;
+import com.pulumi.aws.cloudwatch.LogGroupArgs;
+import com.pulumi.aws.iam.Role;
+import com.pulumi.aws.iam.RoleArgs;
+import com.pulumi.aws.iam.RolePolicy;
+import com.pulumi.aws.iam.RolePolicyArgs;
+import com.pulumi.aws.lambda.Alias;
+import com.pulumi.aws.lambda.AliasArgs;
+import com.pulumi.aws.lambda.EventSourceMapping;
+import com.pulumi.aws.lambda.EventSourceMappingArgs;
+import com.pulumi.aws.lambda.Function;
+import com.pulumi.aws.lambda.FunctionArgs;
+import com.pulumi.aws.lambda.ProvisionedConcurrencyConfig;
+import com.pulumi.aws.lambda.ProvisionedConcurrencyConfigArgs;
+import com.pulumi.aws.lambda.inputs.EventSourceMappingScalingConfigArgs;
+import com.pulumi.aws.lambda.inputs.FunctionEnvironmentArgs;
+import com.pulumi.aws.lambda.inputs.FunctionLoggingConfigArgs;
+import com.pulumi.aws.lambda.inputs.FunctionSnapStartArgs;
+import com.pulumi.core.Output;
+import com.pulumi.resources.CustomResourceOptions;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The four functions of the runtime contract, each with its own role, log group and (for consumers) SQS event
+ * source mapping; published behind an alias {@code live} when SnapStart or provisioned concurrency asks for versions.
+ */
+final class Functions {
+    static final String ALIAS = "live";
+
+    /** A deployed function and the ARNs its callers should use (the alias when there is one). */
+    record Deployed(
+            FunctionRole role,
+            String name,
+            Function function,
+            Output<String> invokeTarget,
+            Output<String> apiInvokeArn,
+            Optional<String> qualifier,
+            Output<String> roleArn) {}
+
+    private Functions() {}
+
+    static Map<FunctionRole, Deployed> create(
+            StackSettings s, Permissions permissions, Map<String, Output<String>> environment) {
+        Map<FunctionRole, Deployed> out = new EnumMap<>(FunctionRole.class);
+        for (FunctionRole role : FunctionRole.values()) {
+            out.put(role, function(s, permissions, environment, role));
+        }
+        return out;
+    }
+
+    private static Deployed function(
+            StackSettings s, Permissions permissions, Map<String, Output<String>> environment, FunctionRole role) {
+        FunctionSettings f = s.function(role);
+        String name = s.prefix() + "-" + role.key();
+        LogGroup logs = new LogGroup(
+                name + "-logs",
+                LogGroupArgs.builder()
+                        .name("/aws/lambda/" + name)
+                        .retentionInDays(s.logRetentionDays())
+                        .build());
+        Role iamRole = new Role(
+                name + "-role",
+                RoleArgs.builder()
+                        .name(name)
+                        .description("sluice " + role.key() + " function, stack " + s.stack())
+                        .assumeRolePolicy(PolicyDocument.assumeRole("lambda.amazonaws.com"))
+                        .build());
+        RolePolicy policy = new RolePolicy(
+                name + "-policy",
+                RolePolicyArgs.builder()
+                        .name(name)
+                        .role(iamRole.id())
+                        .policy(permissions.function(role, logs.arn()).toJson())
+                        .build());
+
+        Map<String, Output<String>> env = new LinkedHashMap<>(environment);
+        env.put("POWERTOOLS_SERVICE_NAME", Output.of(name));
+        boolean versioned = s.snapStart() || f.provisionedConcurrency() > 0;
+        FunctionArgs.Builder args = FunctionArgs.builder()
+                .name(name)
+                .description("sluice " + role.key() + " (" + s.stack() + ")")
+                .role(iamRole.arn())
+                .runtime("java21")
+                .architectures(List.of(s.architecture()))
+                .handler(role.handler())
+                .code(new FileArchive(s.artifact()))
+                .memorySize(f.memoryMb())
+                .timeout(f.timeoutSeconds())
+                .environment(FunctionEnvironmentArgs.builder()
+                        .variables(Outputs.map(env))
+                        .build())
+                .loggingConfig(FunctionLoggingConfigArgs.builder()
+                        .logFormat("Text")
+                        .logGroup(logs.name())
+                        .build())
+                .publish(versioned);
+        if (s.snapStart()) {
+            args.snapStart(
+                    FunctionSnapStartArgs.builder().applyOn("PublishedVersions").build());
+        }
+        Function function = new Function(
+                name,
+                args.build(),
+                // The log group must exist first, or Lambda creates one that never expires.
+                CustomResourceOptions.builder().dependsOn(logs, policy).build());
+
+        Output<String> target = function.arn();
+        Output<String> apiArn = function.invokeArn();
+        Optional<String> qualifier = Optional.empty();
+        if (versioned) {
+            Alias alias = new Alias(
+                    name + "-alias",
+                    AliasArgs.builder()
+                            .name(ALIAS)
+                            .functionName(function.name())
+                            .functionVersion(function.version())
+                            .build());
+            target = alias.arn();
+            apiArn = alias.invokeArn();
+            qualifier = Optional.of(ALIAS);
+            if (f.provisionedConcurrency() > 0) {
+                new ProvisionedConcurrencyConfig(
+                        name + "-provisioned",
+                        ProvisionedConcurrencyConfigArgs.builder()
+                                .functionName(function.name())
+                                .qualifier(alias.name())
+                                .provisionedConcurrentExecutions(f.provisionedConcurrency())
+                                .build());
+            }
+        }
+
+        Deployed deployed = new Deployed(role, name, function, target, apiArn, qualifier, iamRole.arn());
+        if (role.consumes().isPresent() && consumesFromLambda(s, role)) {
+            eventSource(
+                    s,
+                    deployed,
+                    f,
+                    policy,
+                    permissions.data().queueArn(role.consumes().get()));
+        }
+        return deployed;
+    }
+
+    /** In {@code fargate} mode the container worker polls every queue, so no function consumes one. */
+    static boolean consumesFromLambda(StackSettings s, FunctionRole role) {
+        return role.consumes().isPresent() && s.consumers() == StackSettings.Consumers.LAMBDA;
+    }
+
+    private static void eventSource(
+            StackSettings s, Deployed fn, FunctionSettings f, RolePolicy policy, Output<String> queueArn) {
+        EventSourceMappingArgs.Builder args = EventSourceMappingArgs.builder()
+                .eventSourceArn(queueArn)
+                .functionName(fn.invokeTarget())
+                .batchSize(f.batchSize())
+                .maximumBatchingWindowInSeconds(f.batchingWindowSeconds())
+                // Handlers answer with the failed message ids only; the rest of the batch is deleted.
+                .functionResponseTypes("ReportBatchItemFailures");
+        Optional<Integer> concurrency =
+                fn.role() == FunctionRole.PROCESSOR ? Optional.of(s.processorMaxConcurrency()) : f.maxConcurrency();
+        concurrency.ifPresent(c -> args.scalingConfig(EventSourceMappingScalingConfigArgs.builder()
+                .maximumConcurrency(c)
+                .build()));
+        new EventSourceMapping(
+                fn.name() + "-esm",
+                args.build(),
+                // Lambda checks the role can read the queue when the mapping is created.
+                CustomResourceOptions.builder().dependsOn(policy).build());
+    }
+}

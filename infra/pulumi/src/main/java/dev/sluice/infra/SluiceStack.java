@@ -1,0 +1,124 @@
+package dev.sluice.infra;
+
+import com.pulumi.Context;
+import com.pulumi.aws.AwsFunctions;
+import com.pulumi.aws.outputs.GetCallerIdentityResult;
+import com.pulumi.aws.outputs.GetRegionResult;
+import com.pulumi.aws.sqs.Queue;
+import com.pulumi.core.Output;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The whole sluice deployment for one stack; {@link #define} is what {@code pulumi up} runs. */
+public final class SluiceStack {
+    /** Environment variable names of the runtime contract; {@code sluice:environment} may not redefine them. */
+    static final Set<String> CONTRACT_VARIABLES = Set.of(
+            "SLUICE_WORK_QUEUE_URL",
+            "SLUICE_FINALIZE_QUEUE_URL",
+            "SLUICE_INGEST_QUEUE_URL",
+            "SLUICE_JOBS_TABLE",
+            "SLUICE_CACHE_TABLE",
+            "SLUICE_LIMITS_TABLE",
+            "SLUICE_BUCKET",
+            "SLUICE_EVENT_BUS",
+            "SLUICE_CONFIG_PARAMETER",
+            "SLUICE_VECTOR_STORE",
+            "SLUICE_OPENSEARCH_ENDPOINT",
+            "SLUICE_OPENSEARCH_SIGV4",
+            "SLUICE_PINECONE_HOST",
+            "SLUICE_PINECONE_API_KEY_SECRET",
+            "SLUICE_EMBEDDER",
+            "SLUICE_MAX_RECEIVE_COUNT",
+            "POWERTOOLS_SERVICE_NAME",
+            "POWERTOOLS_METRICS_NAMESPACE",
+            "POWERTOOLS_LOG_LEVEL");
+
+    private SluiceStack() {}
+
+    public static void define(Context ctx) {
+        StackSettings s = StackSettings.from(ctx.config("sluice"), ctx.stackName());
+        Output<String> account = AwsFunctions.getCallerIdentity().applyValue(GetCallerIdentityResult::accountId);
+        Output<String> region = AwsFunctions.getRegion().applyValue(GetRegionResult::name);
+
+        DataPlane data = DataPlane.create(s);
+        Queue eventsDlq = Events.deadLetterQueue(s);
+        Permissions permissions = new Permissions(s, data, account, region, eventsDlq.arn());
+        Map<String, Output<String>> environment = environment(s, data);
+
+        Map<FunctionRole, Functions.Deployed> functions = Functions.create(s, permissions, environment);
+        Output<String> apiUrl = HttpApi.create(s, functions.get(FunctionRole.DISPATCHER));
+        Events.create(s, data, functions.get(FunctionRole.DISPATCHER), eventsDlq);
+
+        List<String> consumers = new ArrayList<>();
+        consumers.add(s.prefix() + "-" + FunctionRole.PROCESSOR.key());
+        List<Output<String>> searchers = new ArrayList<>(List.of(
+                functions.get(FunctionRole.PROCESSOR).roleArn(),
+                functions.get(FunctionRole.INGESTOR).roleArn()));
+        s.fargate().ifPresent(f -> {
+            searchers.add(
+                    FargateWorker.create(s, f, permissions, environment, region).taskRoleArn());
+            consumers.add(FargateWorker.serviceName(s));
+        });
+        OpenSearchAccess.create(s, searchers);
+        var topic = Monitoring.create(s, consumers, region);
+
+        ctx.export("apiUrl", apiUrl);
+        ctx.export("eventBus", data.bus().name());
+        ctx.export("bucket", data.bucket().bucket());
+        ctx.export("configParameter", data.configParameter().name());
+        ctx.export("alarmTopic", topic.arn());
+        ctx.export("dashboard", Output.of(s.prefix()));
+        ctx.export("processorMaxConcurrency", Output.of(s.processorMaxConcurrency()));
+        ctx.export("consumers", Output.of(s.consumers().name().toLowerCase()));
+        List<Output<String>> queueUrls = new ArrayList<>();
+        data.queues().values().forEach(q -> {
+            queueUrls.add(q.queue().url());
+            queueUrls.add(q.dlq().url());
+        });
+        queueUrls.add(eventsDlq.url());
+        ctx.export("queueUrls", Output.all(queueUrls));
+        Map<String, Output<String>> tables = new LinkedHashMap<>();
+        data.tables().forEach((name, table) -> tables.put(name, table.name()));
+        ctx.export("tables", Outputs.map(tables));
+    }
+
+    /** The runtime contract's variables, shared by every function and the container worker. */
+    static Map<String, Output<String>> environment(StackSettings s, DataPlane data) {
+        Map<String, Output<String>> env = new LinkedHashMap<>();
+        env.put("SLUICE_WORK_QUEUE_URL", data.queueUrl("work"));
+        env.put("SLUICE_FINALIZE_QUEUE_URL", data.queueUrl("finalize"));
+        env.put("SLUICE_INGEST_QUEUE_URL", data.queueUrl("ingest"));
+        env.put("SLUICE_JOBS_TABLE", data.tables().get("jobs").name());
+        env.put("SLUICE_CACHE_TABLE", data.tables().get("cache").name());
+        env.put("SLUICE_LIMITS_TABLE", data.tables().get("limits").name());
+        env.put("SLUICE_BUCKET", data.bucket().bucket());
+        env.put("SLUICE_EVENT_BUS", data.bus().name());
+        env.put("SLUICE_CONFIG_PARAMETER", data.configParameter().name());
+        // Functions read the document once at init: a new version in the environment makes Lambda (and ECS)
+        // replace warm execution environments, so a config change takes effect on `pulumi up`, not hours later.
+        env.put("SLUICE_CONFIG_VERSION", Output.of(s.pipeline().version()));
+        env.put("SLUICE_VECTOR_STORE", Output.of(s.vectorStore().kind()));
+        s.vectorStore().opensearchEndpoint().ifPresent(e -> env.put("SLUICE_OPENSEARCH_ENDPOINT", Output.of(e)));
+        if (s.vectorStore().kind().equals("opensearch")) {
+            env.put("SLUICE_OPENSEARCH_SIGV4", Output.of(s.vectorStore().sigv4().orElse("")));
+        }
+        s.vectorStore().pineconeHost().ifPresent(h -> env.put("SLUICE_PINECONE_HOST", Output.of(h)));
+        s.vectorStore().pineconeApiKeySecret().ifPresent(k -> env.put("SLUICE_PINECONE_API_KEY_SECRET", Output.of(k)));
+        env.put("SLUICE_EMBEDDER", Output.of(s.embedder()));
+        env.put("SLUICE_MAX_RECEIVE_COUNT", Output.of(String.valueOf(s.maxReceiveCount())));
+        env.put("POWERTOOLS_METRICS_NAMESPACE", Output.of("Sluice"));
+        env.put("POWERTOOLS_LOG_LEVEL", Output.of(s.logLevel()));
+        // Cold start: C1 only. sluice's functions wait on I/O; full JIT warm-up costs more than it returns.
+        env.put("JAVA_TOOL_OPTIONS", Output.of("-XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
+        s.environment().forEach((k, v) -> {
+            if (CONTRACT_VARIABLES.contains(k) || k.equals("JAVA_TOOL_OPTIONS")) {
+                throw new IllegalArgumentException("sluice:environment." + k + ": set by the program, not by config");
+            }
+            env.put(k, Output.of(v));
+        });
+        return env;
+    }
+}

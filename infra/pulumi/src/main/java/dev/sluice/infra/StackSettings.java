@@ -1,0 +1,263 @@
+package dev.sluice.infra;
+
+import com.pulumi.Config;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a stack's config ({@code sluice:*} keys) decides, with the defaults; DEPLOY.md lists the keys. Read once,
+ * validated here so that a mistake fails {@code pulumi preview} with the key's name.
+ */
+record StackSettings(
+        String stack,
+        Consumers consumers,
+        String artifact,
+        String architecture,
+        String logLevel,
+        int logRetentionDays,
+        boolean protect,
+        boolean snapStart,
+        double expectedLatencySeconds,
+        int tokensPerCall,
+        int maxReceiveCount,
+        Map<FunctionRole, FunctionSettings> functions,
+        ApiSettings api,
+        VectorStore vectorStore,
+        String embedder,
+        String bedrockEmbeddingModel,
+        PipelineConfig pipeline,
+        Map<String, String> environment,
+        Alarms alarms,
+        int payloadRetentionDays,
+        int traceRetentionDays,
+        Optional<Fargate> fargate) {
+
+    enum Consumers {
+        LAMBDA,
+        FARGATE
+    }
+
+    /** How callers authenticate to the HTTP API: SigV4-signed (IAM) or a bearer token from an OIDC issuer (JWT). */
+    record ApiSettings(
+            String authorizer, Optional<String> jwtIssuer, List<String> jwtAudiences, double rate, int burst) {}
+
+    /**
+     * @param sigv4 {@code es} (managed domain), {@code aoss} (serverless collection) or empty (plain HTTP)
+     * @param opensearchArn the domain or collection ARN the functions are allowed to call
+     * @param opensearchCollection the Serverless collection name, for its data access policy
+     */
+    record VectorStore(
+            String kind,
+            Optional<String> opensearchEndpoint,
+            Optional<String> sigv4,
+            Optional<String> opensearchArn,
+            Optional<String> opensearchCollection,
+            Optional<String> pineconeHost,
+            Optional<String> pineconeApiKeySecret) {}
+
+    record Alarms(
+            Optional<String> email,
+            int queueDepth,
+            int oldestMessageSeconds,
+            int functionErrors,
+            int llmThrottledPercent) {}
+
+    /** The container worker: image, size, scaling bounds and network placement. */
+    record Fargate(
+            String image,
+            int cpu,
+            int memory,
+            int minTasks,
+            int maxTasks,
+            int backlogPerTask,
+            List<String> subnetIds,
+            List<String> securityGroupIds,
+            Optional<String> vpcId,
+            boolean assignPublicIp) {}
+
+    static StackSettings from(Config config, String stack) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        object(config, "environment").map().forEach((k, v) -> environment.put(k, String.valueOf(v)));
+
+        Consumers consumers = switch (config.get("consumers").orElse("lambda")) {
+            case "lambda" -> Consumers.LAMBDA;
+            case "fargate" -> Consumers.FARGATE;
+            default -> throw new IllegalArgumentException("sluice:consumers: must be 'lambda' or 'fargate'");
+        };
+        String architecture = config.get("architecture").orElse("arm64");
+        if (!List.of("arm64", "x86_64").contains(architecture)) {
+            throw new IllegalArgumentException("sluice:architecture: must be 'arm64' or 'x86_64'");
+        }
+
+        Tree functionTree = object(config, "functions");
+        Map<FunctionRole, FunctionSettings> functions = new EnumMap<>(FunctionRole.class);
+        for (FunctionRole role : FunctionRole.values()) {
+            functions.put(role, FunctionSettings.from(role, functionTree));
+        }
+
+        Tree api = object(config, "api");
+        String authorizer = api.string("authorizer").orElse("iam");
+        if (!List.of("iam", "jwt").contains(authorizer)) {
+            throw new IllegalArgumentException("sluice:api.authorizer: must be 'iam' or 'jwt'");
+        }
+        ApiSettings apiSettings = new ApiSettings(
+                authorizer,
+                api.string("jwtIssuer"),
+                api.strings("jwtAudiences"),
+                api.decimal("throttleRate").orElse(50.0),
+                api.integer("throttleBurst").orElse(100));
+        if (authorizer.equals("jwt")
+                && (apiSettings.jwtIssuer().isEmpty()
+                        || apiSettings.jwtAudiences().isEmpty())) {
+            throw new IllegalArgumentException(
+                    "sluice:api: the jwt authorizer needs 'jwtIssuer' (an https URL) and 'jwtAudiences' (a list)");
+        }
+
+        String kind = config.get("vectorStore").orElse("lucene");
+        Tree os = object(config, "opensearch");
+        Tree pc = object(config, "pinecone");
+        VectorStore vectorStore = new VectorStore(
+                kind,
+                os.string("endpoint"),
+                os.string("sigv4"),
+                os.string("arn"),
+                os.string("collection"),
+                pc.string("host"),
+                pc.string("apiKeySecret"));
+        switch (kind) {
+            case "lucene" -> {}
+            case "opensearch" -> {
+                if (vectorStore.opensearchEndpoint().isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "sluice:opensearch.endpoint: is required for vectorStore opensearch");
+                }
+                if (vectorStore.sigv4().isPresent()
+                        && vectorStore.opensearchArn().isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "sluice:opensearch.arn: the domain or collection ARN is required with sigv4 (for IAM)");
+                }
+                if (vectorStore.sigv4().filter("aoss"::equals).isPresent()
+                        && vectorStore.opensearchCollection().isEmpty()) {
+                    throw new IllegalArgumentException("sluice:opensearch.collection: the collection name is required"
+                            + " with sigv4 aoss (for its data access policy)");
+                }
+            }
+            case "pinecone" -> {
+                if (vectorStore.pineconeHost().isEmpty()
+                        || vectorStore.pineconeApiKeySecret().isEmpty()) {
+                    throw new IllegalArgumentException("sluice:pinecone: 'host' and 'apiKeySecret' are required");
+                }
+            }
+            default -> throw new IllegalArgumentException("sluice:vectorStore: must be lucene, opensearch or pinecone");
+        }
+        String embedder = config.get("embedder").orElse("minilm");
+        if (!List.of("minilm", "openai", "bedrock").contains(embedder)) {
+            throw new IllegalArgumentException("sluice:embedder: must be minilm, openai or bedrock");
+        }
+
+        PipelineConfig pipeline = PipelineConfig.parse(
+                config.get("pipeline")
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "sluice:pipeline: is required (the models/pipelines/indexes document)")),
+                environment);
+
+        Tree alarms = object(config, "alarms");
+        Tree retention = object(config, "retention");
+        Optional<Fargate> fargate =
+                consumers == Consumers.FARGATE ? Optional.of(fargate(object(config, "fargate"))) : Optional.empty();
+
+        return new StackSettings(
+                stack,
+                consumers,
+                config.get("artifact").orElse("../../bootstrap-lambda/target/sluice-lambda.zip"),
+                architecture,
+                config.get("logLevel").orElse("INFO"),
+                config.getInteger("logRetentionDays").orElse(30),
+                config.getBoolean("protect").orElse(false),
+                config.getBoolean("snapStart").orElse(false),
+                config.getDouble("expectedLatencySeconds").orElse(6.0),
+                config.getInteger("tokensPerCall").orElse(2000),
+                config.getInteger("maxReceiveCount").orElse(Definitions.MAX_RECEIVE_COUNT),
+                functions,
+                apiSettings,
+                vectorStore,
+                embedder,
+                config.get("bedrockEmbeddingModel").orElse("amazon.titan-embed-text-v2:0"),
+                pipeline,
+                environment,
+                new Alarms(
+                        alarms.string("email"),
+                        alarms.integer("queueDepth").orElse(1000),
+                        alarms.integer("oldestMessageSeconds").orElse(1800),
+                        alarms.integer("functionErrors").orElse(5),
+                        alarms.integer("llmThrottledPercent").orElse(20)),
+                retention.integer("payloadDays").orElse(7),
+                retention.integer("traceDays").orElse(30),
+                fargate);
+    }
+
+    private static Fargate fargate(Tree f) {
+        String image = f.string("image")
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "sluice:fargate.image: is required with consumers fargate (the bootstrap-local image)"));
+        List<String> subnets = f.strings("subnetIds");
+        if (subnets.isEmpty()) {
+            throw new IllegalArgumentException("sluice:fargate.subnetIds: at least one subnet is required");
+        }
+        List<String> groups = f.strings("securityGroupIds");
+        Optional<String> vpc = f.string("vpcId");
+        if (groups.isEmpty() && vpc.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "sluice:fargate: give 'securityGroupIds', or 'vpcId' to have an egress-only group created");
+        }
+        int min = f.integer("minTasks").orElse(1);
+        int max = f.integer("maxTasks").orElse(10);
+        if (min < 1 || max < min) {
+            throw new IllegalArgumentException("sluice:fargate: need 1 <= minTasks <= maxTasks");
+        }
+        return new Fargate(
+                image,
+                f.integer("cpu").orElse(1024),
+                f.integer("memory").orElse(2048),
+                min,
+                max,
+                f.integer("backlogPerTask").orElse(100),
+                subnets,
+                groups,
+                vpc,
+                f.bool("assignPublicIp").orElse(false));
+    }
+
+    private static Tree object(Config config, String key) {
+        return config.get(key)
+                .map(json -> Tree.parse("sluice:" + key, json))
+                .orElse(new Tree("sluice:" + key, Map.of()));
+    }
+
+    FunctionSettings function(FunctionRole role) {
+        return functions.get(role);
+    }
+
+    /** Names every resource of this stack starts with. */
+    String prefix() {
+        return "sluice-" + stack;
+    }
+
+    /** The processor's MaximumConcurrency: the configured override, else Little's law on the model limits. */
+    int processorMaxConcurrency() {
+        FunctionSettings p = function(FunctionRole.PROCESSOR);
+        return p.maxConcurrency()
+                .orElseGet(() -> Concurrency.processor(
+                        pipeline.primaryModels(), expectedLatencySeconds, tokensPerCall, p.batchSize()));
+    }
+
+    /** Secrets the model-calling code reads: provider keys named in the pipeline document, and Pinecone's. */
+    List<String> secretNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>(pipeline.secretNames());
+        vectorStore.pineconeApiKeySecret().ifPresent(names::add);
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,233 @@
+package dev.sluice.infra;
+
+import com.google.gson.Gson;
+import com.pulumi.test.Mocks;
+import com.pulumi.test.PulumiTest;
+import com.pulumi.test.TestOptions;
+import com.pulumi.test.TestResult;
+import com.pulumi.test.internal.PulumiTestInternal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Runs {@link SluiceStack#define} against Pulumi's mock engine with the config of a committed stack file
+ * ({@code Pulumi.<stack>.yaml}), optionally changed, and keeps what the program asked the engine to create.
+ *
+ * <p>The public {@code PulumiTest.withMocks(..)} API offers no way to pass stack config; its own builder
+ * ({@code PulumiTestInternal}) is the same entry point with config added, so the program reads config exactly as under
+ * the CLI (which hands structured values over as JSON strings, as done here).
+ */
+final class StackRun {
+    static final String ACCOUNT = "111122223333";
+    static final String REGION = "eu-west-1";
+
+    /** One resource registration: its type token, logical name and the inputs the program gave it. */
+    record Created(String type, String name, Map<String, Object> inputs) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map(String key) {
+            return (Map<String, Object>) inputs.get(key);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object> list(String key) {
+            return (List<Object>) inputs.get(key);
+        }
+
+        int integer(String key) {
+            return ((Number) inputs.get(key)).intValue();
+        }
+
+        String string(String key) {
+            return (String) inputs.get(key);
+        }
+    }
+
+    private static final Map<String, StackRun> CACHE = new ConcurrentHashMap<>();
+
+    final String stack;
+    final Map<String, String> config;
+    final List<Created> created;
+    final Map<String, Object> outputs;
+
+    private StackRun(String stack, Map<String, String> config, List<Created> created, Map<String, Object> outputs) {
+        this.stack = stack;
+        this.config = config;
+        this.created = created;
+        this.outputs = outputs;
+    }
+
+    static StackRun of(String stack) {
+        return of(stack, Map.of());
+    }
+
+    /** @param overrides stack-config keys ({@code sluice:consumers}) to raw values (objects as JSON) */
+    static synchronized StackRun of(String stack, Map<String, String> overrides) {
+        String key = stack + new java.util.TreeMap<>(overrides);
+        StackRun cached = CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, String> config = new LinkedHashMap<>(stackConfig(stack));
+        config.putAll(overrides);
+        StackRun run = run(stack, config);
+        CACHE.put(key, run);
+        return run;
+    }
+
+    static Map<String, String> stackConfig(String stack) {
+        try {
+            Map<String, Object> file = new Yaml().load(Files.readString(Path.of("Pulumi." + stack + ".yaml")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) file.get("config");
+            Map<String, String> out = new LinkedHashMap<>();
+            config.forEach((k, v) -> out.put(
+                    k, v instanceof Map<?, ?> || v instanceof List<?> ? new Gson().toJson(v) : String.valueOf(v)));
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read Pulumi." + stack + ".yaml", e);
+        }
+    }
+
+    private static StackRun run(String stack, Map<String, String> config) {
+        List<Created> created = Collections.synchronizedList(new ArrayList<>());
+        Mocks mocks = new Mocks() {
+            @Override
+            public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
+                created.add(new Created(args.type, args.name, args.inputs));
+                return CompletableFuture.completedFuture(
+                        ResourceResult.of(Optional.of(args.name + "-id"), state(args)));
+            }
+
+            @Override
+            public CompletableFuture<Map<String, Object>> callAsync(CallArgs args) {
+                return CompletableFuture.completedFuture(
+                        switch (args.token) {
+                            case "aws:index/getCallerIdentity:getCallerIdentity" ->
+                                Map.of(
+                                        "accountId",
+                                        ACCOUNT,
+                                        "arn",
+                                        "arn:aws:iam::" + ACCOUNT + ":user/deployer",
+                                        "userId",
+                                        "AIDA",
+                                        "id",
+                                        ACCOUNT);
+                            case "aws:index/getRegion:getRegion" ->
+                                Map.of(
+                                        "name",
+                                        REGION,
+                                        "id",
+                                        REGION,
+                                        "description",
+                                        "Europe (Ireland)",
+                                        "endpoint",
+                                        "ec2." + REGION + ".amazonaws.com");
+                            default -> throw new IllegalArgumentException("unexpected invoke " + args.token);
+                        });
+            }
+        };
+        try {
+            TestResult result = PulumiTestInternal.builder()
+                    .options(TestOptions.builder()
+                            .projectName("sluice")
+                            .stackName(stack)
+                            .preview(false)
+                            .build())
+                    .mocks(mocks)
+                    .config(config)
+                    .build()
+                    .runTest(SluiceStack::define);
+            if (!result.exceptions().isEmpty() || !result.errors().isEmpty()) {
+                IllegalStateException failure = new IllegalStateException(
+                        "stack " + stack + " failed: " + result.errors() + " " + result.exceptions());
+                result.exceptions().forEach(failure::addSuppressed);
+                throw failure;
+            }
+            Map<String, Object> outputs = new LinkedHashMap<>();
+            result.outputs().forEach((k, v) -> outputs.put(k, PulumiTest.extractValue(v)));
+            return new StackRun(stack, config, List.copyOf(created), outputs);
+        } finally {
+            PulumiTest.cleanup();
+        }
+    }
+
+    /** What the mocked provider answers: the inputs, plus the computed attributes the program reads. */
+    private static Map<String, Object> state(Mocks.ResourceArgs args) {
+        Map<String, Object> state = new HashMap<>(args.inputs);
+        String name = String.valueOf(args.inputs.getOrDefault("name", args.name));
+        String service = args.type.substring(4, args.type.indexOf('/'));
+        state.putIfAbsent("name", name);
+        state.put("arn", "arn:aws:" + service + ":" + REGION + ":" + ACCOUNT + ":" + name);
+        switch (args.type) {
+            case "aws:sqs/queue:Queue" -> {
+                state.put("url", "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT + "/" + name);
+                state.put("arn", "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + name);
+            }
+            case "aws:s3/bucketV2:BucketV2" -> {
+                state.put("bucket", args.name + "-a1b2c3d");
+                state.put("arn", "arn:aws:s3:::" + args.name + "-a1b2c3d");
+            }
+            case "aws:lambda/function:Function" -> {
+                state.put("arn", "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + name);
+                state.put(
+                        "invokeArn",
+                        "arn:aws:apigateway:" + REGION + ":lambda:path/functions/" + name + "/invocations");
+                state.put("version", "1");
+            }
+            case "aws:lambda/alias:Alias" -> {
+                state.put(
+                        "arn",
+                        "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + args.inputs.get("functionName")
+                                + ":" + name);
+                state.put(
+                        "invokeArn",
+                        "arn:aws:apigateway:" + REGION + ":lambda:path/functions/alias-" + name + "/invocations");
+            }
+            case "aws:cloudwatch/logGroup:LogGroup" ->
+                state.put("arn", "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + name);
+            case "aws:dynamodb/table:Table" ->
+                state.put("arn", "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + name);
+            case "aws:ssm/parameter:Parameter" ->
+                state.put("arn", "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter" + name);
+            case "aws:cloudwatch/eventBus:EventBus" ->
+                state.put("arn", "arn:aws:events:" + REGION + ":" + ACCOUNT + ":event-bus/" + name);
+            case "aws:apigatewayv2/api:Api" ->
+                state.put("executionArn", "arn:aws:execute-api:" + REGION + ":" + ACCOUNT + ":abc123");
+            case "aws:apigatewayv2/stage:Stage" ->
+                state.put("invokeUrl", "https://abc123.execute-api." + REGION + ".amazonaws.com/");
+            default -> {}
+        }
+        return state;
+    }
+
+    List<Created> all(String type) {
+        return created.stream().filter(c -> c.type().equals(type)).toList();
+    }
+
+    Optional<Created> find(String type, String name) {
+        return created.stream()
+                .filter(c -> c.type().equals(type) && c.name().equals(name))
+                .findFirst();
+    }
+
+    Created one(String type, String name) {
+        return find(type, name)
+                .orElseThrow(() -> new AssertionError("no " + type + " named " + name + " in stack " + stack + "; have "
+                        + all(type).stream().map(Created::name).toList()));
+    }
+
+    String prefix() {
+        return "sluice-" + stack;
+    }
+}
