@@ -19,7 +19,8 @@ public final class Extractor {
 
     private static final Pattern BLOCK = Pattern.compile("^\\s*\\[(\\d+)]\\s?(.*)$");
     private static final Pattern QUESTION = Pattern.compile("(?im)^\\s*(?:question|q)\\s*:\\s*(.+)$");
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
+    private static final Pattern LABEL = Pattern.compile("^\\s*[A-Za-z][A-Za-z ]{0,30}:(\\s.*)?$");
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+|\\s*\\R\\s*");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
     private static final Set<String> STOP = Set.of(
             "the",
@@ -93,6 +94,11 @@ public final class Extractor {
         int position = 0;
         for (Block block : blocks) {
             for (String sentence : SENTENCE_END.split(block.text().strip())) {
+                if (sentence.isBlank() || sentence.strip().startsWith("#")) {
+                    // A Markdown heading names a topic; it does not answer anything.
+                    position++;
+                    continue;
+                }
                 int overlap = 0;
                 for (String w : words(sentence)) {
                     if (wanted.contains(w)) {
@@ -140,11 +146,17 @@ public final class Extractor {
             } else if (number != null) {
                 if (line.isBlank()) {
                     blank = true;
-                } else if (blank) {
+                } else if (blank
+                        && (LABEL.matcher(line).matches() || line.strip().endsWith("?"))) {
+                    // "Question: ..." (or a bare question) after the context ends it; a chunk's later paragraphs do
+                    // not.
                     flush(blocks, number, text);
                     number = null;
                 } else {
-                    text.append(' ').append(line.strip());
+                    // A wrapped line continues its sentence; a new paragraph or a heading starts afresh.
+                    text.append(blank || line.strip().startsWith("#") ? '\n' : ' ')
+                            .append(line.strip());
+                    blank = false;
                 }
             }
         }
@@ -189,8 +201,15 @@ public final class Extractor {
         return words;
     }
 
-    /** Plural and simple verb endings only: enough for "limits" to meet "limit". */
+    /** Plural and simple verb endings only: enough for "limits" to meet "limit" and "deferred" to meet "defer". */
     private static String stem(String w) {
+        for (String ending : new String[] {"ing", "ed"}) {
+            if (w.length() > ending.length() + 3 && w.endsWith(ending)) {
+                String base = w.substring(0, w.length() - ending.length());
+                int n = base.length();
+                return n > 3 && base.charAt(n - 1) == base.charAt(n - 2) ? base.substring(0, n - 1) : base;
+            }
+        }
         if (w.length() > 4 && w.endsWith("ies")) {
             return w.substring(0, w.length() - 3) + "y";
         }

@@ -55,4 +55,14 @@ class ExtractorTest {
         assertThat(Extractor.blocks("[1] first\ncontinued\n\nQuestion: x\n[2] second"))
                 .containsExactly(new Extractor.Block(1, "first continued"), new Extractor.Block(2, "second"));
     }
+
+    @Test
+    void aChunkOfSeveralParagraphsStaysOneBlockAndItsHeadingIsNeverAnAnswer() {
+        String prompt = "Context:\n[1] # Admission control\n\nEvery provider limits requests per minute.\n\n"
+                + "When the limiter denies a request, the hop is deferred with a delay.\n\n"
+                + "Question: Why is throttled work deferred?";
+        assertThat(Extractor.blocks(prompt)).hasSize(1);
+        assertThat(extractor.answer(prompt))
+                .isEqualTo("When the limiter denies a request, the hop is deferred with a delay. [1]");
+    }
 }

@@ -1,0 +1,86 @@
+package dev.sluice.bootstrap.finalizer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.MessageContext;
+import dev.sluice.bootstrap.shared.SqsBatch;
+import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.QueueMessage;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.usecase.FinalizeJob;
+import dev.sluice.domain.usecase.HopOutcome;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+
+/** Ends jobs whose model calls are done: guardrails, result, event. One outcome per message of the batch. */
+public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LogManager.getLogger(FinalizerHandler.class);
+
+    private final FinalizeJob finalizeJob;
+    private final Inbox inbox;
+    private final Metrics metrics;
+    private final int maxReceiveCount;
+
+    public FinalizerHandler() {
+        this(DaggerFinalizerComponent.create());
+    }
+
+    FinalizerHandler(FinalizerComponent c) {
+        this(c.finalizeJob(), c.inbox(), c.metrics(), c.settings().maxReceiveCount());
+    }
+
+    FinalizerHandler(FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount) {
+        this.finalizeJob = finalizeJob;
+        this.inbox = inbox;
+        this.metrics = metrics;
+        this.maxReceiveCount = maxReceiveCount;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        metrics.captureColdStartMetric(context);
+        return PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return SqsBatch.run(event, this::process);
+            } finally {
+                metrics.flush();
+            }
+        });
+    }
+
+    private boolean process(SQSEvent.SQSMessage record) {
+        QueueMessage message;
+        try {
+            message = inbox.read(record);
+        } catch (PermanentException e) {
+            LOG.error("unreadable message {}: {}", record.getMessageId(), e.getMessage());
+            return false;
+        }
+        if (!(message instanceof Envelope envelope)) {
+            LOG.error("message {} is not a hop envelope", record.getMessageId());
+            return false;
+        }
+        try (MessageContext ignored = MessageContext.open(ThreadContext.getImmutableContext(), envelope)) {
+            HopOutcome outcome;
+            try {
+                outcome = finalizeJob.finalizeJob(envelope);
+            } catch (RuntimeException e) {
+                if (envelope.attempt() >= maxReceiveCount) {
+                    finalizeJob.abandon(
+                            envelope,
+                            "finalizing failed on every one of its " + envelope.attempt() + " deliveries; last error: "
+                                    + e);
+                }
+                throw e;
+            }
+            LOG.info("finalize attempt {}: {}", envelope.attempt(), outcome);
+            return !(outcome instanceof HopOutcome.Retry);
+        }
+    }
+}

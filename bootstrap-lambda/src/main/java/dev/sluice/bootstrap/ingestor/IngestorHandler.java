@@ -1,0 +1,79 @@
+package dev.sluice.bootstrap.ingestor;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.MessageContext;
+import dev.sluice.bootstrap.shared.SqsBatch;
+import dev.sluice.domain.model.IngestRequest;
+import dev.sluice.domain.model.QueueMessage;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.usecase.IngestDocuments;
+import dev.sluice.domain.usecase.InvalidInputException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/** Makes queued documents retrievable: chunk, embed, upsert. */
+public final class IngestorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LogManager.getLogger(IngestorHandler.class);
+
+    private final IngestDocuments ingest;
+    private final Inbox inbox;
+    private final Metrics metrics;
+
+    public IngestorHandler() {
+        this(DaggerIngestorComponent.create());
+    }
+
+    IngestorHandler(IngestorComponent c) {
+        this(c.ingestDocuments(), c.inbox(), c.metrics());
+    }
+
+    IngestorHandler(IngestDocuments ingest, Inbox inbox, Metrics metrics) {
+        this.ingest = ingest;
+        this.inbox = inbox;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        metrics.captureColdStartMetric(context);
+        return PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return SqsBatch.run(event, this::process);
+            } finally {
+                metrics.flush();
+            }
+        });
+    }
+
+    private boolean process(SQSEvent.SQSMessage record) {
+        QueueMessage message;
+        try {
+            message = inbox.read(record);
+        } catch (PermanentException e) {
+            LOG.error("unreadable message {}: {}", record.getMessageId(), e.getMessage());
+            return false;
+        }
+        if (!(message instanceof IngestRequest request)) {
+            LOG.error("message {} is not an ingestion request", record.getMessageId());
+            return false;
+        }
+        try (MessageContext ignored = MessageContext.open(ThreadContext.getImmutableContext(), request)) {
+            IngestDocuments.Report report = ingest.ingest(request);
+            LOG.info("ingested into {}: {}", request.index(), report);
+            metrics.addMetric("ChunksIngested", report.chunks(), MetricUnit.COUNT);
+            return true;
+        } catch (InvalidInputException | PermanentException e) {
+            // It will never succeed: keep it failing so it lands in the dead-letter queue, where it can be read.
+            LOG.error("ingestion into {} refused: {}", request.index(), e.getMessage());
+            return false;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.sluice.bootstrap.processor;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.MessageContext;
+import dev.sluice.bootstrap.shared.SqsBatch;
+import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.QueueMessage;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.usecase.FinalizeJob;
+import dev.sluice.domain.usecase.HopOutcome;
+import dev.sluice.domain.usecase.RunHop;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+
+/**
+ * Runs one hop per message of the work queue, all messages of a batch at once; reports the ones to retry.
+ * Throttled hops were re-sent with a delay by the engine and are acked here, so throttling never uses up receives.
+ */
+public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LogManager.getLogger(ProcessorHandler.class);
+
+    private final RunHop runHop;
+    private final FinalizeJob finalizeJob;
+    private final Inbox inbox;
+    private final Metrics metrics;
+    private final int maxReceiveCount;
+
+    public ProcessorHandler() {
+        this(DaggerProcessorComponent.create());
+    }
+
+    ProcessorHandler(ProcessorComponent c) {
+        this(c.runHop(), c.finalizeJob(), c.inbox(), c.metrics(), c.settings().maxReceiveCount());
+    }
+
+    ProcessorHandler(RunHop runHop, FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount) {
+        this.runHop = runHop;
+        this.finalizeJob = finalizeJob;
+        this.inbox = inbox;
+        this.metrics = metrics;
+        this.maxReceiveCount = maxReceiveCount;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        metrics.captureColdStartMetric(context);
+        return PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return SqsBatch.run(event, this::process);
+            } finally {
+                metrics.flush();
+            }
+        });
+    }
+
+    private boolean process(SQSEvent.SQSMessage record) {
+        QueueMessage message;
+        try {
+            message = inbox.read(record);
+        } catch (PermanentException e) {
+            // Unreadable: it can never succeed; failing it lets SQS move it to the dead-letter queue for a look.
+            LOG.error("unreadable message {}: {}", record.getMessageId(), e.getMessage());
+            return false;
+        }
+        if (!(message instanceof Envelope envelope)) {
+            LOG.error(
+                    "message {} is not a hop envelope: {}",
+                    record.getMessageId(),
+                    message.getClass().getSimpleName());
+            return false;
+        }
+        Map<String, String> inherited = ThreadContext.getImmutableContext();
+        try (MessageContext ignored = MessageContext.open(inherited, envelope)) {
+            HopOutcome outcome;
+            try {
+                outcome = runHop.run(envelope);
+            } catch (RuntimeException e) {
+                if (envelope.attempt() >= maxReceiveCount) {
+                    // Last delivery: the message goes to the dead-letter queue, the job must not stay RUNNING.
+                    finalizeJob.abandon(
+                            envelope,
+                            "hop " + envelope.hop() + " failed on every one of its " + envelope.attempt()
+                                    + " deliveries; last error: " + e);
+                }
+                throw e;
+            }
+            LOG.info("hop {} attempt {}: {}", envelope.hop(), envelope.attempt(), outcome);
+            if (outcome instanceof HopOutcome.Failed && envelope.attempt() >= maxReceiveCount) {
+                // The job has ended FAILED with its reason; failing the message too moves it to the dead-letter
+                // queue, so the message that kept failing can be read there.
+                return false;
+            }
+            return !(outcome instanceof HopOutcome.Retry);
+        }
+    }
+}

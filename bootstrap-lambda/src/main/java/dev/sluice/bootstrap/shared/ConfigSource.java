@@ -1,0 +1,95 @@
+package dev.sluice.bootstrap.shared;
+
+import dev.sluice.domain.config.ConfigException;
+import dev.sluice.domain.config.ConfigParser;
+import dev.sluice.domain.config.SluiceConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Loads the models/pipelines/indexes YAML: from an SSM parameter when one is named (deployed stacks), from a file
+ * when one is named (local runs), otherwise the bundled {@code sluice.yaml}. Read once, at init.
+ */
+public final class ConfigSource {
+    private ConfigSource() {}
+
+    public static SluiceConfig load(Settings settings, Function<String, String> ssmParameter) {
+        if (settings.configParameter().isPresent()) {
+            String name = settings.configParameter().get();
+            return parse(ssmParameter.apply(name), "SSM parameter " + name);
+        }
+        if (settings.configFile().isPresent()) {
+            Path path = Path.of(settings.configFile().get());
+            try {
+                return parse(Files.readString(path), path.toString());
+            } catch (IOException e) {
+                throw new IllegalStateException(
+                        "cannot read the configuration file " + path + ": " + e.getMessage(), e);
+            }
+        }
+        return bundled();
+    }
+
+    public static SluiceConfig bundled() {
+        try (InputStream in = ConfigSource.class.getResourceAsStream("/sluice.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled sluice.yaml is missing from the classpath");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "bundled sluice.yaml");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the bundled sluice.yaml", e);
+        }
+    }
+
+    /** @throws IllegalStateException naming the source and the offending field */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
+
+    /**
+     * Replaces {@code ${NAME}} and {@code ${NAME:-default}} with environment values, so one YAML serves every
+     * stack and the local runtime (which points providers at the simulator this way).
+     */
+    static String substitute(String yaml, String source) {
+        Matcher m = PLACEHOLDER.matcher(yaml);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String value = Env.get(name).orElse(m.group(2));
+            if (value == null) {
+                throw new IllegalStateException(
+                        source + " refers to ${" + name + "}, which is not set and has no default");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    public static SluiceConfig parse(String yaml, String source) {
+        Object tree;
+        try {
+            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(substitute(yaml, source));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(source + " is not valid YAML: " + e.getMessage(), e);
+        }
+        if (!(tree instanceof Map<?, ?> map)) {
+            throw new IllegalStateException(source + " must be a YAML mapping with models, pipelines and indexes");
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> root = (Map<String, ?>) map;
+            return ConfigParser.parse(root);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("invalid configuration in " + source + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.sluice.bootstrap.shared;
+
+import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.QueueMessage;
+import java.util.Map;
+import org.apache.logging.log4j.ThreadContext;
+
+/**
+ * Puts one message's identity on the current thread's log context, so every line logged while it is processed
+ * carries its own correlation id, job, hop and tenant, even when a batch runs concurrently.
+ */
+public final class MessageContext implements AutoCloseable {
+    private final Map<String, String> previous;
+
+    private MessageContext(Map<String, String> inherited, QueueMessage message) {
+        this.previous = ThreadContext.getImmutableContext();
+        ThreadContext.putAll(inherited);
+        ThreadContext.put("correlation_id", message.correlationId().value());
+        ThreadContext.put("tenant", message.tenant().value());
+        if (message instanceof Envelope e) {
+            ThreadContext.put("job_id", e.jobId().value());
+            ThreadContext.put("hop", Integer.toString(e.hop()));
+            ThreadContext.put("pipeline", e.pipeline());
+        }
+    }
+
+    /** @param inherited the invocation's context (function name, request id) captured on the handler thread */
+    public static MessageContext open(Map<String, String> inherited, QueueMessage message) {
+        return new MessageContext(inherited, message);
+    }
+
+    @Override
+    public void close() {
+        ThreadContext.clearMap();
+        ThreadContext.putAll(previous);
+    }
+}

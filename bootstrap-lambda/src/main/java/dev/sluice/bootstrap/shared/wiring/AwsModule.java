@@ -1,0 +1,215 @@
+package dev.sluice.bootstrap.shared.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.sluice.adapter.aws.AwsClientSettings;
+import dev.sluice.adapter.aws.AwsClients;
+import dev.sluice.adapter.aws.dynamodb.DynamoDbCompletionCache;
+import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
+import dev.sluice.adapter.aws.dynamodb.DynamoDbRateLimiter;
+import dev.sluice.adapter.aws.eventbridge.EventBridgePublisher;
+import dev.sluice.adapter.aws.eventbridge.EventBridgeSettings;
+import dev.sluice.adapter.aws.s3.S3BlobStore;
+import dev.sluice.adapter.aws.s3.S3Settings;
+import dev.sluice.adapter.aws.s3.S3TraceStore;
+import dev.sluice.adapter.aws.secrets.SecretsManagerSecrets;
+import dev.sluice.adapter.aws.sqs.SqsMessageReader;
+import dev.sluice.adapter.aws.sqs.SqsRecord;
+import dev.sluice.adapter.aws.sqs.SqsWorkQueue;
+import dev.sluice.adapter.aws.sqs.SqsWorkQueueSettings;
+import dev.sluice.bootstrap.shared.Env;
+import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.Secrets;
+import dev.sluice.bootstrap.shared.Settings;
+import dev.sluice.domain.port.BlobStore;
+import dev.sluice.domain.port.CompletionCache;
+import dev.sluice.domain.port.EventPublisher;
+import dev.sluice.domain.port.JobStore;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.TraceStore;
+import dev.sluice.domain.port.WorkQueue;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.inject.Singleton;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * SDK clients (built once, at init, on the URL-connection HTTP client) and the AWS adapters behind the domain's
+ * ports. Endpoint overrides point the same clients at local stand-ins.
+ */
+@Module
+public final class AwsModule {
+    private AwsModule() {}
+
+    private static AwsClientSettings client(Settings settings, Optional<URI> endpoint) {
+        return new AwsClientSettings(
+                settings.region(), endpoint, Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    @Provides
+    @Singleton
+    static SqsClient sqs(Settings settings) {
+        return AwsClients.sqs(client(settings, settings.endpoints().sqs()));
+    }
+
+    @Provides
+    @Singleton
+    static S3Client s3(Settings settings) {
+        return AwsClients.s3(client(settings, settings.endpoints().s3()));
+    }
+
+    @Provides
+    @Singleton
+    static EventBridgeClient eventBridge(Settings settings) {
+        return AwsClients.eventBridge(client(settings, settings.endpoints().eventbridge()));
+    }
+
+    @Provides
+    @Singleton
+    static DynamoDbClient dynamoDb(Settings settings) {
+        var builder = DynamoDbClient.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(10))
+                        .build());
+        settings.endpoints().dynamodb().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    @Provides
+    @Singleton
+    static SsmClient ssm(Settings settings) {
+        var builder = SsmClient.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(UrlConnectionHttpClient.builder().build());
+        settings.endpoints().ssm().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    @Provides
+    @Singleton
+    static BlobStore blobs(S3Client s3, Settings settings) {
+        return new S3BlobStore(s3, new S3Settings(settings.bucket()));
+    }
+
+    @Provides
+    @Singleton
+    static TraceStore traces(S3Client s3, Settings settings) {
+        return new S3TraceStore(s3, new S3Settings(settings.bucket()));
+    }
+
+    @Provides
+    @Singleton
+    static JobStore jobs(DynamoDbClient dynamo, BlobStore blobs, Settings settings) {
+        return new DynamoDbJobStore(dynamo, blobs, DynamoDbJobStore.Settings.of(settings.jobsTable()));
+    }
+
+    @Provides
+    @Singleton
+    static CompletionCache cache(DynamoDbClient dynamo, Settings settings, Clock clock) {
+        return new DynamoDbCompletionCache(dynamo, new DynamoDbCompletionCache.Settings(settings.cacheTable()), clock);
+    }
+
+    @Provides
+    @Singleton
+    static RateLimiter limiter(DynamoDbClient dynamo, Settings settings, Clock clock) {
+        return new DynamoDbRateLimiter(dynamo, DynamoDbRateLimiter.Settings.of(settings.limitsTable()), clock);
+    }
+
+    @Provides
+    @Singleton
+    static EventPublisher events(EventBridgeClient events, Settings settings) {
+        return new EventBridgePublisher(events, EventBridgeSettings.of(settings.eventBus()));
+    }
+
+    @Provides
+    @Singleton
+    @Queues.Work
+    static WorkQueue work(SqsClient sqs, BlobStore blobs, Settings settings) {
+        return new SqsWorkQueue(sqs, blobs, SqsWorkQueueSettings.of(settings.workQueueUrl()));
+    }
+
+    @Provides
+    @Singleton
+    @Queues.Finalize
+    static WorkQueue finalizeQueue(SqsClient sqs, BlobStore blobs, Settings settings) {
+        return new SqsWorkQueue(sqs, blobs, SqsWorkQueueSettings.of(settings.finalizeQueueUrl()));
+    }
+
+    @Provides
+    @Singleton
+    @Queues.Ingest
+    static WorkQueue ingestQueue(SqsClient sqs, BlobStore blobs, Settings settings) {
+        return new SqsWorkQueue(sqs, blobs, SqsWorkQueueSettings.of(settings.ingestQueueUrl()));
+    }
+
+    @Provides
+    @Singleton
+    static Inbox inbox(BlobStore blobs) {
+        SqsMessageReader reader = new SqsMessageReader(blobs);
+        return record -> {
+            Map<String, String> attributes = new HashMap<>();
+            if (record.getMessageAttributes() != null) {
+                record.getMessageAttributes().forEach((name, value) -> {
+                    if (value.getStringValue() != null) {
+                        attributes.put(name, value.getStringValue());
+                    }
+                });
+            }
+            if (record.getBody() == null) {
+                throw new PermanentException("message " + record.getMessageId() + " has no body", null);
+            }
+            return reader.read(new SqsRecord(
+                    record.getMessageId(),
+                    record.getBody(),
+                    record.getAttributes() == null ? Map.of() : record.getAttributes(),
+                    attributes));
+        };
+    }
+
+    /**
+     * Provider keys from Secrets Manager, read once. With {@code SLUICE_SECRETS=env} (local runs) they come from the
+     * environment instead: {@code SLUICE_SECRET_<NAME>} or the provider's usual variable ({@code OPENAI_API_KEY}...).
+     */
+    @Provides
+    @Singleton
+    static Secrets secrets(Settings settings) {
+        if (Env.get("SLUICE_SECRETS").orElse("aws").equals("env")) {
+            return AwsModule::fromEnvironment;
+        }
+        SecretsManagerSecrets secrets = new SecretsManagerSecrets(
+                AwsClients.secretsManager(client(settings, settings.endpoints().secretsmanager())));
+        return name -> Optional.of(secrets.get(name));
+    }
+
+    private static Optional<String> fromEnvironment(String name) {
+        String sanitized = name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        Optional<String> explicit = Env.get("SLUICE_SECRET_" + sanitized);
+        if (explicit.isPresent()) {
+            return explicit;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (String provider : new String[] {"openai", "anthropic", "gemini", "pinecone"}) {
+            if (lower.contains(provider)) {
+                return Env.get(provider.toUpperCase(Locale.ROOT) + "_API_KEY");
+            }
+        }
+        return Optional.empty();
+    }
+}

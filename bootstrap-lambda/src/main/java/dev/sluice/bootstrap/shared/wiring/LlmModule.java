@@ -1,0 +1,22 @@
+package dev.sluice.bootstrap.shared.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.sluice.adapter.llm.LanguageModels;
+import dev.sluice.adapter.llm.resilience.ResilienceSettings;
+import dev.sluice.bootstrap.shared.Secrets;
+import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.port.LanguageModel;
+import javax.inject.Singleton;
+
+/** Every configured model alias, its client built once at init, behind retries, a breaker and a time limit. */
+@Module
+public final class LlmModule {
+    private LlmModule() {}
+
+    @Provides
+    @Singleton
+    static LanguageModel languageModel(SluiceConfig config, Secrets secrets) {
+        return LanguageModels.create(config.models().values(), secrets::value, ResilienceSettings.DEFAULTS);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.sluice.bootstrap.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.domain.config.SluiceConfig;
+import org.junit.jupiter.api.Test;
+
+class ConfigSourceTest {
+    @Test
+    void theBundledConfigurationLoadsWithItsDefaults() {
+        SluiceConfig config = ConfigSource.bundled();
+        assertThat(config.pipelines()).containsKeys("rag", "research", "classify");
+        assertThat(config.pipeline("research").orElseThrow().hopCount()).isEqualTo(3);
+        assertThat(config.model("fast").orElseThrow().option("baseUrl")).contains("https://api.openai.com/v1");
+        assertThat(config.model("fast").orElseThrow().limits().rpm()).isEqualTo(500);
+    }
+
+    @Test
+    void placeholdersTakeTheEnvironmentsValue() {
+        System.setProperty("SLUICE_TEST_MODEL", "gpt-test");
+        try {
+            assertThat(ConfigSource.substitute("model: ${SLUICE_TEST_MODEL:-other}", "test"))
+                    .isEqualTo("model: gpt-test");
+            assertThat(ConfigSource.substitute("model: ${SLUICE_UNSET_X:-other}", "test"))
+                    .isEqualTo("model: other");
+        } finally {
+            System.clearProperty("SLUICE_TEST_MODEL");
+        }
+        assertThatThrownBy(() -> ConfigSource.substitute("model: ${SLUICE_UNSET_Y}", "stack config"))
+                .hasMessage("stack config refers to ${SLUICE_UNSET_Y}, which is not set and has no default");
+    }
+
+    @Test
+    void aBrokenConfigurationNamesItsSourceAndField() {
+        assertThatThrownBy(() -> ConfigSource.parse(
+                        "models: {}\npipelines:\n  p:\n    steps:\n      - generate: a\n"
+                                + "        model: ghost\n        prompt: hi\n",
+                        "SSM parameter /sluice/dev/config"))
+                .hasMessage("invalid configuration in SSM parameter /sluice/dev/config: pipelines.p.steps[0].model:"
+                        + " unknown model alias 'ghost' (known: )");
+        assertThatThrownBy(() -> ConfigSource.parse("models: [", "file x.yaml"))
+                .hasMessageStartingWith("file x.yaml is not valid YAML");
+    }
+}

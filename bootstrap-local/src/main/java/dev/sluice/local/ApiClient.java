@@ -1,0 +1,66 @@
+package dev.sluice.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.bootstrap.shared.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small client of sluice's HTTP API, used by the CLI commands and the demo. */
+public final class ApiClient {
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI endpoint;
+    private final String tenant;
+
+    public ApiClient(URI endpoint, String tenant) {
+        this.endpoint = endpoint;
+        this.tenant = tenant;
+    }
+
+    /** A response: status and parsed JSON body. */
+    public record Reply(int status, JsonNode body) {
+        public boolean ok() {
+            return status < 400;
+        }
+    }
+
+    public Reply post(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(endpoint.resolve(path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(endpoint.resolve(path)).GET());
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> response = http.send(
+                    request.header("X-Tenant-Id", tenant)
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = response.body().length == 0
+                    ? Json.MAPPER.createObjectNode()
+                    : Json.MAPPER.readTree(response.body());
+            return new Reply(response.statusCode(), body);
+        } catch (ConnectException e) {
+            throw new IllegalStateException("sluice is not running at " + endpoint + ": start it with ./sluice up", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("calling " + endpoint + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.sluice.local;
+
+import dev.sluice.adapter.aws.AwsClientSettings;
+import dev.sluice.adapter.aws.AwsClients;
+import dev.sluice.adapter.aws.resources.DynamoDbTables;
+import dev.sluice.adapter.aws.resources.ProvisionedResources;
+import dev.sluice.adapter.aws.resources.QueueRole;
+import dev.sluice.adapter.aws.resources.ResourceProvisioner;
+import dev.sluice.adapter.aws.resources.ResourceSettings;
+import dev.sluice.adapter.aws.resources.SluiceResources;
+import dev.sluice.adapter.aws.resources.SluiceTables;
+import dev.sluice.bootstrap.dispatcher.DispatcherHandler;
+import dev.sluice.bootstrap.finalizer.FinalizerHandler;
+import dev.sluice.bootstrap.ingestor.IngestorHandler;
+import dev.sluice.bootstrap.processor.ProcessorHandler;
+import dev.sluice.emulators.dynamodb.Dynalite;
+import dev.sluice.emulators.dynamodb.DynaliteSettings;
+import dev.sluice.emulators.eventbridge.EventBusStandIn;
+import dev.sluice.emulators.llm.Latency;
+import dev.sluice.emulators.llm.LlmSimulator;
+import dev.sluice.emulators.llm.ModelBehaviour;
+import dev.sluice.emulators.s3.S3ProxyServer;
+import dev.sluice.emulators.sqs.ElasticMq;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole of sluice on one machine: the local stand-ins, the same queues, tables and bucket Pulumi creates, the
+ * real handler classes behind an HTTP API, and pollers that feed them the way Lambda's SQS event source does.
+ */
+public final class LocalSluice implements AutoCloseable {
+    /**
+     * How to run.
+     *
+     * @param apiPort 0 for any free port
+     * @param simulatorLatency median model latency of the bundled simulator
+     * @param simulatorRpm the simulator's own requests-per-minute limit per model (0: none)
+     * @param workVisibility the work queue's visibility timeout (short locally, so retries come back quickly)
+     */
+    public record Options(
+            Path home,
+            int apiPort,
+            Duration simulatorLatency,
+            long simulatorRpm,
+            Duration workVisibility,
+            int processorConcurrency,
+            int processorBatchSize) {
+        public static Options defaults(Path home) {
+            return new Options(home, 0, Duration.ofMillis(300), 0, Duration.ofSeconds(20), 5, 10);
+        }
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, EventSourceMapping> pollers = new LinkedHashMap<>();
+    private ElasticMq sqs;
+    private LlmSimulator llm;
+    private EventBusStandIn bus;
+    private SqsClient sqsClient;
+    private ProvisionedResources provisioned;
+    private SluiceResources definitions;
+    private ApiServer api;
+    private boolean realProvider;
+
+    private LocalSluice() {}
+
+    public static LocalSluice start(Options options) throws IOException {
+        LocalSluice local = new LocalSluice();
+        try {
+            local.boot(options);
+            return local;
+        } catch (IOException | RuntimeException e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    private void boot(Options options) throws IOException {
+        Files.createDirectories(options.home());
+        sqs = track(ElasticMq.start());
+        S3ProxyServer s3 = track(S3ProxyServer.startTransient());
+        Dynalite dynamo = track(Dynalite.start(DynaliteSettings.defaults()));
+        bus = track(EventBusStandIn.start());
+        llm = track(LlmSimulator.start());
+        llm.configureDefault(ModelBehaviour.DEFAULT
+                .withLatency(Latency.ofMillis(
+                        options.simulatorLatency().toMillis(),
+                        options.simulatorLatency().toMillis() * 3))
+                .withLimits(options.simulatorRpm(), 0));
+
+        // Every client signs with the keys s3proxy expects; ElasticMQ and dynalite accept any.
+        property("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
+        property("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+        property("aws.region", "us-east-1");
+        sqsClient = AwsClients.sqs(
+                AwsClientSettings.local(sqs.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+        definitions = SluiceResources.of(
+                ResourceSettings.defaults("sluice-local").withWorkVisibility(options.workVisibility()));
+        provisioned = new ResourceProvisioner(
+                        sqsClient,
+                        AwsClients.s3(AwsClientSettings.local(
+                                s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
+                .provision(definitions);
+        SluiceTables tables = new SluiceTables("local");
+        try (DynamoDbClient ddb = DynamoDbClient.builder()
+                .endpointOverride(dynamo.endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build()) {
+            DynamoDbTables.createIfAbsent(ddb, tables.all());
+        }
+
+        property("SLUICE_WORK_QUEUE_URL", queueUrl(QueueRole.WORK));
+        property("SLUICE_FINALIZE_QUEUE_URL", queueUrl(QueueRole.FINALIZE));
+        property("SLUICE_INGEST_QUEUE_URL", queueUrl(QueueRole.INGEST));
+        property("SLUICE_JOBS_TABLE", tables.jobs().name());
+        property("SLUICE_CACHE_TABLE", tables.cache().name());
+        property("SLUICE_LIMITS_TABLE", tables.limits().name());
+        property("SLUICE_BUCKET", provisioned.bucket());
+        property("SLUICE_EVENT_BUS", "sluice-local");
+        property("SLUICE_VECTOR_STORE", "lucene");
+        property("SLUICE_LUCENE_DIR", options.home().resolve("lucene").toString());
+        property("SLUICE_EMBEDDER", "minilm");
+        property("SLUICE_MAX_RECEIVE_COUNT", Integer.toString(ResourceSettings.DEFAULT_MAX_RECEIVE_COUNT));
+        property("SLUICE_TRUST_TENANT_HEADER", "true");
+        property("SLUICE_SECRETS", "env");
+        property("AWS_REGION", "us-east-1");
+        property("AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString());
+        property("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        property("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+        property("AWS_ENDPOINT_URL_EVENTBRIDGE", bus.endpoint().toString());
+        pointModelsAtTheSimulator();
+
+        ProcessorHandler processor = new ProcessorHandler();
+        FinalizerHandler finalizer = new FinalizerHandler();
+        IngestorHandler ingestor = new IngestorHandler();
+        poll(
+                QueueRole.WORK,
+                new EventSourceMapping.Options(
+                        "processor",
+                        options.processorBatchSize(),
+                        Duration.ofMillis(100),
+                        options.processorConcurrency(),
+                        Duration.ofSeconds(60)),
+                processor::handleRequest);
+        poll(
+                QueueRole.FINALIZE,
+                new EventSourceMapping.Options("finalizer", 10, Duration.ofMillis(100), 2, Duration.ofSeconds(30)),
+                finalizer::handleRequest);
+        poll(
+                QueueRole.INGEST,
+                new EventSourceMapping.Options("ingestor", 1, Duration.ZERO, 1, Duration.ofSeconds(150)),
+                ingestor::handleRequest);
+        api = track(new ApiServer(options.apiPort(), new DispatcherHandler()));
+    }
+
+    /**
+     * With no provider key in the environment, every model alias talks to the bundled simulator; with
+     * {@code OPENAI_API_KEY} (or {@code ANTHROPIC_API_KEY}) set, that provider is the real one.
+     */
+    private void pointModelsAtTheSimulator() {
+        String simulator = llm.endpoint().toString();
+        realProvider = System.getenv("OPENAI_API_KEY") != null;
+        if (!realProvider) {
+            property("SLUICE_OPENAI_BASE_URL", simulator + "/v1");
+            property("SLUICE_SECRET_SLUICE_OPENAI", "local-simulator");
+        }
+        if (System.getenv("ANTHROPIC_API_KEY") == null) {
+            property("SLUICE_ANTHROPIC_BASE_URL", simulator + "/v1/");
+            property("SLUICE_SECRET_SLUICE_ANTHROPIC", "local-simulator");
+        }
+    }
+
+    private void poll(
+            QueueRole role,
+            EventSourceMapping.Options options,
+            java.util.function.BiFunction<
+                            com.amazonaws.services.lambda.runtime.events.SQSEvent,
+                            com.amazonaws.services.lambda.runtime.Context,
+                            com.amazonaws.services.lambda.runtime.events.SQSBatchResponse>
+                    handler) {
+        EventSourceMapping mapping = new EventSourceMapping(sqsClient, queueUrl(role), options, handler);
+        pollers.put(options.functionName(), track(mapping));
+    }
+
+    private void property(String name, String value) {
+        properties.put(name, value);
+        System.setProperty(name, value);
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    public String queueUrl(QueueRole role) {
+        return provisioned.queueUrl(definitions.queue(role));
+    }
+
+    public String deadLetterQueueUrl(QueueRole role) {
+        return provisioned.queueUrl(definitions.deadLetterQueue(role));
+    }
+
+    /** Messages waiting or in flight on a queue. */
+    public long depth(String queueUrl) {
+        Map<QueueAttributeName, String> a = sqsClient
+                .getQueueAttributes(r -> r.queueUrl(queueUrl)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes();
+        return a.values().stream().mapToLong(Long::parseLong).sum();
+    }
+
+    public URI api() {
+        return api.endpoint();
+    }
+
+    public LlmSimulator simulator() {
+        return llm;
+    }
+
+    public EventBusStandIn bus() {
+        return bus;
+    }
+
+    public SqsClient sqs() {
+        return sqsClient;
+    }
+
+    public URI sqsEndpoint() {
+        return sqs.endpoint();
+    }
+
+    public boolean usesRealProvider() {
+        return realProvider;
+    }
+
+    public Optional<EventSourceMapping> poller(String function) {
+        return Optional.ofNullable(pollers.get(function));
+    }
+
+    public Map<String, String> properties() {
+        return Map.copyOf(properties);
+    }
+
+    @Override
+    public void close() {
+        // Pollers first, then the API, then the stand-ins they talk to.
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                System.err.println("sluice: stopping " + resources.get(i) + " failed: " + e);
+            }
+        }
+        properties.keySet().forEach(System::clearProperty);
+    }
+}

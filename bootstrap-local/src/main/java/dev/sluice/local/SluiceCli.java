@@ -1,0 +1,240 @@
+package dev.sluice.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.adapter.aws.resources.QueueRole;
+import dev.sluice.bootstrap.shared.Json;
+import dev.sluice.emulators.llm.LlmSimulator;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code sluice} command line. */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        description = "Generative-AI pipelines on AWS Lambda, run locally against real stand-ins.",
+        subcommands = {
+            SluiceCli.Demo.class,
+            SluiceCli.Up.class,
+            SluiceCli.Submit.class,
+            SluiceCli.Status.class,
+            SluiceCli.Trace.class,
+            SluiceCli.Ingest.class,
+            SluiceCli.Redrive.class,
+            SluiceCli.Worker.class,
+            SluiceCli.Simulator.class
+        })
+public final class SluiceCli implements Runnable {
+    static final Path HOME = Path.of(".sluice");
+    static final Path STATE = HOME.resolve("endpoint.json");
+
+    public static void main(String[] args) throws Exception {
+        // Before any logger exists: the functions' JSON logs go to .sluice/sluice.log in local runs.
+        System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
+        if ("console".equals(System.getenv("SLUICE_LOG"))) {
+            System.setProperty("sluice.logAppender", "Console");
+        }
+        Console.install(HOME);
+        int code = new CommandLine(new SluiceCli()).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static ApiClient client(String tenant) throws Exception {
+        if (!Files.exists(STATE)) {
+            throw new IllegalStateException("sluice is not running here: start it with ./sluice up");
+        }
+        JsonNode state = Json.MAPPER.readTree(STATE.toFile());
+        return new ApiClient(URI.create(state.path("api").asText()), tenant);
+    }
+
+    static void print(ApiClient.Reply reply) throws Exception {
+        System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reply.body()));
+        if (!reply.ok()) {
+            throw new CommandLine.ExecutionException(new CommandLine(new SluiceCli()), "HTTP " + reply.status());
+        }
+    }
+
+    @Command(name = "demo", description = "Start everything, ingest a sample corpus, run jobs, print what happened.")
+    static final class Demo implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return new DemoRun(System.out).run(HOME) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "up", description = "Serve the HTTP API on localhost and keep the pipeline running (Ctrl-C stops).")
+    static final class Up implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8787", description = "API port (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalSluice.Options defaults = LocalSluice.Options.defaults(HOME);
+            LocalSluice local = LocalSluice.start(new LocalSluice.Options(
+                    HOME,
+                    port,
+                    defaults.simulatorLatency(),
+                    defaults.simulatorRpm(),
+                    defaults.workVisibility(),
+                    defaults.processorConcurrency(),
+                    defaults.processorBatchSize()));
+            Files.writeString(
+                    STATE,
+                    Json.MAPPER.writeValueAsString(Map.of(
+                            "api",
+                            local.api().toString(),
+                            "sqs",
+                            local.sqsEndpoint().toString(),
+                            "workDlq",
+                            local.deadLetterQueueUrl(QueueRole.WORK),
+                            "workQueue",
+                            local.queueUrl(QueueRole.WORK))));
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                local.close();
+                try {
+                    Files.deleteIfExists(STATE);
+                } catch (java.io.IOException e) {
+                    System.err.println("sluice: could not remove " + STATE + ": " + e.getMessage());
+                }
+                stop.countDown();
+            }));
+            System.out.println("sluice is up: API " + local.api() + " (tenant header X-Tenant-Id), models: "
+                    + (local.usesRealProvider()
+                            ? "OpenAI"
+                            : "local simulator " + local.simulator().endpoint()));
+            System.out.println("logs: .sluice/sluice.log   metrics: .sluice/metrics.log   stop: Ctrl-C");
+            stop.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "submit", description = "Submit a job to a running sluice.")
+    static final class Submit implements Callable<Integer> {
+        @Parameters(index = "0", description = "Pipeline name, e.g. rag.")
+        String pipeline;
+
+        @Option(
+                names = {"-i", "--input"},
+                description = "Input field, e.g. -i question='Why?'",
+                required = true)
+        Map<String, String> input;
+
+        @Option(names = "--key", description = "Idempotency key.")
+        String key;
+
+        @Option(names = "--tenant", defaultValue = "local")
+        String tenant;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = key == null
+                    ? Map.of("pipeline", pipeline, "input", input)
+                    : Map.of("pipeline", pipeline, "input", input, "idempotencyKey", key);
+            print(client(tenant).post("/v1/jobs", body));
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Show a job.")
+    static final class Status implements Callable<Integer> {
+        @Parameters(index = "0")
+        String jobId;
+
+        @Option(names = "--tenant", defaultValue = "local")
+        String tenant;
+
+        @Override
+        public Integer call() throws Exception {
+            print(client(tenant).get("/v1/jobs/" + jobId));
+            return 0;
+        }
+    }
+
+    @Command(name = "trace", description = "Show a job's trace: retrieved context, prompts, responses, tokens, cost.")
+    static final class Trace implements Callable<Integer> {
+        @Parameters(index = "0")
+        String jobId;
+
+        @Option(names = "--tenant", defaultValue = "local")
+        String tenant;
+
+        @Override
+        public Integer call() throws Exception {
+            print(client(tenant).get("/v1/jobs/" + jobId + "/trace"));
+            return 0;
+        }
+    }
+
+    @Command(name = "ingest", description = "Ingest text or Markdown files into an index.")
+    static final class Ingest implements Callable<Integer> {
+        @Parameters(arity = "1..*", description = "Files to ingest.")
+        List<Path> files;
+
+        @Option(names = "--index", defaultValue = "docs")
+        String index;
+
+        @Option(names = "--tenant", defaultValue = "local")
+        String tenant;
+
+        @Override
+        public Integer call() throws Exception {
+            print(client(tenant).post("/v1/documents", DemoRun.documents(index, files)));
+            return 0;
+        }
+    }
+
+    @Command(name = "redrive", description = "Move the work queue's dead letters back to the work queue.")
+    static final class Redrive implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            JsonNode state = Json.MAPPER.readTree(STATE.toFile());
+            int moved = Redriver.redrive(
+                    URI.create(state.path("sqs").asText()),
+                    state.path("workDlq").asText(),
+                    state.path("workQueue").asText());
+            System.out.println("moved " + moved + " message(s) from the dead-letter queue back to the work queue");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "worker",
+            description = "Run the consumers against real SQS (the container path): same env as the functions.")
+    static final class Worker implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return ContainerWorker.run();
+        }
+    }
+
+    @Command(name = "simulator", description = "Run the LLM provider simulator alone.")
+    static final class Simulator implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8788")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LlmSimulator simulator = LlmSimulator.start(port)) {
+                System.out.println("LLM simulator on " + simulator.endpoint()
+                        + " (OpenAI /v1, Anthropic /v1/, Bedrock /model/{id}/converse, Gemini /v1beta, Ollama /api)");
+                Thread.sleep(Duration.ofDays(365));
+            }
+            return 0;
+        }
+    }
+}
