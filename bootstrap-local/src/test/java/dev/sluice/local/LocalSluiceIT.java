@@ -1,0 +1,171 @@
+package dev.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.adapter.aws.resources.QueueRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * sluice end to end, as a client sees it: HTTP API, real handlers, SQS/S3/DynamoDB stand-ins, MiniLM, Lucene and the
+ * provider simulator, all started once for the class.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+class LocalSluiceIT {
+    private static final String MODEL = "gpt-4o-mini";
+    private static final String FALLBACK_MODEL = "claude-haiku-4-5";
+    private static LocalSluice local;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path home = Files.createTempDirectory("sluice-it");
+        // A five-second visibility timeout (longer than one delivery with its in-process retries), so failed
+        // deliveries come back quickly.
+        local = LocalSluice.start(
+                new LocalSluice.Options(home, 0, Duration.ofMillis(50), 0, Duration.ofSeconds(5), 5, 10));
+        api = new ApiClient(local.api(), "it-tenant");
+        ApiClient.Reply ingest = api.post("/v1/documents", DemoRun.corpus("docs"));
+        assertThat(ingest.status()).isEqualTo(202);
+        DemoRun.waitUntilDrained(local, local.queueUrl(QueueRole.INGEST), Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    private static String submit(String pipeline, String question) {
+        ApiClient.Reply reply =
+                api.post("/v1/jobs", Map.of("pipeline", pipeline, "input", Map.of("question", question)));
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(202);
+        return reply.body().path("jobId").asText();
+    }
+
+    private static JsonNode awaitEnd(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode job = api.get("/v1/jobs/" + id).body();
+        while (System.nanoTime() < deadline) {
+            job = api.get("/v1/jobs/" + id).body();
+            if (job.path("status").asText().matches("SUCCEEDED|FAILED")) {
+                return job;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + id + " did not end in " + timeout + "; last seen " + job);
+    }
+
+    @Test
+    @Order(1)
+    void aRagJobAnswersFromTheIngestedDocuments() throws Exception {
+        String id = submit("rag", "Why does sluice defer throttled work instead of retrying it? " + UUID.randomUUID());
+        JsonNode job = awaitEnd(id, Duration.ofMinutes(1));
+
+        assertThat(job.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("result").asText()).contains("[").containsIgnoringCase("deferred");
+        JsonNode trace = api.get("/v1/jobs/" + id + "/trace").body();
+        assertThat(trace.path("hops").get(0).path("retrieved").findValuesAsText("documentId"))
+                .contains("rate-limits.md");
+        assertThat(trace.path("hops").get(0).path("prompt").asText()).contains("Question: Why does sluice defer");
+        assertThat(api.get("/v1/jobs/" + id).status()).isEqualTo(200);
+        assertThat(new ApiClient(local.api(), "someone-else")
+                        .get("/v1/jobs/" + id)
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
+    void aThreeCallChainWithRetrievalBetweenCallsSucceeds() throws Exception {
+        long before = local.simulator().calls(MODEL);
+        String id = submit("research", "How does sluice keep within rate limits? " + UUID.randomUUID());
+        JsonNode job = awaitEnd(id, Duration.ofMinutes(1));
+
+        assertThat(job.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("hops")).hasSize(3);
+        assertThat(local.simulator().calls(MODEL) - before).isEqualTo(3);
+        assertThat(job.path("costUsd").asText()).isNotEqualTo("0");
+    }
+
+    @Test
+    @Order(3)
+    void aBatchOfFiftyEndsWithFiftySucceeded() throws Exception {
+        List<Map<String, String>> items = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            items.add(Map.of("question", "What does the finalizer do? variant " + i + " " + UUID.randomUUID()));
+        }
+        ApiClient.Reply batch = api.post("/v1/batches", Map.of("pipeline", "rag", "items", items));
+        assertThat(batch.status()).isEqualTo(202);
+        String batchId = batch.body().path("batchId").asText();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        JsonNode state = api.get("/v1/batches/" + batchId).body();
+        while (!state.path("done").asBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            state = api.get("/v1/batches/" + batchId).body();
+        }
+        assertThat(state.path("succeeded").asInt()).as(state.toString()).isEqualTo(50);
+        assertThat(state.path("failed").asInt()).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void sustainedThrottlingDefersTheHopAndNeverDeadLettersIt() throws Exception {
+        local.simulator().throttleNext(MODEL, Duration.ofSeconds(1), 3);
+        long before = local.simulator().calls(MODEL);
+        String id = submit("rag", "How are large payloads carried? " + UUID.randomUUID());
+        JsonNode job = awaitEnd(id, Duration.ofMinutes(1));
+
+        assertThat(job.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(local.simulator().calls(MODEL) - before).isEqualTo(4);
+        assertThat(local.depth(local.deadLetterQueueUrl(QueueRole.WORK))).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void malformedRequestsGetA4xxNamingTheProblem() {
+        ApiClient.Reply unknown = api.post("/v1/jobs", Map.of("pipeline", "nope", "input", Map.of("question", "x")));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body().path("message").asText()).contains("unknown pipeline 'nope'");
+        ApiClient.Reply missing = api.post("/v1/jobs", Map.of("pipeline", "rag", "input", Map.of()));
+        assertThat(missing.body().path("field").asText()).isEqualTo("input.question");
+        ApiClient.Reply tooBig =
+                api.post("/v1/jobs", Map.of("pipeline", "rag", "input", Map.of("question", "x".repeat(200_000))));
+        assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(api.get("/v1/jobs/job_doesnotexist").status()).isEqualTo(404);
+    }
+
+    /** Last: it opens both models' circuit breakers for a while. */
+    @Test
+    @Order(99)
+    void aHopThatFailsOnEveryDeliveryFailsTheJobWithItsReasonAndLandsInTheDeadLetterQueue() throws Exception {
+        local.simulator().failNext(MODEL, 503, 1_000);
+        local.simulator().failNext(FALLBACK_MODEL, 503, 1_000);
+        String id = submit("rag", "Will this ever work? " + UUID.randomUUID());
+        JsonNode job = awaitEnd(id, Duration.ofMinutes(3));
+
+        assertThat(job.path("status").asText()).isEqualTo("FAILED");
+        assertThat(job.path("failureReason").asText()).contains("gave up after 5 attempts");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (local.depth(local.deadLetterQueueUrl(QueueRole.WORK)) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(local.depth(local.deadLetterQueueUrl(QueueRole.WORK))).isEqualTo(1);
+        local.simulator().reset();
+    }
+}
