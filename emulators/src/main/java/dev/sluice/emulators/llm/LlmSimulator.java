@@ -38,6 +38,8 @@ public final class LlmSimulator implements AutoCloseable {
     static {
         // The JDK server writes headers and body separately; without TCP_NODELAY Nagle adds ~40 ms per response.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // Past 200 idle keep-alive connections (the default) the server closes them under its clients' feet.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
     }
 
     private static final int RECORDED_LIMIT = 10_000;
