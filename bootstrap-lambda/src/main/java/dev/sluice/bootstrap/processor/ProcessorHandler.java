@@ -6,14 +6,19 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.MessageContext;
+import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.bootstrap.shared.SqsBatch;
+import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.QueueMessage;
+import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.HopOutcome;
 import dev.sluice.domain.usecase.RunHop;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -32,6 +37,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     private final Inbox inbox;
     private final Metrics metrics;
     private final int maxReceiveCount;
+    private final Priming priming;
 
     public ProcessorHandler() {
         this(DaggerProcessorComponent.create());
@@ -47,6 +53,17 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
         this.inbox = inbox;
         this.metrics = metrics;
         this.maxReceiveCount = maxReceiveCount;
+        // Finalizing a job that does not exist reads the job table and changes nothing: it warms the DynamoDB path.
+        this.priming = Priming.register(
+                "processor",
+                () -> finalizeJob.finalizeJob(new Envelope(
+                        new JobId("job_priming"),
+                        new TenantId("priming"),
+                        new CorrelationId("priming"),
+                        "priming",
+                        0,
+                        1,
+                        Optional.empty())));
     }
 
     @Override
