@@ -113,11 +113,8 @@ public final class LocalSluice implements AutoCloseable {
                                 s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
                 .provision(definitions);
         SluiceTables tables = new SluiceTables("local");
-        try (DynamoDbClient ddb = DynamoDbClient.builder()
-                .endpointOverride(dynamo.endpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .build()) {
+        try (DynamoDbClient ddb = AwsClients.dynamoDb(
+                AwsClientSettings.local(dynamo.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))) {
             DynamoDbTables.createIfAbsent(ddb, tables.all());
         }
 

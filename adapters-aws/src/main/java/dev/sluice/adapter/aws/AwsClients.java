@@ -9,6 +9,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -30,6 +31,10 @@ public final class AwsClients {
         return configure(S3Client.builder(), settings)
                 .forcePathStyle(settings.endpointOverride().isPresent())
                 .build();
+    }
+
+    public static DynamoDbClient dynamoDb(AwsClientSettings settings) {
+        return configure(DynamoDbClient.builder(), settings).build();
     }
 
     public static EventBridgeClient eventBridge(AwsClientSettings settings) {

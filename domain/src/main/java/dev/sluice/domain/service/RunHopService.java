@@ -116,7 +116,8 @@ public final class RunHopService implements RunHop {
         }
         if (job.hop() == envelope.hop() + 1) {
             // The memo was written but the process may have died before sending: send again (harmless if not).
-            return sendNext(envelope, job, new HopOutcome.Duplicate());
+            HopOutcome resent = sendNext(envelope, job);
+            return resent instanceof HopOutcome.Retry ? resent : new HopOutcome.Duplicate();
         }
         if (job.hop() > envelope.hop()) {
             return new HopOutcome.Duplicate();
@@ -221,7 +222,7 @@ public final class RunHopService implements RunHop {
         if (advanced.isEmpty()) {
             return new HopOutcome.Duplicate();
         }
-        HopOutcome outcome = sendNext(envelope, advanced.get(), null);
+        HopOutcome outcome = sendNext(envelope, advanced.get());
         recordTrace(new HopTrace(
                 job.id(),
                 envelope.correlationId(),
@@ -252,14 +253,14 @@ public final class RunHopService implements RunHop {
     }
 
     /** Queues the hop after {@code job.hop() - 1}: the next hop, or the finalizer after the last one. */
-    private HopOutcome sendNext(Envelope envelope, Job job, HopOutcome whenResent) {
+    private HopOutcome sendNext(Envelope envelope, Job job) {
         try {
             if (job.hop() >= job.hopCount()) {
                 finalizeQueue.send(envelope.forHop(job.hop()));
-                return whenResent != null ? whenResent : new HopOutcome.Completed();
+                return new HopOutcome.Completed();
             }
             work.send(envelope.forHop(job.hop()));
-            return whenResent != null ? whenResent : new HopOutcome.Advanced(job.hop());
+            return new HopOutcome.Advanced(job.hop());
         } catch (TransientException e) {
             // The memo is safe; a redelivery of this message finds the job moved on and sends again.
             return new HopOutcome.Retry("could not queue the next step: " + e.getMessage());

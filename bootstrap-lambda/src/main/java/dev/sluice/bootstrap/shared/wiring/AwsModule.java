@@ -80,15 +80,7 @@ public final class AwsModule {
     @Provides
     @Singleton
     static DynamoDbClient dynamoDb(Settings settings) {
-        var builder = DynamoDbClient.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(10))
-                        .build());
-        settings.endpoints().dynamodb().ifPresent(builder::endpointOverride);
-        return builder.build();
+        return AwsClients.dynamoDb(client(settings, settings.endpoints().dynamodb()));
     }
 
     @Provides
