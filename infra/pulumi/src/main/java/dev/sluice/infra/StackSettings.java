@@ -181,6 +181,13 @@ record StackSettings(
 
         Tree alarms = object(config, "alarms");
         Tree retention = object(config, "retention");
+        int payloadDays = retention.integer("payloadDays").orElse(Definitions.MIN_PAYLOAD_DAYS);
+        if (payloadDays < Definitions.MIN_PAYLOAD_DAYS) {
+            throw new IllegalArgumentException("sluice:retention.payloadDays: must be at least "
+                    + Definitions.MIN_PAYLOAD_DAYS + " (got " + payloadDays + "): a message may wait "
+                    + Definitions.DLQ_RETENTION_SECONDS / 86_400 + " days in its dead-letter queue, and once"
+                    + " redriven it must still find its body under payloads/");
+        }
         Optional<Fargate> fargate =
                 consumers == Consumers.FARGATE ? Optional.of(fargate(object(config, "fargate"))) : Optional.empty();
 
@@ -210,7 +217,7 @@ record StackSettings(
                         alarms.integer("oldestMessageSeconds").orElse(1800),
                         alarms.integer("functionErrors").orElse(5),
                         alarms.integer("llmThrottledPercent").orElse(20)),
-                retention.integer("payloadDays").orElse(7),
+                payloadDays,
                 retention.integer("traceDays").orElse(30),
                 fargate);
     }
