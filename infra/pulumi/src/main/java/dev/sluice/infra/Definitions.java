@@ -27,6 +27,12 @@ final class Definitions {
 
     static final int DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
+    /**
+     * Claim-checked message bodies under {@code payloads/} must outlive any message that points at them, dead-letter
+     * queues included (a message keeps its first enqueue time there): a redriven message whose body is gone fails.
+     */
+    static final int MIN_PAYLOAD_DAYS = DLQ_RETENTION_SECONDS / 86_400 + 1;
+
     /** Queue names are {@code sluice-<stack>-<name>} and {@code sluice-<stack>-<name>-dlq}. */
     static final List<String> QUEUES = List.of("work", "finalize", "ingest");
 

@@ -1,6 +1,6 @@
 package dev.sluice.infra;
 
-import com.pulumi.asset.FileArchive;
+import com.pulumi.asset.FileAsset;
 import com.pulumi.aws.cloudwatch.LogGroup;
 import com.pulumi.aws.cloudwatch.LogGroupArgs;
 import com.pulumi.aws.iam.Role;
@@ -19,6 +19,8 @@ import com.pulumi.aws.lambda.inputs.EventSourceMappingScalingConfigArgs;
 import com.pulumi.aws.lambda.inputs.FunctionEnvironmentArgs;
 import com.pulumi.aws.lambda.inputs.FunctionLoggingConfigArgs;
 import com.pulumi.aws.lambda.inputs.FunctionSnapStartArgs;
+import com.pulumi.aws.s3.BucketObjectv2;
+import com.pulumi.aws.s3.BucketObjectv2Args;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import java.util.EnumMap;
@@ -48,15 +50,42 @@ final class Functions {
 
     static Map<FunctionRole, Deployed> create(
             StackSettings s, Permissions permissions, Map<String, Output<String>> environment) {
+        Code code = upload(s, permissions.data());
         Map<FunctionRole, Deployed> out = new EnumMap<>(FunctionRole.class);
         for (FunctionRole role : FunctionRole.values()) {
-            out.put(role, function(s, permissions, environment, role));
+            out.put(role, function(s, permissions, environment, role, code));
         }
         return out;
     }
 
+    /** Where the four functions load their code from: one object, uploaded once per build. */
+    private record Code(Output<String> bucket, Output<String> key, String sha256Base64) {}
+
+    /**
+     * The zip goes to the stack's bucket once, under a key named by its hash; every function loads it from there.
+     * Lambda refuses direct uploads above 50 MB (the zip is far above that, unzipped under the 250 MB limit), while
+     * from S3 it takes any zip within the unzipped limit. A new build is a new key: the object is replaced and each
+     * function's code updated; an unchanged build changes nothing.
+     */
+    private static Code upload(StackSettings s, DataPlane data) {
+        Artifact artifact = Artifact.of(s.artifact());
+        BucketObjectv2 object = new BucketObjectv2(
+                s.prefix() + "-artifact",
+                BucketObjectv2Args.builder()
+                        .bucket(data.bucket().bucket())
+                        .key(artifact.key())
+                        .source(new FileAsset(artifact.path().toString()))
+                        .contentType("application/zip")
+                        .build());
+        return new Code(object.bucket(), object.key(), artifact.sha256Base64());
+    }
+
     private static Deployed function(
-            StackSettings s, Permissions permissions, Map<String, Output<String>> environment, FunctionRole role) {
+            StackSettings s,
+            Permissions permissions,
+            Map<String, Output<String>> environment,
+            FunctionRole role,
+            Code code) {
         FunctionSettings f = s.function(role);
         String name = s.prefix() + "-" + role.key();
         LogGroup logs = new LogGroup(
@@ -90,7 +119,10 @@ final class Functions {
                 .runtime("java21")
                 .architectures(List.of(s.architecture()))
                 .handler(role.handler())
-                .code(new FileArchive(s.artifact()))
+                .s3Bucket(code.bucket())
+                .s3Key(code.key())
+                // Lambda's CodeSha256 of the zip: the provider sees a new build even if the key were reused.
+                .sourceCodeHash(code.sha256Base64())
                 .memorySize(f.memoryMb())
                 .timeout(f.timeoutSeconds())
                 .environment(FunctionEnvironmentArgs.builder()

@@ -31,6 +31,7 @@ public final class SluiceStack {
             "SLUICE_PINECONE_HOST",
             "SLUICE_PINECONE_API_KEY_SECRET",
             "SLUICE_EMBEDDER",
+            "SLUICE_EMBEDDER_API_KEY_SECRET",
             "SLUICE_MAX_RECEIVE_COUNT",
             "POWERTOOLS_SERVICE_NAME",
             "POWERTOOLS_METRICS_NAMESPACE",
@@ -108,6 +109,11 @@ public final class SluiceStack {
         s.vectorStore().pineconeHost().ifPresent(h -> env.put("SLUICE_PINECONE_HOST", Output.of(h)));
         s.vectorStore().pineconeApiKeySecret().ifPresent(k -> env.put("SLUICE_PINECONE_API_KEY_SECRET", Output.of(k)));
         env.put("SLUICE_EMBEDDER", Output.of(s.embedder()));
+        s.embedderApiKeySecret().ifPresent(k -> env.put("SLUICE_EMBEDDER_API_KEY_SECRET", Output.of(k)));
+        if (s.embedder().equals("bedrock")) {
+            // The model IAM lets the functions invoke must be the one they call.
+            env.put("SLUICE_EMBEDDER_MODEL", Output.of(s.bedrockEmbeddingModel()));
+        }
         env.put("SLUICE_MAX_RECEIVE_COUNT", Output.of(String.valueOf(s.maxReceiveCount())));
         env.put("POWERTOOLS_METRICS_NAMESPACE", Output.of("Sluice"));
         env.put("POWERTOOLS_LOG_LEVEL", Output.of(s.logLevel()));
@@ -116,6 +122,10 @@ public final class SluiceStack {
         s.environment().forEach((k, v) -> {
             if (CONTRACT_VARIABLES.contains(k) || k.equals("JAVA_TOOL_OPTIONS")) {
                 throw new IllegalArgumentException("sluice:environment." + k + ": set by the program, not by config");
+            }
+            if (k.equals("SLUICE_EMBEDDER_MODEL") && s.embedder().equals("bedrock")) {
+                throw new IllegalArgumentException(
+                        "sluice:environment." + k + ": with the bedrock embedder, set sluice:bedrockEmbeddingModel");
             }
             env.put(k, Output.of(v));
         });

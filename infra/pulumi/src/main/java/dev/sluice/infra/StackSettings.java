@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything a stack's config ({@code sluice:*} keys) decides, with the defaults; DEPLOY.md lists the keys. Read once,
@@ -28,12 +29,16 @@ record StackSettings(
         VectorStore vectorStore,
         String embedder,
         String bedrockEmbeddingModel,
+        Optional<String> embedderApiKeySecret,
         PipelineConfig pipeline,
         Map<String, String> environment,
         Alarms alarms,
         int payloadRetentionDays,
         int traceRetentionDays,
         Optional<Fargate> fargate) {
+
+    /** What Secrets Manager accepts in a secret name. */
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
 
     enum Consumers {
         LAMBDA,
@@ -157,6 +162,16 @@ record StackSettings(
         if (!List.of("minilm", "openai", "bedrock").contains(embedder)) {
             throw new IllegalArgumentException("sluice:embedder: must be minilm, openai or bedrock");
         }
+        // The OpenAI embedder reads its key from this secret; the other embedders need none.
+        Optional<String> embedderApiKeySecret = Optional.empty();
+        if (embedder.equals("openai")) {
+            String name = config.get("embedderApiKeySecret").orElse("sluice/openai");
+            if (!SECRET_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException(
+                        "sluice:embedderApiKeySecret: not a Secrets Manager secret name: '" + name + "'");
+            }
+            embedderApiKeySecret = Optional.of(name);
+        }
 
         PipelineConfig pipeline = PipelineConfig.parse(
                 config.get("pipeline")
@@ -166,6 +181,13 @@ record StackSettings(
 
         Tree alarms = object(config, "alarms");
         Tree retention = object(config, "retention");
+        int payloadDays = retention.integer("payloadDays").orElse(Definitions.MIN_PAYLOAD_DAYS);
+        if (payloadDays < Definitions.MIN_PAYLOAD_DAYS) {
+            throw new IllegalArgumentException("sluice:retention.payloadDays: must be at least "
+                    + Definitions.MIN_PAYLOAD_DAYS + " (got " + payloadDays + "): a message may wait "
+                    + Definitions.DLQ_RETENTION_SECONDS / 86_400 + " days in its dead-letter queue, and once"
+                    + " redriven it must still find its body under payloads/");
+        }
         Optional<Fargate> fargate =
                 consumers == Consumers.FARGATE ? Optional.of(fargate(object(config, "fargate"))) : Optional.empty();
 
@@ -186,6 +208,7 @@ record StackSettings(
                 vectorStore,
                 embedder,
                 config.get("bedrockEmbeddingModel").orElse("amazon.titan-embed-text-v2:0"),
+                embedderApiKeySecret,
                 pipeline,
                 environment,
                 new Alarms(
@@ -194,7 +217,7 @@ record StackSettings(
                         alarms.integer("oldestMessageSeconds").orElse(1800),
                         alarms.integer("functionErrors").orElse(5),
                         alarms.integer("llmThrottledPercent").orElse(20)),
-                retention.integer("payloadDays").orElse(7),
+                payloadDays,
                 retention.integer("traceDays").orElse(30),
                 fargate);
     }
@@ -254,10 +277,14 @@ record StackSettings(
                         pipeline.primaryModels(), expectedLatencySeconds, tokensPerCall, p.batchSize()));
     }
 
-    /** Secrets the model-calling code reads: provider keys named in the pipeline document, and Pinecone's. */
+    /**
+     * Secrets the model-calling and embedding code reads: provider keys named in the pipeline document, Pinecone's,
+     * and the OpenAI embedder's.
+     */
     List<String> secretNames() {
         java.util.Set<String> names = new java.util.TreeSet<>(pipeline.secretNames());
         vectorStore.pineconeApiKeySecret().ifPresent(names::add);
+        embedderApiKeySecret.ifPresent(names::add);
         return List.copyOf(names);
     }
 }

@@ -87,10 +87,10 @@ class ProviderSwapTest {
                 .collect(Collectors.toSet());
     }
 
-    /** Archives are compared by path: the same artifact is the same code. */
+    /** Assets are compared by path: the same artifact is the same code (its key and hash say so too). */
     private static Map<String, Object> normalized(Map<String, Object> inputs) {
         Map<String, Object> out = new java.util.HashMap<>(inputs);
-        out.computeIfPresent("code", (k, v) -> List.of("archive"));
+        out.computeIfPresent("source", (k, v) -> List.of("asset"));
         return out;
     }
 }

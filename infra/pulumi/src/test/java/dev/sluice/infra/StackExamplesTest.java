@@ -103,7 +103,7 @@ class StackExamplesTest {
                         r -> ((Number) ((Map<?, ?>) r.get("expiration")).get("days")).intValue()));
         Map<String, Object> retention = config(run, "sluice:retention");
         assertThat(expiry).containsOnlyKeys("payloads/", "traces/");
-        assertThat(expiry.get("payloads/")).isEqualTo(((Number) retention.getOrDefault("payloadDays", 7)).intValue());
+        assertThat(expiry.get("payloads/")).isEqualTo(((Number) retention.getOrDefault("payloadDays", 15)).intValue());
         assertThat(expiry.get("traces/")).isEqualTo(((Number) retention.getOrDefault("traceDays", 30)).intValue());
         assertThat(run.one(Types.BUCKET, bucket).inputs()).containsEntry("forceDestroy", !stack.equals("prod"));
     }

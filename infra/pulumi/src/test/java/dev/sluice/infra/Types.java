@@ -11,6 +11,7 @@ final class Types {
     static final String BUCKET_PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
     static final String BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2";
     static final String BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+    static final String BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
     static final String BUS = "aws:cloudwatch/eventBus:EventBus";
     static final String RULE = "aws:cloudwatch/eventRule:EventRule";
     static final String TARGET = "aws:cloudwatch/eventTarget:EventTarget";
