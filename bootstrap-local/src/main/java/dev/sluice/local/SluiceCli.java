@@ -276,17 +276,66 @@ public final class SluiceCli implements Runnable {
 
         @Command(name = "throughput", description = "Jobs against a provider rate limit well below demand.")
         static final class Throughput implements Callable<Integer> {
+            @Option(names = "--jobs", defaultValue = "2000", description = "Jobs to run (default ${DEFAULT-VALUE}).")
+            int jobs;
+
+            @Option(
+                    names = "--rpm",
+                    defaultValue = "300",
+                    description = "sluice's RPM limit (default ${DEFAULT-VALUE}).")
+            long rpm;
+
+            @Option(
+                    names = "--tpm",
+                    defaultValue = "200000",
+                    description = "sluice's TPM limit (default ${DEFAULT-VALUE}).")
+            long tpm;
+
+            @Option(
+                    names = "--provider-headroom",
+                    defaultValue = "1.1",
+                    description =
+                            "The simulated provider's limits as a multiple of sluice's (default ${DEFAULT-VALUE}).")
+            double headroom;
+
+            @Option(
+                    names = "--latency-ms",
+                    defaultValue = "300",
+                    description = "Median model latency (default ${DEFAULT-VALUE}).")
+            long latencyMs;
+
             @Override
             public Integer call() throws Exception {
-                return 1;
+                return new dev.sluice.local.bench.ThroughputBench(
+                                        System.out,
+                                        new dev.sluice.local.bench.ThroughputBench.Settings(
+                                                jobs, rpm, tpm, headroom, Duration.ofMillis(latencyMs)))
+                                .run(HOME.resolve("bench"))
+                        ? 0
+                        : 1;
             }
         }
 
         @Command(name = "concurrency", description = "LLM calls per processor invocation-second, batch 10 vs 1.")
         static final class Concurrency implements Callable<Integer> {
+            @Option(
+                    names = "--jobs",
+                    defaultValue = "100",
+                    description = "Jobs per batch size (default ${DEFAULT-VALUE}).")
+            int jobs;
+
+            @Option(
+                    names = "--latency-ms",
+                    defaultValue = "300",
+                    description = "Fixed model latency (default ${DEFAULT-VALUE}).")
+            long latencyMs;
+
             @Override
             public Integer call() throws Exception {
-                return 1;
+                return new dev.sluice.local.bench.ConcurrencyBench(System.out, jobs, Duration.ofMillis(latencyMs))
+                                .run(HOME.resolve("bench"))
+                        ? 0
+                        : 1;
             }
         }
     }
