@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * {@code ./sluice demo}: starts sluice locally, ingests the bundled corpus, runs a one-hop RAG job and a three-call
  * research chain through the real HTTP API, queues and handlers, and prints what each job did.
  */
-final class DemoRun {
+public final class DemoRun {
     static final String TENANT = "demo";
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
 
@@ -159,7 +159,8 @@ final class DemoRun {
         throw new IllegalStateException("job " + id + " did not end within " + JOB_TIMEOUT);
     }
 
-    static void waitUntilDrained(LocalSluice local, String queueUrl, Duration timeout) throws InterruptedException {
+    public static void waitUntilDrained(LocalSluice local, String queueUrl, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (local.depth(queueUrl) > 0) {
             if (System.nanoTime() > deadline) {
@@ -170,7 +171,7 @@ final class DemoRun {
     }
 
     /** The bundled sample corpus as a {@code POST /v1/documents} body. */
-    static Map<String, Object> corpus(String index) throws IOException {
+    public static Map<String, Object> corpus(String index) throws IOException {
         List<Map<String, Object>> docs = new ArrayList<>();
         for (String name : resource("demo/index.txt").split("\n")) {
             if (!name.isBlank()) {

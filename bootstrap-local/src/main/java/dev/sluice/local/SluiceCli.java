@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
             SluiceCli.Ingest.class,
             SluiceCli.Redrive.class,
             SluiceCli.Worker.class,
-            SluiceCli.Simulator.class
+            SluiceCli.Simulator.class,
+            SluiceCli.Bench.class
         })
 public final class SluiceCli implements Runnable {
     static final Path HOME = Path.of(".sluice");
@@ -235,6 +236,107 @@ public final class SluiceCli implements Runnable {
                 Thread.sleep(Duration.ofDays(365));
             }
             return 0;
+        }
+    }
+
+    @Command(
+            name = "bench",
+            description = "Benchmarks that print figures: coldstart | throughput | concurrency.",
+            subcommands = {Bench.ColdStart.class, Bench.Throughput.class, Bench.Concurrency.class})
+    static final class Bench implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
+        }
+
+        @Command(
+                name = "coldstart",
+                description = "Fresh JVMs on the Lambda zip's classpath: handler init and first invoke against a"
+                        + " hello-world handler.")
+        static final class ColdStart implements Callable<Integer> {
+            @Option(
+                    names = "--runs",
+                    defaultValue = "5",
+                    description = "Measured runs per handler (default ${DEFAULT-VALUE}).")
+            int runs;
+
+            @Option(
+                    names = "--zip",
+                    defaultValue = "bootstrap-lambda/target/sluice-lambda.zip",
+                    description = "The Lambda zip (default ${DEFAULT-VALUE}).")
+            Path zip;
+
+            @Override
+            public Integer call() throws Exception {
+                return new dev.sluice.local.bench.ColdStartBench(System.out, zip, runs).run(HOME.resolve("bench"))
+                        ? 0
+                        : 1;
+            }
+        }
+
+        @Command(name = "throughput", description = "Jobs against a provider rate limit well below demand.")
+        static final class Throughput implements Callable<Integer> {
+            @Option(names = "--jobs", defaultValue = "2000", description = "Jobs to run (default ${DEFAULT-VALUE}).")
+            int jobs;
+
+            @Option(
+                    names = "--rpm",
+                    defaultValue = "300",
+                    description = "sluice's RPM limit (default ${DEFAULT-VALUE}).")
+            long rpm;
+
+            @Option(
+                    names = "--tpm",
+                    defaultValue = "200000",
+                    description = "sluice's TPM limit (default ${DEFAULT-VALUE}).")
+            long tpm;
+
+            @Option(
+                    names = "--provider-headroom",
+                    defaultValue = "1.1",
+                    description =
+                            "The simulated provider's limits as a multiple of sluice's (default ${DEFAULT-VALUE}).")
+            double headroom;
+
+            @Option(
+                    names = "--latency-ms",
+                    defaultValue = "300",
+                    description = "Median model latency (default ${DEFAULT-VALUE}).")
+            long latencyMs;
+
+            @Override
+            public Integer call() throws Exception {
+                return new dev.sluice.local.bench.ThroughputBench(
+                                        System.out,
+                                        new dev.sluice.local.bench.ThroughputBench.Settings(
+                                                jobs, rpm, tpm, headroom, Duration.ofMillis(latencyMs)))
+                                .run(HOME.resolve("bench"))
+                        ? 0
+                        : 1;
+            }
+        }
+
+        @Command(name = "concurrency", description = "LLM calls per processor invocation-second, batch 10 vs 1.")
+        static final class Concurrency implements Callable<Integer> {
+            @Option(
+                    names = "--jobs",
+                    defaultValue = "100",
+                    description = "Jobs per batch size (default ${DEFAULT-VALUE}).")
+            int jobs;
+
+            @Option(
+                    names = "--latency-ms",
+                    defaultValue = "300",
+                    description = "Fixed model latency (default ${DEFAULT-VALUE}).")
+            long latencyMs;
+
+            @Override
+            public Integer call() throws Exception {
+                return new dev.sluice.local.bench.ConcurrencyBench(System.out, jobs, Duration.ofMillis(latencyMs))
+                                .run(HOME.resolve("bench"))
+                        ? 0
+                        : 1;
+            }
         }
     }
 }
