@@ -15,7 +15,6 @@ import dev.sluice.domain.usecase.InvalidInputException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -43,14 +42,7 @@ public final class IngestorHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        metrics.captureColdStartMetric(context);
-        return PowertoolsLogging.withLogging(context, () -> {
-            try {
-                return SqsBatch.run(event, this::process);
-            } finally {
-                metrics.flush();
-            }
-        });
+        return SqsBatch.handle(event, context, metrics, this::process);
     }
 
     private boolean process(SQSEvent.SQSMessage record) {

@@ -22,7 +22,6 @@ import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 
 /**
@@ -68,14 +67,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        metrics.captureColdStartMetric(context);
-        return PowertoolsLogging.withLogging(context, () -> {
-            try {
-                return SqsBatch.run(event, this::process);
-            } finally {
-                metrics.flush();
-            }
-        });
+        return SqsBatch.handle(event, context, metrics, this::process);
     }
 
     private boolean process(SQSEvent.SQSMessage record) {

@@ -1,5 +1,6 @@
 package dev.sluice.bootstrap.shared;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
 
 /**
  * Runs every record of an SQS batch at once on virtual threads (the work is waiting on providers, not computing)
@@ -22,6 +25,22 @@ public final class SqsBatch {
     private static final Logger LOG = LogManager.getLogger(SqsBatch.class);
 
     private SqsBatch() {}
+
+    /**
+     * One invocation of a queue consumer as every sluice function runs it: cold-start metric, Powertools logging
+     * context, the batch, and the metrics flushed whatever happens.
+     */
+    public static SQSBatchResponse handle(
+            SQSEvent event, Context context, Metrics metrics, Predicate<SQSEvent.SQSMessage> process) {
+        metrics.captureColdStartMetric(context);
+        return PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return run(event, process);
+            } finally {
+                metrics.flush();
+            }
+        });
+    }
 
     /**
      * @param process returns true when the record is done (ack), false when it should come back; an exception
