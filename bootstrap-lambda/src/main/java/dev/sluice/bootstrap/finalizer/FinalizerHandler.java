@@ -8,10 +8,9 @@ import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.MessageContext;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.model.Envelope;
-import dev.sluice.domain.model.QueueMessage;
-import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.HopOutcome;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -47,17 +46,11 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     private boolean process(SQSEvent.SQSMessage record) {
-        QueueMessage message;
-        try {
-            message = inbox.read(record);
-        } catch (PermanentException e) {
-            LOG.error("unreadable message {}: {}", record.getMessageId(), e.getMessage());
+        Optional<Envelope> read = inbox.readAs(record, Envelope.class);
+        if (read.isEmpty()) {
             return false;
         }
-        if (!(message instanceof Envelope envelope)) {
-            LOG.error("message {} is not a hop envelope", record.getMessageId());
-            return false;
-        }
+        Envelope envelope = read.get();
         try (MessageContext ignored = MessageContext.open(ThreadContext.getImmutableContext(), envelope)) {
             HopOutcome outcome;
             try {

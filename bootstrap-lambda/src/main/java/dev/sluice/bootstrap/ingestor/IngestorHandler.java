@@ -8,10 +8,10 @@ import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.MessageContext;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.model.IngestRequest;
-import dev.sluice.domain.model.QueueMessage;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.usecase.IngestDocuments;
 import dev.sluice.domain.usecase.InvalidInputException;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -46,17 +46,11 @@ public final class IngestorHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     private boolean process(SQSEvent.SQSMessage record) {
-        QueueMessage message;
-        try {
-            message = inbox.read(record);
-        } catch (PermanentException e) {
-            LOG.error("unreadable message {}: {}", record.getMessageId(), e.getMessage());
+        Optional<IngestRequest> read = inbox.readAs(record, IngestRequest.class);
+        if (read.isEmpty()) {
             return false;
         }
-        if (!(message instanceof IngestRequest request)) {
-            LOG.error("message {} is not an ingestion request", record.getMessageId());
-            return false;
-        }
+        IngestRequest request = read.get();
         try (MessageContext ignored = MessageContext.open(ThreadContext.getImmutableContext(), request)) {
             IngestDocuments.Report report = ingest.ingest(request);
             LOG.info("ingested into {}: {}", request.index(), report);

@@ -11,9 +11,7 @@ import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.JobId;
-import dev.sluice.domain.model.QueueMessage;
 import dev.sluice.domain.model.TenantId;
-import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.HopOutcome;
 import dev.sluice.domain.usecase.RunHop;
@@ -71,21 +69,11 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     private boolean process(SQSEvent.SQSMessage record) {
-        QueueMessage message;
-        try {
-            message = inbox.read(record);
-        } catch (PermanentException e) {
-            // Unreadable: it can never succeed; failing it lets SQS move it to the dead-letter queue for a look.
-            LOG.error("unreadable message {}: {}", record.getMessageId(), e.getMessage());
+        Optional<Envelope> read = inbox.readAs(record, Envelope.class);
+        if (read.isEmpty()) {
             return false;
         }
-        if (!(message instanceof Envelope envelope)) {
-            LOG.error(
-                    "message {} is not a hop envelope: {}",
-                    record.getMessageId(),
-                    message.getClass().getSimpleName());
-            return false;
-        }
+        Envelope envelope = read.get();
         Map<String, String> inherited = ThreadContext.getImmutableContext();
         try (MessageContext ignored = MessageContext.open(inherited, envelope)) {
             HopOutcome outcome;
