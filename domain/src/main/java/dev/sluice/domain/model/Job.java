@@ -172,6 +172,30 @@ public record Job(
                 now);
     }
 
+    /** This job, FAILED before, running again from the hop where it stopped; its memoised hops are kept. */
+    public Job reopened(Instant now) {
+        if (status != JobStatus.FAILED) {
+            throw new IllegalStateException("only a failed job can be reopened; " + id + " is " + status);
+        }
+        return new Job(
+                id,
+                tenant,
+                pipeline,
+                JobStatus.RUNNING,
+                hop,
+                hopCount,
+                input,
+                inputFingerprint,
+                hops,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                Optional.empty(),
+                Optional.empty(),
+                createdAt,
+                now);
+    }
+
     /** Input fields as {@code input.<name>} and every memoised step output as {@code steps.<name>}. */
     public Map<String, String> bindings() {
         Map<String, String> bindings = new HashMap<>();

@@ -26,18 +26,31 @@ public record Pipeline(String name, List<String> inputs, List<Step> steps, Guard
         }
     }
 
-    /** The steps grouped into hops; hop {@code i} holds the steps run by the {@code i}-th processor invocation. */
-    public List<List<Step>> hops() {
-        List<List<Step>> hops = new ArrayList<>();
-        List<Step> current = new ArrayList<>();
+    /**
+     * The steps grouped into hops; hop {@code i} holds the steps run by the {@code i}-th processor invocation: its
+     * retrievals, then its one model call.
+     */
+    public List<Hop> hops() {
+        List<Hop> hops = new ArrayList<>();
+        List<Step.Retrieve> retrievals = new ArrayList<>();
         for (Step step : steps) {
-            current.add(step);
-            if (step instanceof Step.Generate) {
-                hops.add(List.copyOf(current));
-                current = new ArrayList<>();
+            switch (step) {
+                case Step.Retrieve r -> retrievals.add(r);
+                case Step.Generate g -> {
+                    hops.add(new Hop(retrievals, g));
+                    retrievals = new ArrayList<>();
+                }
             }
         }
         return List.copyOf(hops);
+    }
+
+    /** What one processor invocation runs: retrievals whose outputs the prompt may use, then one model call. */
+    public record Hop(List<Step.Retrieve> retrievals, Step.Generate generate) {
+        public Hop {
+            retrievals = List.copyOf(retrievals);
+            Objects.requireNonNull(generate, "'generate' must not be null");
+        }
     }
 
     public int hopCount() {

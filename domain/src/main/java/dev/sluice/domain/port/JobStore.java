@@ -19,14 +19,19 @@ import java.util.Optional;
  *       jobs submitted with an idempotency key are derived from tenant and key, so this is what makes submission
  *       idempotent).
  *   <li>{@link #tryLease} gives one delivery of a hop exclusive use of it until the lease expires; a job that is
- *       no longer at that hop is reported as moved, with its current state.
+ *       no longer at that hop is reported as moved, with its current state. Every lease taken counts as one
+ *       attempt at the hop, on the job record, so neither a redelivery, a crash nor a deferral can reset the count;
+ *       {@link Release#REFUNDED} gives the attempt back (the hop was throttled, not tried), and the count starts
+ *       again at the next hop or when the job is reopened.
+ *   <li>{@link #reopen} turns a FAILED job back into a running one at the hop where it stopped, with its memoised
+ *       hops kept and its attempts reset; it changes nothing on a job that did not fail.
  *   <li>{@link #advance} succeeds only if the job is still at {@code record.hop()} and not terminal, memoising the
  *       record and moving to the next hop; otherwise it changes nothing and returns empty.
  *   <li>{@link #complete} and {@link #fail} succeed only on a job that is not terminal yet; they return empty
  *       otherwise, so each job ends exactly once.
  *   <li>{@link #createBatch} is create-if-absent by batch id and says whether it created.
  *   <li>{@link #countBatchItem} records that one job of the batch ended, atomically and idempotently: counting the
- *       same job twice changes nothing.
+ *       same job twice changes nothing. {@link #uncountBatchItem} takes a reopened job's count back.
  * </ul>
  * Large values (inputs, outputs, results) are stored aside by the adapter and restored on read.
  * Failures: {@link TransientException}.
@@ -39,8 +44,14 @@ public interface JobStore {
 
     LeaseResult tryLease(JobId id, int hop, Instant now, Instant until);
 
-    /** Gives up a lease early (after a retryable failure) so the next delivery need not wait for it to expire. */
-    void releaseLease(JobId id, int hop);
+    /**
+     * Gives up a lease early so the next delivery need not wait for it to expire; {@code how} says whether the
+     * attempt it stood for counts.
+     */
+    void releaseLease(JobId id, int hop, Release how);
+
+    /** The job, FAILED before, running again at the hop where it stopped; empty if it is missing or did not fail. */
+    Optional<Job> reopen(JobId id, Instant now);
 
     Optional<Job> advance(JobId id, HopRecord record, Instant now);
 
@@ -54,6 +65,17 @@ public interface JobStore {
 
     Batch countBatchItem(BatchId id, JobId job, JobStatus outcome);
 
+    /** Forgets how {@code job} ended in its batch (it was reopened); nothing changes if it was not counted. */
+    void uncountBatchItem(BatchId id, JobId job);
+
+    /** Whether a released lease used up an attempt at the hop. */
+    enum Release {
+        /** The hop was tried and failed: the attempt counts. */
+        COUNTED,
+        /** The hop was not tried (admission denied it, the provider throttled it): the attempt is given back. */
+        REFUNDED
+    }
+
     /** Outcome of {@link #create}. */
     sealed interface CreateResult {
         Job job();
@@ -65,8 +87,11 @@ public interface JobStore {
 
     /** Outcome of {@link #tryLease}. */
     sealed interface LeaseResult {
-        /** The caller owns the hop until the lease expires; {@code job} is its current state. */
-        record Acquired(Job job) implements LeaseResult {}
+        /**
+         * The caller owns the hop until the lease expires; {@code job} is its current state and {@code attempt} the
+         * number of leases taken on this hop so far, this one included.
+         */
+        record Acquired(Job job, int attempt) implements LeaseResult {}
 
         /** Another delivery owns the hop until {@code until}. */
         record Held(Instant until) implements LeaseResult {}

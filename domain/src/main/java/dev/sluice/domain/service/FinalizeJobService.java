@@ -49,7 +49,16 @@ public final class FinalizeJobService implements FinalizeJob {
             return fail(job, "pipeline '" + job.pipeline() + "' is no longer configured");
         }
         String answer = job.bindings().getOrDefault("steps." + pipeline.get().answerStep(), "");
-        return switch (Guardrail.apply(pipeline.get().guardrails(), answer)) {
+        Guardrail.Verdict verdict;
+        try {
+            verdict = Guardrail.apply(pipeline.get().guardrails(), answer);
+        } catch (RuntimeException | StackOverflowError e) {
+            // The same answer would break the guardrail on every delivery: the job fails, it does not dead-letter.
+            return fail(
+                    job,
+                    "guardrails could not check the answer: " + e.getClass().getSimpleName());
+        }
+        return switch (verdict) {
             case Guardrail.Verdict.Rejected rejected -> fail(job, rejected.reason());
             case Guardrail.Verdict.Passed passed -> {
                 Optional<Job> done = jobs.complete(job.id(), passed.text(), clock.instant());

@@ -86,6 +86,9 @@ final class ModelInvoker {
             Instant started = clock.instant();
             try {
                 Completion completion = model.complete(call);
+                // Cached first, before anything else can fail: a delivery that dies from here on is answered from
+                // the cache when it comes back, so the call is not paid twice.
+                store(key, completion);
                 Duration latency = Duration.between(started, clock.instant());
                 permit.ifPresent(p -> limiter.settle(p, completion.usage()));
                 telemetry.modelCalled(
@@ -94,7 +97,6 @@ final class ModelInvoker {
                         latency,
                         completion.usage(),
                         spec.prices().costOf(completion.usage()));
-                store(key, completion);
                 if (!skipped.isEmpty()) {
                     telemetry.fallbackUsed(alias, candidate);
                 }
@@ -114,6 +116,11 @@ final class ModelInvoker {
             } catch (TransientException e) {
                 settleUnused(permit);
                 return new Result.Unavailable(candidate + " failed: " + e.getMessage(), true);
+            } catch (RuntimeException e) {
+                // An adapter that threw something unclassified: permanent for this model, the chain may still answer.
+                settleUnused(permit);
+                skipped.add(candidate + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                lastWorthRetrying = false;
             }
         }
         return new Result.Unavailable("no model could answer: " + String.join("; ", skipped), lastWorthRetrying);

@@ -95,16 +95,27 @@ public final class RunHopService implements RunHop {
                 defer(envelope, Duration.between(started, held.until()), "another delivery is running this hop");
             case JobStore.LeaseResult.Moved moved -> afterMove(envelope, moved.job());
             case JobStore.LeaseResult.Acquired acquired -> {
+                Job job = acquired.job();
+                if (acquired.attempt() > config.engine().maxAttempts()) {
+                    // Earlier leases were taken and never given back: their deliveries stopped mid-hop (a timeout,
+                    // a crash). The count lives on the job, so no redelivery or deferral can reset it.
+                    yield fail(
+                            job,
+                            "hop " + envelope.hop() + " was started " + (acquired.attempt() - 1)
+                                    + " times and never finished (each delivery stopped mid-hop)");
+                }
                 if (pipeline.isEmpty()) {
-                    yield fail(acquired.job(), "pipeline '" + envelope.pipeline() + "' is no longer configured");
+                    yield fail(job, "pipeline '" + envelope.pipeline() + "' is no longer configured");
                 }
                 if (envelope.deadline().isPresent()
                         && started.isAfter(envelope.deadline().get())) {
-                    yield fail(
-                            acquired.job(),
-                            "deadline " + envelope.deadline().get() + " passed before hop " + envelope.hop());
+                    yield fail(job, "deadline " + envelope.deadline().get() + " passed before hop " + envelope.hop());
                 }
-                yield execute(envelope, acquired.job(), pipeline.get(), started);
+                if (envelope.hop() >= pipeline.get().hopCount()) {
+                    yield fail(
+                            job, "hop " + envelope.hop() + " does not exist in pipeline '" + envelope.pipeline() + "'");
+                }
+                yield guarded(new Attempt(envelope, job, acquired.attempt(), started), pipeline.get());
             }
         };
     }
@@ -125,51 +136,75 @@ public final class RunHopService implements RunHop {
         return new HopOutcome.Retry("job " + job.id() + " is at hop " + job.hop() + ", not yet at " + envelope.hop());
     }
 
-    private HopOutcome execute(Envelope envelope, Job job, Pipeline pipeline, Instant started) {
-        if (envelope.hop() >= pipeline.hopCount()) {
-            return fail(job, "hop " + envelope.hop() + " does not exist in pipeline '" + pipeline.name() + "'");
+    /** One leased attempt at a hop. */
+    private record Attempt(Envelope envelope, Job job, int number, Instant started) {
+        int hop() {
+            return envelope.hop();
         }
-        Map<String, String> bindings = job.bindings();
+    }
+
+    /**
+     * Runs the hop and classifies whatever it throws, so no failure leaves the lease held: throttling defers
+     * (the attempt is given back), a transient failure is tried again later (the attempt counts), a permanent or an
+     * unknown one fails the job with its message as the reason.
+     */
+    private HopOutcome guarded(Attempt attempt, Pipeline pipeline) {
+        String[] step = {"hop " + attempt.hop()};
+        try {
+            return execute(attempt, pipeline.hops().get(attempt.hop()), step);
+        } catch (ThrottledException e) {
+            jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
+            return defer(attempt.envelope(), e.retryAfter(), step[0] + " throttled: " + e.getMessage());
+        } catch (TransientException e) {
+            return retryOrFail(attempt, step[0] + " failed: " + e.getMessage());
+        } catch (PermanentException e) {
+            return fail(attempt.job(), step[0] + " failed: " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // Unknown means permanent: the same input would throw the same way on every delivery.
+            return fail(attempt.job(), step[0] + " failed: " + describe(e));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, String[] step) {
+        Envelope envelope = attempt.envelope();
+        Map<String, String> bindings = attempt.job().bindings();
         Map<String, String> outputs = new LinkedHashMap<>();
         List<RetrievedChunk> retrieved = new ArrayList<>();
-        try {
-            for (Step step : pipeline.hops().get(envelope.hop())) {
-                switch (step) {
-                    case Step.Retrieve r -> {
-                        List<RetrievedChunk> chunks = retrieve(r, envelope, bindings);
-                        retrieved.addAll(chunks);
-                        String text = formatContext(chunks);
-                        bindings.put("steps." + r.name(), text);
-                        outputs.put(r.name(), text);
-                    }
-                    case Step.Generate g -> {
-                        String system = g.system().render(bindings);
-                        String prompt = g.prompt().render(bindings);
-                        return switch (invoker.invoke(g.model(), system, prompt, envelope.correlationId())) {
-                            case ModelInvoker.Result.Throttled t -> {
-                                jobs.releaseLease(job.id(), envelope.hop());
-                                yield defer(envelope, t.retryAfter(), t.reason());
-                            }
-                            case ModelInvoker.Result.Unavailable u ->
-                                u.worthRetrying() ? retryOrFail(envelope, job, u.reason()) : fail(job, u.reason());
-                            case ModelInvoker.Result.Answered a -> {
-                                outputs.put(g.name(), a.completion().text());
-                                yield memoAndSend(envelope, job, started, outputs, retrieved, system, prompt, a);
-                            }
-                        };
-                    }
-                }
-            }
-        } catch (ThrottledException e) {
-            jobs.releaseLease(job.id(), envelope.hop());
-            return defer(envelope, e.retryAfter(), "retrieval throttled: " + e.getMessage());
-        } catch (TransientException e) {
-            return retryOrFail(envelope, job, "retrieval failed: " + e.getMessage());
-        } catch (PermanentException e) {
-            return fail(job, "retrieval failed: " + e.getMessage());
+        for (Step.Retrieve r : hop.retrievals()) {
+            step[0] = "retrieval '" + r.name() + "'";
+            List<RetrievedChunk> chunks = retrieve(r, envelope, bindings);
+            retrieved.addAll(chunks);
+            String text = formatContext(chunks);
+            bindings.put("steps." + r.name(), text);
+            outputs.put(r.name(), text);
         }
-        throw new IllegalStateException("hop " + envelope.hop() + " of '" + pipeline.name() + "' has no generate step");
+        Step.Generate g = hop.generate();
+        step[0] = "step '" + g.name() + "'";
+        String system = g.system().render(bindings);
+        String prompt = g.prompt().render(bindings);
+        return switch (invoker.invoke(g.model(), system, prompt, envelope.correlationId())) {
+            case ModelInvoker.Result.Throttled t -> {
+                jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
+                yield defer(envelope, t.retryAfter(), t.reason());
+            }
+            case ModelInvoker.Result.Unavailable u ->
+                u.worthRetrying() ? retryOrFail(attempt, u.reason()) : fail(attempt.job(), u.reason());
+            case ModelInvoker.Result.Answered a -> {
+                outputs.put(g.name(), a.completion().text());
+                step[0] = "recording " + step[0];
+                yield memoAndSend(attempt, new Rendered(outputs, retrieved, system, prompt), a);
+            }
+        };
     }
+
+    /** What the hop produced before its model call answered. */
+    private record Rendered(
+            Map<String, String> outputs, List<RetrievedChunk> retrieved, String system, String prompt) {}
 
     private List<RetrievedChunk> retrieve(Step.Retrieve step, Envelope envelope, Map<String, String> bindings) {
         String query = step.query().render(bindings);
@@ -193,43 +228,36 @@ public final class RunHopService implements RunHop {
         return text.toString();
     }
 
-    private HopOutcome memoAndSend(
-            Envelope envelope,
-            Job job,
-            Instant started,
-            Map<String, String> outputs,
-            List<RetrievedChunk> retrieved,
-            String system,
-            String prompt,
-            ModelInvoker.Result.Answered answer) {
+    private HopOutcome memoAndSend(Attempt attempt, Rendered rendered, ModelInvoker.Result.Answered answer) {
+        Envelope envelope = attempt.envelope();
         Completion completion = answer.completion();
         TokenUsage usage = answer.cacheHit() ? TokenUsage.ZERO : completion.usage();
         Cost cost = answer.model().prices().costOf(usage);
         Instant now = clock.instant();
-        Duration duration = Duration.between(started, now);
+        Duration duration = Duration.between(attempt.started(), now);
         HopRecord record = new HopRecord(
                 envelope.hop(),
-                outputs,
+                rendered.outputs(),
                 answer.model().alias(),
                 completion.modelId(),
                 answer.fallbacks(),
                 answer.cacheHit(),
                 usage,
                 cost,
-                started,
+                attempt.started(),
                 duration);
-        Optional<Job> advanced = jobs.advance(job.id(), record, now);
+        Optional<Job> advanced = jobs.advance(attempt.job().id(), record, now);
         if (advanced.isEmpty()) {
             return new HopOutcome.Duplicate();
         }
         HopOutcome outcome = sendNext(envelope, advanced.get());
         recordTrace(new HopTrace(
-                job.id(),
+                attempt.job().id(),
                 envelope.correlationId(),
                 envelope.hop(),
-                retrieved,
-                system,
-                prompt,
+                rendered.retrieved(),
+                rendered.system(),
+                rendered.prompt(),
                 completion.text(),
                 completion.raw(),
                 answer.model().alias(),
@@ -238,7 +266,7 @@ public final class RunHopService implements RunHop {
                 answer.cacheHit(),
                 usage,
                 cost,
-                started,
+                attempt.started(),
                 duration));
         return outcome;
     }
@@ -278,29 +306,26 @@ public final class RunHopService implements RunHop {
         // SQS delays are whole seconds: round up so the message never comes back before retry-after.
         delay = Duration.ofSeconds((delay.toMillis() + 999) / 1000);
         try {
-            work.send(
-                    new Envelope(
-                            envelope.jobId(),
-                            envelope.tenant(),
-                            envelope.correlationId(),
-                            envelope.pipeline(),
-                            envelope.hop(),
-                            1,
-                            envelope.deadline()),
-                    delay);
+            // A fresh message: the delivery count starts again, the attempts counted on the job do not.
+            work.send(envelope.withAttempt(1), delay);
         } catch (TransientException e) {
-            return new HopOutcome.Retry("throttled (" + reason + ") and could not re-queue: " + e.getMessage());
+            return new HopOutcome.Retry("deferred (" + reason + ") but could not re-queue: " + e.getMessage());
         }
         telemetry.deferred(delay);
         return new HopOutcome.Deferred(delay);
     }
 
-    private HopOutcome retryOrFail(Envelope envelope, Job job, String reason) {
-        if (envelope.attempt() >= config.engine().maxAttempts()) {
-            return fail(job, reason + " (gave up after " + envelope.attempt() + " attempts)");
+    /**
+     * A transient failure: tried again after a backoff (re-sent with a delay, so it never uses up the queue's
+     * receives), until the attempts counted on the job reach the limit and the job fails with the reason.
+     */
+    private HopOutcome retryOrFail(Attempt attempt, String reason) {
+        if (attempt.number() >= config.engine().maxAttempts()) {
+            return fail(attempt.job(), reason + " (gave up after " + attempt.number() + " attempts)");
         }
-        jobs.releaseLease(job.id(), envelope.hop());
-        return new HopOutcome.Retry(reason);
+        jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.COUNTED);
+        Duration backoff = Duration.ofSeconds(1L << Math.min(attempt.number(), 9));
+        return defer(attempt.envelope(), backoff, reason);
     }
 
     private HopOutcome fail(Job job, String reason) {

@@ -9,17 +9,16 @@ import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.port.JobStore;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Jobs and batches in maps, every change under one lock, following the same conditions as the real store. */
 public final class InMemoryJobStore implements JobStore {
     private final Map<JobId, Job> jobs = new HashMap<>();
     private final Map<JobId, Lease> leases = new HashMap<>();
     private final Map<BatchId, Batch> batches = new HashMap<>();
-    private final Map<BatchId, Set<JobId>> counted = new HashMap<>();
+    private final Map<BatchId, Map<JobId, JobStatus>> counted = new HashMap<>();
+    private final Map<JobId, Integer> attempts = new HashMap<>();
 
     private record Lease(int hop, Instant until) {}
 
@@ -48,17 +47,34 @@ public final class InMemoryJobStore implements JobStore {
             return new LeaseResult.Held(lease.until());
         }
         leases.put(id, new Lease(hop, until));
+        int attempt = attempts.merge(id, 1, Integer::sum);
         job = job.running(now);
         jobs.put(id, job);
-        return new LeaseResult.Acquired(job);
+        return new LeaseResult.Acquired(job, attempt);
     }
 
     @Override
-    public synchronized void releaseLease(JobId id, int hop) {
+    public synchronized void releaseLease(JobId id, int hop, Release how) {
         Lease lease = leases.get(id);
         if (lease != null && lease.hop() == hop) {
             leases.remove(id);
+            if (how == Release.REFUNDED) {
+                attempts.computeIfPresent(id, (k, n) -> n - 1);
+            }
         }
+    }
+
+    @Override
+    public synchronized Optional<Job> reopen(JobId id, Instant now) {
+        Job job = jobs.get(id);
+        if (job == null || job.status() != JobStatus.FAILED) {
+            return Optional.empty();
+        }
+        Job reopened = job.reopened(now);
+        jobs.put(id, reopened);
+        leases.remove(id);
+        attempts.remove(id);
+        return Optional.of(reopened);
     }
 
     @Override
@@ -70,6 +86,7 @@ public final class InMemoryJobStore implements JobStore {
         Job advanced = job.advancedWith(record, now);
         jobs.put(id, advanced);
         leases.remove(id);
+        attempts.remove(id);
         return Optional.of(advanced);
     }
 
@@ -111,20 +128,34 @@ public final class InMemoryJobStore implements JobStore {
         if (batch == null) {
             throw new IllegalArgumentException("no batch " + id);
         }
-        if (!counted.computeIfAbsent(id, k -> new HashSet<>()).add(job)) {
+        if (counted.computeIfAbsent(id, k -> new HashMap<>()).putIfAbsent(job, outcome) != null) {
             return batch;
         }
-        Batch updated = new Batch(
+        Batch updated = recounted(batch);
+        batches.put(id, updated);
+        return updated;
+    }
+
+    @Override
+    public synchronized void uncountBatchItem(BatchId id, JobId job) {
+        Batch batch = batches.get(id);
+        if (batch != null && counted.getOrDefault(id, Map.of()).containsKey(job)) {
+            counted.get(id).remove(job);
+            batches.put(id, recounted(batch));
+        }
+    }
+
+    private Batch recounted(Batch batch) {
+        var outcomes = counted.getOrDefault(batch.id(), Map.of()).values();
+        return new Batch(
                 batch.id(),
                 batch.tenant(),
                 batch.pipeline(),
                 batch.jobs(),
-                batch.succeeded() + (outcome == JobStatus.SUCCEEDED ? 1 : 0),
-                batch.failed() + (outcome == JobStatus.FAILED ? 1 : 0),
+                (int) outcomes.stream().filter(o -> o == JobStatus.SUCCEEDED).count(),
+                (int) outcomes.stream().filter(o -> o == JobStatus.FAILED).count(),
                 batch.correlationId(),
                 batch.createdAt());
-        batches.put(id, updated);
-        return updated;
     }
 
     public synchronized Map<JobId, Job> all() {

@@ -64,7 +64,7 @@ public abstract class JobStoreContract {
                 .isEqualTo(new JobStore.LeaseResult.Held(until));
         assertThat(store.tryLease(job.id(), 0, T0.plusSeconds(61), T0.plusSeconds(121)))
                 .isInstanceOf(JobStore.LeaseResult.Acquired.class);
-        store.releaseLease(job.id(), 0);
+        store.releaseLease(job.id(), 0, JobStore.Release.COUNTED);
         assertThat(store.tryLease(job.id(), 0, T0.plusSeconds(62), T0.plusSeconds(122)))
                 .isInstanceOf(JobStore.LeaseResult.Acquired.class);
     }
@@ -224,5 +224,78 @@ public abstract class JobStoreContract {
             pool.shutdownNow();
         }
         assertThat(store.findBatch(batch.id()).orElseThrow().succeeded()).isEqualTo(20);
+    }
+
+    private static int attemptOf(JobStore.LeaseResult lease) {
+        assertThat(lease).isInstanceOf(JobStore.LeaseResult.Acquired.class);
+        return ((JobStore.LeaseResult.Acquired) lease).attempt();
+    }
+
+    @Test
+    void everyLeaseCountsAsAnAttemptUnlessRefundedAndTheCountStartsAgainAtTheNextHop() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        assertThat(attemptOf(store.tryLease(job.id(), 0, T0, T0.plusSeconds(60))))
+                .isEqualTo(1);
+        store.releaseLease(job.id(), 0, JobStore.Release.COUNTED);
+        assertThat(attemptOf(store.tryLease(job.id(), 0, T0.plusSeconds(1), T0.plusSeconds(61))))
+                .isEqualTo(2);
+        store.releaseLease(job.id(), 0, JobStore.Release.REFUNDED);
+        assertThat(attemptOf(store.tryLease(job.id(), 0, T0.plusSeconds(2), T0.plusSeconds(62))))
+                .as("a throttled attempt is given back")
+                .isEqualTo(2);
+        // A delivery that died holding the lease: the next one, after expiry, is the third attempt.
+        assertThat(attemptOf(store.tryLease(job.id(), 0, T0.plusSeconds(63), T0.plusSeconds(123))))
+                .isEqualTo(3);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "d"), T0.plusSeconds(64));
+        assertThat(attemptOf(store.tryLease(job.id(), 1, T0.plusSeconds(65), T0.plusSeconds(125))))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aFailedJobReopensAtItsHopWithItsMemosAndFreshAttempts() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "d"), T0);
+        store.tryLease(job.id(), 1, T0, T0.plusSeconds(60));
+        store.fail(job.id(), "model refused", T0.plusSeconds(1));
+        assertThat(store.reopen(new JobId("job_nope"), T0)).isEmpty();
+        Job reopened = store.reopen(job.id(), T0.plusSeconds(2)).orElseThrow();
+        assertThat(reopened.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(reopened.hop()).isEqualTo(1);
+        assertThat(reopened.failureReason()).isEmpty();
+        assertThat(reopened.hops()).hasSize(1);
+        assertThat(store.reopen(job.id(), T0.plusSeconds(3)))
+                .as("only a failed job reopens")
+                .isEmpty();
+        assertThat(attemptOf(store.tryLease(job.id(), 1, T0.plusSeconds(4), T0.plusSeconds(64))))
+                .isEqualTo(1);
+        store.complete(job.id(), "done", T0.plusSeconds(5));
+        assertThat(store.reopen(job.id(), T0.plusSeconds(6)))
+                .as("a succeeded job stays done")
+                .isEmpty();
+    }
+
+    @Test
+    void anUncountedBatchItemCanBeCountedAgainWithAnotherOutcome() {
+        JobStore store = store();
+        List<JobId> ids = List.of(JobId.random(), JobId.random());
+        Batch batch = new Batch(BatchId.random(), Fixtures.TENANT, "two-hop", ids, 0, 0, new CorrelationId("c"), T0);
+        store.createBatch(batch);
+        store.countBatchItem(batch.id(), ids.get(0), JobStatus.SUCCEEDED);
+        assertThat(store.countBatchItem(batch.id(), ids.get(1), JobStatus.FAILED)
+                        .isDone())
+                .isTrue();
+        store.uncountBatchItem(batch.id(), ids.get(1));
+        store.uncountBatchItem(batch.id(), ids.get(1));
+        Batch reopened = store.findBatch(batch.id()).orElseThrow();
+        assertThat(reopened.failed()).isZero();
+        assertThat(reopened.succeeded()).isEqualTo(1);
+        assertThat(reopened.isDone()).isFalse();
+        Batch done = store.countBatchItem(batch.id(), ids.get(1), JobStatus.SUCCEEDED);
+        assertThat(done.succeeded()).isEqualTo(2);
+        assertThat(done.isDone()).isTrue();
     }
 }

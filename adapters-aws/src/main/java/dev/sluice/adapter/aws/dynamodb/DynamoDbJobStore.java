@@ -1,5 +1,6 @@
 package dev.sluice.adapter.aws.dynamodb;
 
+import static dev.sluice.adapter.aws.dynamodb.JobItems.ATTEMPTS;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.FAILED_JOBS;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.FAILURE;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.HOP;
@@ -107,12 +108,26 @@ public final class DynamoDbJobStore implements JobStore {
             Updated update = update(
                     "UpdateItem (lease)",
                     JobItems.jobKey(id),
-                    "SET #status = :running, #updatedAt = :now, #leaseHop = :hop, #leaseUntil = :until",
+                    "SET #status = :running, #updatedAt = :now, #leaseHop = :hop, #leaseUntil = :until,"
+                            + " #attempts = if_not_exists(#attempts, :zero) + :one",
                     "attribute_exists(#pk) AND #hop = :hop AND " + NOT_TERMINAL
                             + " AND (attribute_not_exists(#leaseUntil) OR #leaseUntil <= :now OR #leaseHop <> :hop)",
-                    Map.of(":hop", n(hop), ":now", instant(now), ":until", instant(until)));
+                    Map.of(
+                            ":hop",
+                            n(hop),
+                            ":now",
+                            instant(now),
+                            ":until",
+                            instant(until),
+                            ":zero",
+                            n(0),
+                            ":one",
+                            n(1)));
             if (update.item().isPresent()) {
-                return new LeaseResult.Acquired(JobItems.toJob(update.item().get(), large));
+                Map<String, AttributeValue> item = update.item().get();
+                return new LeaseResult.Acquired(
+                        JobItems.toJob(item, large),
+                        Integer.parseInt(item.get(ATTEMPTS).n()));
             }
             // The condition failed: read why. A lease released between the write and this read is tried again.
             Optional<Map<String, AttributeValue>> item = get(JobItems.jobKey(id));
@@ -136,14 +151,28 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     @Override
-    public void releaseLease(JobId id, int hop) {
+    public void releaseLease(JobId id, int hop, Release how) {
         // A failed condition means there is nothing of ours to release: the hop moved on or another lease replaced it.
         update(
                 "UpdateItem (release lease)",
                 JobItems.jobKey(id),
-                "REMOVE #leaseHop, #leaseUntil",
-                "#leaseHop = :hop",
-                Map.of(":hop", n(hop)));
+                how == Release.REFUNDED
+                        ? "SET #attempts = #attempts - :one REMOVE #leaseHop, #leaseUntil"
+                        : "REMOVE #leaseHop, #leaseUntil",
+                how == Release.REFUNDED ? "#leaseHop = :hop AND #attempts > :zero" : "#leaseHop = :hop",
+                Map.of(":hop", n(hop), ":zero", n(0), ":one", n(1)));
+    }
+
+    @Override
+    public Optional<Job> reopen(JobId id, Instant now) {
+        return update(
+                        "UpdateItem (reopen)",
+                        JobItems.jobKey(id),
+                        "SET #status = :running, #updatedAt = :now REMOVE #failure, #attempts, #leaseHop, #leaseUntil",
+                        "attribute_exists(#pk) AND #status = :failed",
+                        Map.of(":now", instant(now)))
+                .item()
+                .map(item -> JobItems.toJob(item, large));
     }
 
     @Override
@@ -153,7 +182,7 @@ public final class DynamoDbJobStore implements JobStore {
                         "UpdateItem (advance)",
                         JobItems.jobKey(id),
                         "SET #hops = list_append(#hops, :memo), #hop = :next, #status = :running, #updatedAt = :now"
-                                + " REMOVE #leaseHop, #leaseUntil",
+                                + " REMOVE #leaseHop, #leaseUntil, #attempts",
                         "attribute_exists(#pk) AND #hop = :hop AND #hop < #hopCount AND " + NOT_TERMINAL,
                         Map.of(
                                 ":memo", AttributeValue.fromL(java.util.List.of(memo)),
@@ -239,6 +268,17 @@ public final class DynamoDbJobStore implements JobStore {
         return batch;
     }
 
+    @Override
+    public void uncountBatchItem(BatchId id, JobId job) {
+        AttributeValue jobSet = AttributeValue.fromSs(java.util.List.of(job.value()));
+        update(
+                "UpdateItem (uncount batch item)",
+                JobItems.batchKey(id),
+                "DELETE #succeededJobs :jobSet, #failedJobs :jobSet",
+                "attribute_exists(#pk)",
+                Map.of(":jobSet", jobSet));
+    }
+
     private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {
         var response = call(
                 "GetItem", () -> client.getItem(b -> b.tableName(table).key(key).consistentRead(true)));
@@ -295,6 +335,7 @@ public final class DynamoDbJobStore implements JobStore {
             Map.entry("#updatedAt", UPDATED),
             Map.entry("#leaseHop", LEASE_HOP),
             Map.entry("#leaseUntil", LEASE_UNTIL),
+            Map.entry("#attempts", ATTEMPTS),
             Map.entry("#result", RESULT),
             Map.entry("#failure", FAILURE),
             Map.entry("#jobs", JOBS),

@@ -39,6 +39,9 @@ final class JobItems {
     static final String UPDATED = "updatedAt";
     static final String LEASE_HOP = "leaseHop";
     static final String LEASE_UNTIL = "leaseUntil";
+    /** Leases taken on the current hop: the job's own count of attempts, which no redelivery can reset. */
+    static final String ATTEMPTS = "hopAttempts";
+
     static final String JOBS = "jobs";
     static final String SUCCEEDED_JOBS = "succeededJobs";
     static final String FAILED_JOBS = "failedJobs";
