@@ -50,6 +50,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * The engine's promise under random interleavings: messages delivered in any order and more than once, processes
@@ -75,6 +76,19 @@ class EngineInvariantsTest {
         List<Job> accepted = world.submit(jobCount);
         world.runUntilQuiet();
 
+        // Nothing is silently lost: a job that has not ended has its message in a dead-letter queue.
+        for (Job submitted : accepted) {
+            Job job = world.jobs.find(submitted.id()).orElseThrow();
+            if (!job.status().isTerminal()) {
+                assertThat(world.deadLetters)
+                        .as("job %s is %s and its message is in a dead-letter queue", job.id(), job.status())
+                        .anyMatch(m -> ((Envelope) m).jobId().equals(job.id()));
+            }
+        }
+        Statistics.label("dead letters").collect(world.deadLetters.isEmpty() ? "none" : "some, redriven");
+        world.redrive();
+        world.runUntilQuiet();
+
         for (Job submitted : accepted) {
             Job job = world.jobs.find(submitted.id()).orElseThrow();
             assertThat(job.status().isTerminal())
@@ -83,7 +97,9 @@ class EngineInvariantsTest {
             if (job.status() == JobStatus.FAILED) {
                 assertThat(job.failureReason()).as("reason of %s", job.id()).isPresent();
                 assertThat(job.failureReason().orElseThrow()).isNotBlank();
+                Statistics.label("outcomes").collect("FAILED");
             } else {
+                Statistics.label("outcomes").collect("SUCCEEDED");
                 assertThat(job.hops()).hasSize(job.hopCount());
                 assertThat(job.result()).isPresent();
             }
@@ -192,9 +208,8 @@ class EngineInvariantsTest {
                 List<Delivery> visible = new ArrayList<>();
                 work.receiveVisible().forEach(m -> visible.add(new Delivery((Envelope) m, true)));
                 finalize.receiveVisible().forEach(m -> visible.add(new Delivery((Envelope) m, false)));
-                consumeDeadLetters();
                 if (visible.isEmpty()) {
-                    if (work.size() == 0 && finalize.size() == 0 && deadLetters.isEmpty()) {
+                    if (work.size() == 0 && finalize.size() == 0) {
                         return;
                     }
                     clock.advance(Duration.ofSeconds(5));
@@ -231,26 +246,31 @@ class EngineInvariantsTest {
         }
 
         /**
-         * What SQS does with an unacked message: back after the visibility timeout, or to the dead-letter queue
-         * after its last receive, where the dead-letter consumer ends its job (and keeps trying while it cannot).
+         * What SQS does with an unacked message: back after the visibility timeout, or to the dead-letter queue after
+         * its last receive; on that last receive the handler fails the job with the error, if it can.
          */
         private void returnToQueue(InMemoryWorkQueue queue, Envelope envelope, RuntimeException failure) {
             if (envelope.attempt() >= MAX_RECEIVE_COUNT) {
+                if (failure != null) {
+                    try {
+                        finalizer.abandon(envelope, "failed on every delivery; last error: " + failure);
+                    } catch (Crash | RuntimeException e) {
+                        // The dead letter keeps the job for the operator's redrive.
+                    }
+                }
                 deadLetters.add(envelope);
                 return;
             }
             queue.send(envelope.withAttempt(envelope.attempt() + 1), VISIBILITY);
         }
 
-        private void consumeDeadLetters() {
+        /** The operator's redrive: every dead letter's job is tried again. */
+        void redrive() {
+            RetryJobService retry = new RetryJobService(jobs, work, finalize, clock);
             for (QueueMessage m : List.copyOf(deadLetters)) {
-                try {
-                    finalizer.abandon((Envelope) m, "its message reached the dead-letter queue");
-                    deadLetters.remove(m);
-                } catch (Crash | RuntimeException e) {
-                    // Stays in the dead-letter queue; its consumer sees it again later.
-                }
+                retry.retry(((Envelope) m).jobId());
             }
+            deadLetters.clear();
         }
 
         boolean chaos() {

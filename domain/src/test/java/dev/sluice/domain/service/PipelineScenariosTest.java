@@ -16,6 +16,7 @@ import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
 import dev.sluice.domain.usecase.HopOutcome;
+import dev.sluice.domain.usecase.RetryJob;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -282,5 +283,38 @@ class PipelineScenariosTest {
                 .isEmpty();
         assertThat(sluice.query.trace(new dev.sluice.domain.model.TenantId("intruder"), job.id()))
                 .isEmpty();
+    }
+
+    @Test
+    void retryingAFailedJobRunsOnlyTheHopThatFailedAndTheJobSucceeds() {
+        Job job = sluice.submit("chain", Map.of("topic", "tides"));
+        // Hop 0 answers; hop 1 fails for good.
+        sluice.model.answerWith(call -> {
+            if (call.prompt().startsWith("Facts:") && sluice.model.calls().size() < 3) {
+                throw new PermanentException("400: content filtered", null);
+            }
+            return "text for " + call.prompt().length();
+        });
+        sluice.runUntilQuiet();
+        Job failed = sluice.job(job);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.hop()).isEqualTo(1);
+        int callsBefore = sluice.model.calls().size();
+
+        RetryJob.Result result =
+                new RetryJobService(sluice.jobs, sluice.work, sluice.finalize, sluice.clock).retry(job.id());
+        sluice.runUntilQuiet();
+
+        assertThat(result)
+                .isEqualTo(new RetryJob.Result.Reopened(
+                        job.id(), 1, failed.failureReason().orElseThrow()));
+        assertThat(result.describe()).contains("reopened, running hop 1 again").contains("content filtered");
+        Job done = sluice.job(job);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.hops()).extracting(h -> h.hop()).containsExactly(0, 1, 2);
+        assertThat(sluice.model.calls()).as("hop 0 was not called again").hasSize(callsBefore + 2);
+        assertThat(sluice.events.types()).containsExactly("job.failed", "job.completed");
+        assertThat(new RetryJobService(sluice.jobs, sluice.work, sluice.finalize, sluice.clock).retry(job.id()))
+                .isEqualTo(new RetryJob.Result.AlreadySucceeded(job.id()));
     }
 }
