@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
             SluiceCli.Trace.class,
             SluiceCli.Ingest.class,
             SluiceCli.Redrive.class,
+            SluiceCli.Retry.class,
             SluiceCli.Worker.class,
             SluiceCli.Simulator.class,
             SluiceCli.Bench.class
@@ -55,11 +56,14 @@ public final class SluiceCli implements Runnable {
     }
 
     static ApiClient client(String tenant) throws Exception {
+        return new ApiClient(URI.create(state().path("api").asText()), tenant);
+    }
+
+    static JsonNode state() throws Exception {
         if (!Files.exists(STATE)) {
             throw new IllegalStateException("sluice is not running here: start it with ./sluice up");
         }
-        JsonNode state = Json.MAPPER.readTree(STATE.toFile());
-        return new ApiClient(URI.create(state.path("api").asText()), tenant);
+        return Json.MAPPER.readTree(STATE.toFile());
     }
 
     static void print(ApiClient.Reply reply) throws Exception {
@@ -103,7 +107,15 @@ public final class SluiceCli implements Runnable {
                             "workDlq",
                             local.deadLetterQueueUrl(QueueRole.WORK),
                             "workQueue",
-                            local.queueUrl(QueueRole.WORK))));
+                            local.queueUrl(QueueRole.WORK),
+                            "finalizeDlq",
+                            local.deadLetterQueueUrl(QueueRole.FINALIZE),
+                            "finalizeQueue",
+                            local.queueUrl(QueueRole.FINALIZE),
+                            "ingestDlq",
+                            local.deadLetterQueueUrl(QueueRole.INGEST),
+                            "ingestQueue",
+                            local.queueUrl(QueueRole.INGEST))));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 local.close();
@@ -199,17 +211,59 @@ public final class SluiceCli implements Runnable {
         }
     }
 
-    @Command(name = "redrive", description = "Move the work queue's dead letters back to the work queue.")
+    @Command(
+            name = "redrive",
+            description = "Try the dead letters again: reopen each failed job at the hop where it stopped (hops already"
+                    + " done are not paid again); ingest requests go back to their queue.")
     static final class Redrive implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            JsonNode state = Json.MAPPER.readTree(STATE.toFile());
-            int moved = Redriver.redrive(
+            JsonNode state = state();
+            List<Redriver.Route> routes = List.of(
+                    new Redriver.Route(
+                            "work",
+                            state.path("workDlq").asText(),
+                            state.path("workQueue").asText()),
+                    new Redriver.Route(
+                            "finalize",
+                            state.path("finalizeDlq").asText(),
+                            state.path("finalizeQueue").asText()),
+                    new Redriver.Route(
+                            "ingest",
+                            state.path("ingestDlq").asText(),
+                            state.path("ingestQueue").asText()));
+            URI api = URI.create(state.path("api").asText());
+            List<String> report = Redriver.redrive(
                     URI.create(state.path("sqs").asText()),
-                    state.path("workDlq").asText(),
-                    state.path("workQueue").asText());
-            System.out.println("moved " + moved + " message(s) from the dead-letter queue back to the work queue");
+                    routes,
+                    envelope -> new ApiClient(api, envelope.tenant().value())
+                            .post("/v1/jobs/" + envelope.jobId().value() + "/retry", Map.of()));
+            report.forEach(System.out::println);
+            System.out.println(report.size() + " dead letter(s) redriven");
             return 0;
+        }
+    }
+
+    @Command(
+            name = "retry",
+            description = "Try a job again: a failed job is reopened at the hop where it stopped, a running one's hop"
+                    + " is queued again.")
+    static final class Retry implements Callable<Integer> {
+        @Parameters(index = "0")
+        String jobId;
+
+        @Option(names = "--tenant", defaultValue = "local")
+        String tenant;
+
+        @Override
+        public Integer call() throws Exception {
+            ApiClient.Reply reply = client(tenant).post("/v1/jobs/" + jobId + "/retry", Map.of());
+            if (reply.ok()) {
+                System.out.println(reply.body().path("message").asText());
+                return 0;
+            }
+            print(reply);
+            return 1;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.sluice.bootstrap.shared.wiring.LlmModule;
 import dev.sluice.bootstrap.shared.wiring.RetrievalModule;
 import dev.sluice.domain.usecase.IngestDocuments;
 import dev.sluice.domain.usecase.QueryJob;
+import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
 import javax.inject.Singleton;
@@ -22,6 +23,8 @@ public interface DispatcherComponent {
     SubmitBatch submitBatch();
 
     QueryJob queryJob();
+
+    RetryJob retryJob();
 
     IngestDocuments ingestDocuments();
 

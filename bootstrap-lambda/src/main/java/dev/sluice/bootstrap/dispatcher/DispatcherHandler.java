@@ -46,7 +46,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
 
     DispatcherHandler(DispatcherComponent c) {
         this(
-                new HttpApi(c.submitJob(), c.submitBatch(), c.queryJob(), c.ingestDocuments()),
+                new HttpApi(c.submitJob(), c.submitBatch(), c.queryJob(), c.ingestDocuments(), c.retryJob()),
                 c.submitJob(),
                 c.metrics(),
                 c.settings().trustTenantHeader());

@@ -15,6 +15,7 @@ import dev.sluice.domain.usecase.IdempotencyConflictException;
 import dev.sluice.domain.usecase.IngestDocuments;
 import dev.sluice.domain.usecase.InvalidInputException;
 import dev.sluice.domain.usecase.QueryJob;
+import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ final class HttpApi {
     private static final Logger LOG = LogManager.getLogger(HttpApi.class);
     private static final Pattern JOB = Pattern.compile("/v1/jobs/([A-Za-z0-9_-]{1,64})");
     private static final Pattern TRACE = Pattern.compile("/v1/jobs/([A-Za-z0-9_-]{1,64})/trace");
+    private static final Pattern RETRY = Pattern.compile("/v1/jobs/([A-Za-z0-9_-]{1,64})/retry");
     private static final Pattern BATCH = Pattern.compile("/v1/batches/([A-Za-z0-9_-]{1,64})");
     static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
@@ -39,12 +41,14 @@ final class HttpApi {
     private final SubmitBatch submitBatch;
     private final QueryJob query;
     private final IngestDocuments ingest;
+    private final RetryJob retry;
 
-    HttpApi(SubmitJob submitJob, SubmitBatch submitBatch, QueryJob query, IngestDocuments ingest) {
+    HttpApi(SubmitJob submitJob, SubmitBatch submitBatch, QueryJob query, IngestDocuments ingest, RetryJob retry) {
         this.submitJob = submitJob;
         this.submitBatch = submitBatch;
         this.query = query;
         this.ingest = ingest;
+        this.retry = retry;
     }
 
     HttpResponse handle(HttpRequest request, CorrelationId correlationId) {
@@ -90,6 +94,9 @@ final class HttpApi {
         if ((m = TRACE.matcher(path)).matches()) {
             return r.method().equals("GET") ? trace(tenant, new JobId(m.group(1))) : notAllowed("GET");
         }
+        if ((m = RETRY.matcher(path)).matches()) {
+            return r.method().equals("POST") ? retry(tenant, new JobId(m.group(1))) : notAllowed("POST");
+        }
         if ((m = JOB.matcher(path)).matches()) {
             return r.method().equals("GET") ? job(tenant, new JobId(m.group(1))) : notAllowed("GET");
         }
@@ -101,7 +108,7 @@ final class HttpApi {
                 "not_found",
                 "no route " + r.method() + " " + r.path()
                         + " (routes: POST /v1/jobs, POST /v1/batches, GET /v1/jobs/{id}, GET /v1/jobs/{id}/trace,"
-                        + " GET /v1/batches/{id}, POST /v1/documents)");
+                        + " POST /v1/jobs/{id}/retry, GET /v1/batches/{id}, POST /v1/documents)");
     }
 
     private HttpResponse submitJob(HttpRequest r, TenantId tenant, CorrelationId correlationId) {
@@ -169,6 +176,23 @@ final class HttpApi {
         return query.job(tenant, id)
                 .map(job -> HttpResponse.json(200, Views.job(job)))
                 .orElseGet(() -> notFound("job", id.value()));
+    }
+
+    /** Only the job's own tenant may retry it; anyone else sees no such job. */
+    private HttpResponse retry(TenantId tenant, JobId id) {
+        if (query.job(tenant, id).isEmpty()) {
+            return notFound("job", id.value());
+        }
+        RetryJob.Result result = retry.retry(id);
+        String outcome = switch (result) {
+            case RetryJob.Result.Reopened r -> "reopened";
+            case RetryJob.Result.Resent r -> "requeued";
+            case RetryJob.Result.AlreadySucceeded r -> "already_succeeded";
+            case RetryJob.Result.Missing r -> "missing";
+        };
+        return HttpResponse.json(
+                result instanceof RetryJob.Result.Missing ? 404 : 200,
+                Map.of("jobId", id.value(), "outcome", outcome, "message", result.describe()));
     }
 
     private HttpResponse trace(TenantId tenant, JobId id) {

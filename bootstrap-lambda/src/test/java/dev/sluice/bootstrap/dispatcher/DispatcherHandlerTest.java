@@ -13,8 +13,11 @@ import dev.sluice.domain.fake.InMemoryJobStore;
 import dev.sluice.domain.fake.InMemoryTraceStore;
 import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
+import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.service.IngestDocumentsService;
 import dev.sluice.domain.service.QueryJobService;
+import dev.sluice.domain.service.RetryJobService;
 import dev.sluice.domain.service.SubmitBatchService;
 import dev.sluice.domain.service.SubmitJobService;
 import java.io.ByteArrayInputStream;
@@ -35,7 +38,8 @@ class DispatcherHandlerTest {
                     new SubmitJobService(config, jobs, work, Clock.systemUTC()),
                     new SubmitBatchService(config, jobs, work, Clock.systemUTC()),
                     new QueryJobService(jobs, new InMemoryTraceStore()),
-                    new IngestDocumentsService(config, new HashingEmbedder(384), new InMemoryVectorStore(), ingest)),
+                    new IngestDocumentsService(config, new HashingEmbedder(384), new InMemoryVectorStore(), ingest),
+                    new RetryJobService(jobs, work, work, Clock.systemUTC())),
             new SubmitJobService(config, jobs, work, Clock.systemUTC()),
             MetricsBuilder.builder()
                     .withNamespace("SluiceTest")
@@ -86,6 +90,29 @@ class DispatcherHandlerTest {
 
         JsonNode theirs = call("GET", "/v1/jobs/" + id, null, Map.of("x-tenant-id", "globex"));
         assertThat(theirs.get("status").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void aFailedJobIsRetriedByItsTenantAndNobodyElse() throws Exception {
+        JsonNode accepted = call(
+                "POST",
+                "/v1/jobs",
+                "{\"pipeline\":\"rag\",\"input\":{\"question\":\"Why?\"}}",
+                Map.of("x-tenant-id", "acme"));
+        JobId id = new JobId(accepted.at("/body/jobId").asText());
+        work.receiveVisible();
+        jobs.fail(id, "provider refused: content filtered", java.time.Instant.now());
+
+        JsonNode stranger = call("POST", "/v1/jobs/" + id.value() + "/retry", "", Map.of("x-tenant-id", "other"));
+        assertThat(stranger.get("status").asInt()).isEqualTo(404);
+        assertThat(jobs.find(id).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+
+        JsonNode retried = call("POST", "/v1/jobs/" + id.value() + "/retry", "", Map.of("x-tenant-id", "acme"));
+        assertThat(retried.get("status").asInt()).isEqualTo(200);
+        assertThat(retried.at("/body/outcome").asText()).isEqualTo("reopened");
+        assertThat(retried.at("/body/message").asText()).contains("content filtered");
+        assertThat(jobs.find(id).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(work.size()).as("its hop is queued again").isEqualTo(1);
     }
 
     @Test

@@ -75,19 +75,22 @@ class EngineInvariantsTest {
         World world = new World(seed, faultRate, duplicateRate, chaosDeliveries);
         List<Job> accepted = world.submit(jobCount);
         world.runUntilQuiet();
-
-        // Nothing is silently lost: a job that has not ended has its message in a dead-letter queue.
-        for (Job submitted : accepted) {
-            Job job = world.jobs.find(submitted.id()).orElseThrow();
-            if (!job.status().isTerminal()) {
-                assertThat(world.deadLetters)
-                        .as("job %s is %s and its message is in a dead-letter queue", job.id(), job.status())
-                        .anyMatch(m -> ((Envelope) m).jobId().equals(job.id()));
-            }
-        }
         Statistics.label("dead letters").collect(world.deadLetters.isEmpty() ? "none" : "some, redriven");
-        world.redrive();
-        world.runUntilQuiet();
+        // The operator redrives what reached a dead-letter queue until none is left (the faults stop eventually).
+        for (int redrives = 0; !world.deadLetters.isEmpty(); redrives++) {
+            assertThat(redrives).as("redrives needed").isLessThan(50);
+            // Nothing is silently lost: a job that has not ended has its message in a dead-letter queue.
+            for (Job submitted : accepted) {
+                Job job = world.jobs.find(submitted.id()).orElseThrow();
+                if (!job.status().isTerminal()) {
+                    assertThat(world.deadLetters)
+                            .as("job %s is %s and its message is in a dead-letter queue", job.id(), job.status())
+                            .anyMatch(m -> ((Envelope) m).jobId().equals(job.id()));
+                }
+            }
+            world.redrive();
+            world.runUntilQuiet();
+        }
 
         for (Job submitted : accepted) {
             Job job = world.jobs.find(submitted.id()).orElseThrow();

@@ -45,6 +45,11 @@ record FunctionSettings(
         });
     }
 
+    FunctionSettings withTimeout(int seconds) {
+        return new FunctionSettings(
+                role, memoryMb, seconds, provisionedConcurrency, batchSize, batchingWindowSeconds, maxConcurrency);
+    }
+
     /** Defaults per function, then whatever {@code sluice:functions.<name>} overrides. */
     static FunctionSettings from(FunctionRole role, Tree overrides) {
         FunctionSettings d = defaults(role);
@@ -63,8 +68,8 @@ record FunctionSettings(
         return switch (role) {
             // Answers API calls: small and quick; API Gateway gives up after 30 s.
             case DISPATCHER -> new FunctionSettings(role, 1024, 15, 0, 1, 0, Optional.empty());
-            // One model call per message, a batch in parallel on virtual threads: timeout covers the engine's
-            // 2-minute lease; no batching window, a hop should not wait for company.
+            // One model call per message, a batch in parallel on virtual threads; no batching window, a hop should
+            // not wait for company. The timeout is replaced by the longest hop's budget (StackSettings).
             case PROCESSOR -> new FunctionSettings(role, 1024, 120, 0, 10, 0, Optional.empty());
             case FINALIZER -> new FunctionSettings(role, 512, 30, 0, 10, 1, Optional.empty());
             // Local ONNX embeddings want memory (and the CPU that comes with it); embedding batches are slow.

@@ -1,5 +1,8 @@
 package dev.sluice.infra;
 
+import dev.sluice.domain.config.ConfigException;
+import dev.sluice.domain.config.ConfigParser;
+import dev.sluice.domain.config.HopBudget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +22,7 @@ import org.yaml.snakeyaml.Yaml;
  *
  * @param yaml the document as the functions receive it, placeholders untouched
  */
-record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAliases) {
+record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAliases, HopBudget hopBudget) {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
 
     /** One model alias as far as the infrastructure cares. */
@@ -79,7 +82,7 @@ record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAl
                         + "' (known: " + models.keySet() + ")");
             }
         }
-        return new PipelineConfig(toYaml(typed(original.value())), models, used);
+        return new PipelineConfig(toYaml(typed(original.value())), models, used, hopBudget(resolved));
     }
 
     private static Model model(String alias, Tree t) {
@@ -127,6 +130,16 @@ record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAl
         return models.values().stream()
                 .filter(m -> m.provider().equals("bedrock"))
                 .toList();
+    }
+
+    /** The functions' own parser and budget on the resolved document: the timeouts follow from the same rule. */
+    @SuppressWarnings("unchecked")
+    private static HopBudget hopBudget(Tree resolved) {
+        try {
+            return HopBudget.of(ConfigParser.parse((Map<String, Object>) typed(resolved.value())));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("sluice:pipeline." + e.getMessage(), e);
+        }
     }
 
     static String substitute(String text, Map<String, String> environment) {

@@ -1,6 +1,7 @@
 package dev.sluice.infra;
 
 import com.pulumi.Config;
+import dev.sluice.domain.config.HopBudget;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,6 +180,16 @@ record StackSettings(
                                 "sluice:pipeline: is required (the models/pipelines/indexes document)")),
                 environment);
 
+        functions.put(
+                FunctionRole.PROCESSOR,
+                processorFitting(
+                        functions.get(FunctionRole.PROCESSOR),
+                        functionTree
+                                .get(FunctionRole.PROCESSOR.key())
+                                .integer("timeout")
+                                .isPresent(),
+                        pipeline.hopBudget()));
+
         Tree alarms = object(config, "alarms");
         Tree retention = object(config, "retention");
         int payloadDays = retention.integer("payloadDays").orElse(Definitions.MIN_PAYLOAD_DAYS);
@@ -286,5 +297,19 @@ record StackSettings(
         vectorStore.pineconeApiKeySecret().ifPresent(names::add);
         embedderApiKeySecret.ifPresent(names::add);
         return List.copyOf(names);
+    }
+
+    /**
+     * The processor's timeout follows from the longest hop the pipeline document allows (its fallback chain in
+     * sequence); a timeout set shorter than that is refused, since a hop cut off mid-call is paid again.
+     */
+    static FunctionSettings processorFitting(FunctionSettings processor, boolean timeoutSet, HopBudget budget) {
+        int needed = (int) budget.functionTimeout().toSeconds();
+        if (timeoutSet && processor.timeoutSeconds() < needed) {
+            throw new IllegalArgumentException("sluice:functions.processor.timeout: " + processor.timeoutSeconds()
+                    + " s is shorter than the longest hop may take (" + needed + " s with the margin: "
+                    + budget.where() + "); leave it unset or raise it");
+        }
+        return timeoutSet ? processor : processor.withTimeout(needed);
     }
 }

@@ -151,7 +151,14 @@ class StackExamplesTest {
             FunctionSettings expected = FunctionSettings.from(
                     FunctionRole.valueOf(key.toUpperCase()), Tree.parse("f", new Gson().toJson(overrides)));
             assertThat(fn.integer("memorySize")).isEqualTo(expected.memoryMb());
-            assertThat(fn.integer("timeout")).isEqualTo(expected.timeoutSeconds());
+            // The processor's timeout is the longest hop's budget (retrievals and the whole fallback chain).
+            int timeout = key.equals("processor")
+                    ? (int) PipelineConfig.parse(new Gson().toJson(config(run, "sluice:pipeline")), Map.of())
+                            .hopBudget()
+                            .functionTimeout()
+                            .toSeconds()
+                    : expected.timeoutSeconds();
+            assertThat(fn.integer("timeout")).isEqualTo(timeout);
             @SuppressWarnings("unchecked")
             Map<String, String> env =
                     (Map<String, String>) fn.map("environment").get("variables");

@@ -8,6 +8,7 @@ import dev.sluice.bootstrap.shared.EmfTelemetry;
 import dev.sluice.bootstrap.shared.Env;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.EngineSettings;
+import dev.sluice.domain.config.HopBudget;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.Embedder;
@@ -21,15 +22,18 @@ import dev.sluice.domain.port.VectorStore;
 import dev.sluice.domain.port.WorkQueue;
 import dev.sluice.domain.service.FinalizeJobService;
 import dev.sluice.domain.service.QueryJobService;
+import dev.sluice.domain.service.RetryJobService;
 import dev.sluice.domain.service.RunHopService;
 import dev.sluice.domain.service.SubmitBatchService;
 import dev.sluice.domain.service.SubmitJobService;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.QueryJob;
+import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.RunHop;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.SplittableRandom;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -55,11 +59,19 @@ public final class CoreModule {
         SluiceConfig loaded = ConfigSource.load(
                 settings,
                 name -> SSMProvider.builder().withClient(ssm.get()).build().get(name));
-        // The engine gives up on a hop at the queue's last delivery, never after SQS has dead-lettered it.
+        // Attempts are counted on the job at each lease; a delivery that dies mid-hop still used up a receive. Fewer
+        // attempts than receives means the engine fails such a job itself before SQS dead-letters its message.
         EngineSettings engine = loaded.engine();
-        if (engine.maxAttempts() > settings.maxReceiveCount()) {
+        int mostAttempts = Math.max(1, settings.maxReceiveCount() - 1);
+        // The lease must outlast the longest hop the configuration allows (its fallback chain in sequence), else a
+        // second delivery could start a hop that is still running and pay for it again. Unfit config fails here.
+        Duration lease = HopBudget.of(loaded).lease();
+        if (engine.maxAttempts() > mostAttempts || engine.lease().compareTo(lease) < 0) {
             engine = new EngineSettings(
-                    engine.lease(), settings.maxReceiveCount(), engine.cacheTtl(), engine.maxDeferral());
+                    engine.lease().compareTo(lease) < 0 ? lease : engine.lease(),
+                    Math.min(engine.maxAttempts(), mostAttempts),
+                    engine.cacheTtl(),
+                    engine.maxDeferral());
         }
         return new SluiceConfig(loaded.models(), loaded.pipelines(), loaded.indexes(), loaded.inputLimits(), engine);
     }
@@ -97,6 +109,13 @@ public final class CoreModule {
     @Singleton
     static SubmitBatch submitBatch(SluiceConfig config, JobStore jobs, @Queues.Work WorkQueue work, Clock clock) {
         return new SubmitBatchService(config, jobs, work, clock);
+    }
+
+    @Provides
+    @Singleton
+    static RetryJob retryJob(
+            JobStore jobs, @Queues.Work WorkQueue work, @Queues.Finalize WorkQueue finalizeQueue, Clock clock) {
+        return new RetryJobService(jobs, work, finalizeQueue, clock);
     }
 
     @Provides
