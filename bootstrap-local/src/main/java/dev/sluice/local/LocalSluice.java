@@ -47,6 +47,8 @@ public final class LocalSluice implements AutoCloseable {
      * @param simulatorLatency median model latency of the bundled simulator
      * @param simulatorRpm the simulator's own requests-per-minute limit per model (0: none)
      * @param workVisibility the work queue's visibility timeout (short locally, so retries come back quickly)
+     * @param durable keep queues, messages, tables, the bucket and the Lucene copy under {@link LocalState} in
+     *     {@code home}, so a restart (after a kill too) carries on; otherwise everything but logs is in memory
      */
     public record Options(
             Path home,
@@ -55,11 +57,49 @@ public final class LocalSluice implements AutoCloseable {
             long simulatorRpm,
             Duration workVisibility,
             int processorConcurrency,
-            int processorBatchSize) {
+            int processorBatchSize,
+            boolean durable) {
+        /** In memory, as tests and benchmarks run. */
+        public Options(
+                Path home,
+                int apiPort,
+                Duration simulatorLatency,
+                long simulatorRpm,
+                Duration workVisibility,
+                int processorConcurrency,
+                int processorBatchSize) {
+            this(
+                    home,
+                    apiPort,
+                    simulatorLatency,
+                    simulatorRpm,
+                    workVisibility,
+                    processorConcurrency,
+                    processorBatchSize,
+                    false);
+        }
+
         public static Options defaults(Path home) {
             return new Options(home, 0, Duration.ofMillis(300), 0, Duration.ofSeconds(20), 5, 10);
         }
+
+        public Options durably() {
+            return new Options(
+                    home,
+                    apiPort,
+                    simulatorLatency,
+                    simulatorRpm,
+                    workVisibility,
+                    processorConcurrency,
+                    processorBatchSize,
+                    true);
+        }
     }
+
+    // Locally no function timeout cuts a handler off and ingestion is idempotent, so short timeouts cost at most a
+    // repeated ingest, and what a killed runtime had in flight comes back within seconds, not AWS's 3 and 15 minutes.
+    private static final Duration FINALIZE_VISIBILITY = Duration.ofSeconds(20);
+    private static final Duration INGEST_VISIBILITY = Duration.ofSeconds(30);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -88,9 +128,13 @@ public final class LocalSluice implements AutoCloseable {
 
     private void boot(Options options) throws IOException {
         Files.createDirectories(options.home());
-        sqs = track(ElasticMq.start());
-        S3ProxyServer s3 = track(S3ProxyServer.startTransient());
-        Dynalite dynamo = track(Dynalite.start(DynaliteSettings.defaults()));
+        Optional<LocalState> state = options.durable() ? Optional.of(new LocalState(options.home())) : Optional.empty();
+        sqs = track(state.map(s -> ElasticMq.startDurable(s.queues())).orElseGet(ElasticMq::start));
+        S3ProxyServer s3 = track(
+                state.map(s -> S3ProxyServer.startFilesystem(s.bucket())).orElseGet(S3ProxyServer::startTransient));
+        Dynalite dynamo =
+                track(Dynalite.start(state.map(s -> DynaliteSettings.defaults().withDataDir(s.tables()))
+                        .orElseGet(DynaliteSettings::defaults)));
         bus = track(EventBusStandIn.start());
         llm = track(LlmSimulator.start());
         llm.configureDefault(ModelBehaviour.DEFAULT
@@ -105,8 +149,7 @@ public final class LocalSluice implements AutoCloseable {
         property("aws.region", "us-east-1");
         sqsClient = AwsClients.sqs(
                 AwsClientSettings.local(sqs.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
-        definitions = SluiceResources.of(
-                ResourceSettings.defaults("sluice-local").withWorkVisibility(options.workVisibility()));
+        definitions = SluiceResources.of(localSettings(options));
         provisioned = new ResourceProvisioner(
                         sqsClient,
                         AwsClients.s3(AwsClientSettings.local(
@@ -127,7 +170,11 @@ public final class LocalSluice implements AutoCloseable {
         property("SLUICE_BUCKET", provisioned.bucket());
         property("SLUICE_EVENT_BUS", "sluice-local");
         property("SLUICE_VECTOR_STORE", "lucene");
-        property("SLUICE_LUCENE_DIR", options.home().resolve("lucene").toString());
+        property(
+                "SLUICE_LUCENE_DIR",
+                state.map(LocalState::lucene)
+                        .orElse(options.home().resolve("lucene"))
+                        .toString());
         property("SLUICE_EMBEDDER", "minilm");
         property("SLUICE_MAX_RECEIVE_COUNT", Integer.toString(ResourceSettings.DEFAULT_MAX_RECEIVE_COUNT));
         property("SLUICE_TRUST_TENANT_HEADER", "true");
@@ -160,6 +207,18 @@ public final class LocalSluice implements AutoCloseable {
                 new EventSourceMapping.Options("ingestor", 1, Duration.ZERO, 1, Duration.ofSeconds(150)),
                 ingestor::handleRequest);
         api = track(new ApiServer(options.apiPort(), new DispatcherHandler()));
+    }
+
+    private static ResourceSettings localSettings(Options options) {
+        ResourceSettings d = ResourceSettings.defaults("sluice-local");
+        return new ResourceSettings(
+                d.prefix(),
+                d.bucketName(),
+                d.maxReceiveCount(),
+                options.workVisibility(),
+                FINALIZE_VISIBILITY,
+                INGEST_VISIBILITY,
+                d.maximumMessageBytes());
     }
 
     /**

@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {
             SluiceCli.Demo.class,
             SluiceCli.Up.class,
+            SluiceCli.Down.class,
             SluiceCli.Submit.class,
             SluiceCli.Status.class,
             SluiceCli.Trace.class,
@@ -81,22 +82,46 @@ public final class SluiceCli implements Runnable {
         }
     }
 
-    @Command(name = "up", description = "Serve the HTTP API on localhost and keep the pipeline running (Ctrl-C stops).")
+    @Command(
+            name = "up",
+            description = "Serve the HTTP API on localhost and keep the pipeline running (Ctrl-C or ./sluice down"
+                    + " stops). Queues, tables and the bucket live in .sluice/state and survive a restart.")
     static final class Up implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "8787", description = "API port (default ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(
+                names = "--in-memory",
+                description = "Keep nothing: queues, tables and the bucket in memory, .sluice/state untouched.")
+        boolean inMemory;
+
+        @Option(
+                names = "--simulator-latency-ms",
+                defaultValue = "300",
+                description = "Median latency of the bundled model simulator (default ${DEFAULT-VALUE}).")
+        long simulatorLatencyMs;
+
         @Override
         public Integer call() throws Exception {
+            UpProcess.claim(HOME);
+            // An endpoint file left by a killed run names ports nothing listens on any more.
+            Files.deleteIfExists(STATE);
             LocalSluice.Options defaults = LocalSluice.Options.defaults(HOME);
-            LocalSluice local = LocalSluice.start(new LocalSluice.Options(
+            LocalSluice.Options options = new LocalSluice.Options(
                     HOME,
                     port,
-                    defaults.simulatorLatency(),
+                    Duration.ofMillis(simulatorLatencyMs),
                     defaults.simulatorRpm(),
                     defaults.workVisibility(),
                     defaults.processorConcurrency(),
-                    defaults.processorBatchSize()));
+                    defaults.processorBatchSize());
+            LocalSluice local;
+            try {
+                local = LocalSluice.start(inMemory ? options : options.durably());
+            } catch (Exception e) {
+                UpProcess.release(HOME);
+                throw e;
+            }
             Files.writeString(
                     STATE,
                     Json.MAPPER.writeValueAsString(Map.of(
@@ -121,8 +146,9 @@ public final class SluiceCli implements Runnable {
                 local.close();
                 try {
                     Files.deleteIfExists(STATE);
+                    UpProcess.release(HOME);
                 } catch (java.io.IOException e) {
-                    System.err.println("sluice: could not remove " + STATE + ": " + e.getMessage());
+                    System.err.println("sluice: could not remove the run files in " + HOME + ": " + e.getMessage());
                 }
                 stop.countDown();
             }));
@@ -130,8 +156,36 @@ public final class SluiceCli implements Runnable {
                     + (local.usesRealProvider()
                             ? "OpenAI"
                             : "local simulator " + local.simulator().endpoint()));
-            System.out.println("logs: .sluice/sluice.log   metrics: .sluice/metrics.log   stop: Ctrl-C");
+            System.out.println(
+                    inMemory
+                            ? "state: in memory (gone when this stops)"
+                            : "state: .sluice/state (kept across restarts; ./sluice down --wipe starts clean)");
+            System.out.println(
+                    "logs: .sluice/sluice.log   metrics: .sluice/metrics.log   stop: Ctrl-C or ./sluice down");
             stop.await();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "down",
+            description = "Stop a running ./sluice up; with --wipe also delete its state (.sluice/state), so the next"
+                    + " up starts clean.")
+    static final class Down implements Callable<Integer> {
+        @Option(names = "--wipe", description = "Delete queues, messages, tables, the bucket and the Lucene copy.")
+        boolean wipe;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean stopped = UpProcess.stop(HOME, Duration.ofSeconds(30));
+            System.out.println(stopped ? "sluice stopped" : "sluice was not running here");
+            if (wipe) {
+                LocalState state = new LocalState(HOME);
+                boolean had = state.exists();
+                state.wipe();
+                Files.deleteIfExists(STATE);
+                System.out.println(had ? "state deleted: the next ./sluice up starts clean" : "there was no state");
+            }
             return 0;
         }
     }

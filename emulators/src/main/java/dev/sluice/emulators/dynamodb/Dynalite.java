@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * A dynalite server (DynamoDB's API, in a node child process) bound to 127.0.0.1 on a free port.
  *
  * <p>{@link #shared()} starts one per JVM on first use and stops it when the JVM exits; {@link #start} gives the
- * caller its own server to {@link #close()}. Either way a pid file records the server so that a later start stops
- * servers left behind by a JVM that was killed.
+ * caller its own server to {@link #close()}. Either way the server exits by itself when this JVM dies (a watchdog
+ * preloaded into node notices its stdin close), and a pid file records it so that a later start also stops any
+ * server left behind by a JVM that was killed.
  */
 public final class Dynalite implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 5;
@@ -76,6 +77,8 @@ public final class Dynalite implements AutoCloseable {
     private static Dynalite launch(Path cli, DynaliteSettings settings, int port) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 "node",
+                "-r",
+                DynaliteInstaller.watchdog(cli).toString(),
                 cli.toString(),
                 "--host",
                 "127.0.0.1",
@@ -93,8 +96,10 @@ public final class Dynalite implements AutoCloseable {
             command.add(settings.dataDir().get().toString());
         }
         Path log = settings.runDir().resolve(PidFiles.logName(port));
+        // stdin stays a pipe that this JVM never writes nor closes: the watchdog exits when the pipe closes.
         Process process = new ProcessBuilder(command)
                 .directory(cli.getParent().toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,6 +55,25 @@ final class DynaliteInstaller {
             return cli;
         } catch (IOException e) {
             throw new UncheckedIOException("could not install dynalite into " + dir, e);
+        }
+    }
+
+    /**
+     * The script the server is started with ({@code node -r}) so that it exits when its JVM dies; written next to
+     * the install, atomically, since several JVMs may start servers from it at once.
+     */
+    static Path watchdog(Path cli) {
+        byte[] script = resource("watchdog.js");
+        Path target = cli.getParent().getParent().resolveSibling("sluice-watchdog-" + hash(script) + ".js");
+        try {
+            if (!Files.exists(target)) {
+                Path temp = Files.createTempFile(target.getParent(), "watchdog", ".tmp");
+                Files.write(temp, script);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + target, e);
         }
     }
 

@@ -81,6 +81,25 @@ class DynaliteIT {
         }
     }
 
+    @Test
+    void theServersWatchdogExitsWhenItsStdinClosesAsWhenItsJvmIsKilled() throws Exception {
+        Path cli = DynaliteInstaller.ensureInstalled(DynaliteSettings.defaults().installRoot());
+        Process node = new ProcessBuilder(
+                        "node", "-r", DynaliteInstaller.watchdog(cli).toString(), "-e", "setInterval(() => {}, 1000)")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            Thread.sleep(500);
+            assertThat(node.isAlive()).isTrue();
+            node.getOutputStream().close();
+            assertThat(node.waitFor(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("node exited after its stdin closed")
+                    .isTrue();
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
     private static DynaliteSettings settingsIn(Path runDir) {
         DynaliteSettings defaults = DynaliteSettings.defaults();
         return new DynaliteSettings(defaults.installRoot(), runDir, defaults.dataDir(), defaults.startTimeout());
