@@ -35,6 +35,16 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized boolean withdraw(JobId id) {
+        Job job = jobs.get(id);
+        if (job == null || job.status() != JobStatus.QUEUED || job.hop() != 0 || leases.containsKey(id)) {
+            return false;
+        }
+        jobs.remove(id);
+        return true;
+    }
+
+    @Override
     public synchronized LeaseResult tryLease(JobId id, int hop, Instant now, Instant until) {
         Job job = jobs.get(id);
         if (job == null) {
@@ -122,7 +132,8 @@ public final class InMemoryJobStore implements JobStore {
                 batch.succeeded() + (outcome == JobStatus.SUCCEEDED ? 1 : 0),
                 batch.failed() + (outcome == JobStatus.FAILED ? 1 : 0),
                 batch.correlationId(),
-                batch.createdAt());
+                batch.createdAt(),
+                batch.itemsFingerprint());
         batches.put(id, updated);
         return updated;
     }
