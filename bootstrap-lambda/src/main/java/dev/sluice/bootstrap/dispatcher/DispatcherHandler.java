@@ -2,6 +2,7 @@ package dev.sluice.bootstrap.dispatcher;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.Priming;
@@ -66,10 +67,22 @@ public final class DispatcherHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = Json.MAPPER.readTree(input);
+        JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(input);
+        } catch (JsonProcessingException e) {
+            // Neither API Gateway nor EventBridge would send this, but an event can carry what Jackson refuses (an
+            // unpaired surrogate in a field name): answer as HTTP, which an asynchronous invocation ignores.
+            LOG.error("unreadable event: {}", e.getOriginalMessage());
+            parsed = null;
+        }
+        JsonNode event = parsed;
         metrics.captureColdStartMetric(context);
         Object response = PowertoolsLogging.withLogging(context, () -> {
             try {
+                if (event == null) {
+                    return unreadable();
+                }
                 if (event.has("detail-type")) {
                     onEvent(event);
                     return Map.of("ok", true);
@@ -80,6 +93,13 @@ public final class DispatcherHandler implements RequestStreamHandler {
             }
         });
         output.write(Json.MAPPER.writeValueAsBytes(response));
+    }
+
+    private Map<String, Object> unreadable() {
+        metrics.addMetric("RejectedEvents", 1, MetricUnit.COUNT);
+        return answer(
+                HttpResponse.fieldError(400, "invalid_request", "body", "the request is not readable JSON"),
+                CorrelationId.random());
     }
 
     private Map<String, Object> onHttp(JsonNode event) {
@@ -115,6 +135,11 @@ public final class DispatcherHandler implements RequestStreamHandler {
         }
         LOG.info("{} {} -> {}", HttpResponse.printable(method), HttpResponse.printable(path), response.status());
         metrics.addMetric(response.status() < 400 ? "ApiRequests" : "ApiErrors", 1, MetricUnit.COUNT);
+        return answer(response, correlationId);
+    }
+
+    /** The API Gateway (v2) response for {@code response}. */
+    private static Map<String, Object> answer(HttpResponse response, CorrelationId correlationId) {
         Map<String, String> outHeaders = new HashMap<>(response.headers());
         outHeaders.put("Content-Type", "application/json");
         outHeaders.put("X-Correlation-Id", correlationId.value());

@@ -28,8 +28,8 @@ import java.util.Optional;
  * fingerprint of its items and one job per item with ids derived from the batch id, queueing each as it goes.
  *
  * <p>If the store or the queue fails part way, a batch with an idempotency key is left for the client's retry to
- * complete: the retry finds the batch, creates the jobs that are missing and re-sends every job still queued at hop
- * 0 (a duplicate first message is harmless: the hop's lease and conditional advance absorb it). A batch without a
+ * complete (the job whose message failed is withdrawn, as for a single job): the retry finds the batch, creates the
+ * jobs that are missing and re-sends every job still queued at hop 0 (a duplicate first message is harmless: the hop's lease and conditional advance absorb it). A batch without a
  * key cannot be retried, so the items that were not queued are failed and counted, and the batch still ends. No
  * {@code job.failed} event is published for them: they were never accepted (the caller's answer says so), and the
  * dispatcher has no right to publish events.
@@ -125,7 +125,19 @@ public final class SubmitBatchService implements SubmitBatch {
 
     private void queue(Command command, Job job) {
         switch (jobs.create(job)) {
-            case JobStore.CreateResult.Created created -> work.send(Envelope.first(created.job(), Optional.empty()));
+            case JobStore.CreateResult.Created created -> {
+                try {
+                    work.send(Envelope.first(created.job(), Optional.empty()));
+                } catch (PortException e) {
+                    // As for a single job: no record stays queued without a message; the retry creates it again.
+                    try {
+                        jobs.withdraw(created.job().id());
+                    } catch (PortException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                    throw e;
+                }
+            }
             case JobStore.CreateResult.Existing existing -> {
                 if (!existing.job().inputFingerprint().equals(job.inputFingerprint())) {
                     throw conflict(command, job.batchId().orElseThrow());
@@ -160,7 +172,7 @@ public final class SubmitBatchService implements SubmitBatch {
         int failed = 0;
         try {
             for (Job job : unqueued) {
-                // The item whose send failed has a queued record; the ones after it have none yet.
+                // No item from here on has a record, unless withdrawing the one whose send failed failed too.
                 boolean ended =
                         jobs.create(job.failed(reason, clock.instant())) instanceof JobStore.CreateResult.Created
                                 || jobs.fail(job.id(), reason, clock.instant()).isPresent();

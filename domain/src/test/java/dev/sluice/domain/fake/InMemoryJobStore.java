@@ -141,4 +141,8 @@ public final class InMemoryJobStore implements JobStore {
     public synchronized Map<JobId, Job> all() {
         return Map.copyOf(jobs);
     }
+
+    public synchronized Map<BatchId, Batch> batches() {
+        return Map.copyOf(batches);
+    }
 }
