@@ -101,7 +101,11 @@ public final class LocalSluice implements AutoCloseable {
     private static final Duration FINALIZE_VISIBILITY = Duration.ofSeconds(20);
     private static final Duration INGEST_VISIBILITY = Duration.ofSeconds(30);
 
+    /** Environment variable naming a running LLM simulator to use instead of starting one. */
+    public static final String EXTERNAL_SIMULATOR = "SLUICE_SIMULATOR_URL";
+
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private Optional<URI> externalSimulator = Optional.empty();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, EventSourceMapping> pollers = new LinkedHashMap<>();
     private ElasticMq sqs;
@@ -136,12 +140,17 @@ public final class LocalSluice implements AutoCloseable {
                 track(Dynalite.start(state.map(s -> DynaliteSettings.defaults().withDataDir(s.tables()))
                         .orElseGet(DynaliteSettings::defaults)));
         bus = track(EventBusStandIn.start());
-        llm = track(LlmSimulator.start());
-        llm.configureDefault(ModelBehaviour.DEFAULT
-                .withLatency(Latency.ofMillis(
-                        options.simulatorLatency().toMillis(),
-                        options.simulatorLatency().toMillis() * 3))
-                .withLimits(options.simulatorRpm(), 0));
+        // A simulator of the caller's (the chaos benchmark keeps one running across restarts of this runtime).
+        externalSimulator =
+                Optional.ofNullable(System.getenv(EXTERNAL_SIMULATOR)).map(URI::create);
+        if (externalSimulator.isEmpty()) {
+            llm = track(LlmSimulator.start());
+            llm.configureDefault(ModelBehaviour.DEFAULT
+                    .withLatency(Latency.ofMillis(
+                            options.simulatorLatency().toMillis(),
+                            options.simulatorLatency().toMillis() * 3))
+                    .withLimits(options.simulatorRpm(), 0));
+        }
 
         // Every client signs with the keys s3proxy expects; ElasticMQ and dynalite accept any.
         property("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
@@ -226,7 +235,7 @@ public final class LocalSluice implements AutoCloseable {
      * {@code OPENAI_API_KEY} (or {@code ANTHROPIC_API_KEY}) set, that provider is the real one.
      */
     private void pointModelsAtTheSimulator() {
-        String simulator = llm.endpoint().toString();
+        String simulator = simulatorEndpoint().toString();
         realProvider = System.getenv("OPENAI_API_KEY") != null;
         if (!realProvider) {
             property("SLUICE_OPENAI_BASE_URL", simulator + "/v1");
@@ -284,8 +293,16 @@ public final class LocalSluice implements AutoCloseable {
         return api.endpoint();
     }
 
+    /** The bundled simulator this runtime started (none when {@link #EXTERNAL_SIMULATOR} named one). */
     public LlmSimulator simulator() {
+        if (llm == null) {
+            throw new IllegalStateException("this runtime uses the simulator at " + simulatorEndpoint());
+        }
         return llm;
+    }
+
+    public URI simulatorEndpoint() {
+        return externalSimulator.orElseGet(() -> llm.endpoint());
     }
 
     public EventBusStandIn bus() {

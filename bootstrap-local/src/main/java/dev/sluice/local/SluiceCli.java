@@ -140,7 +140,9 @@ public final class SluiceCli implements Runnable {
                             "ingestDlq",
                             local.deadLetterQueueUrl(QueueRole.INGEST),
                             "ingestQueue",
-                            local.queueUrl(QueueRole.INGEST))));
+                            local.queueUrl(QueueRole.INGEST),
+                            "properties",
+                            local.properties())));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 local.close();
@@ -153,9 +155,7 @@ public final class SluiceCli implements Runnable {
                 stop.countDown();
             }));
             System.out.println("sluice is up: API " + local.api() + " (tenant header X-Tenant-Id), models: "
-                    + (local.usesRealProvider()
-                            ? "OpenAI"
-                            : "local simulator " + local.simulator().endpoint()));
+                    + (local.usesRealProvider() ? "OpenAI" : "local simulator " + local.simulatorEndpoint()));
             System.out.println(
                     inMemory
                             ? "state: in memory (gone when this stops)"
@@ -349,8 +349,8 @@ public final class SluiceCli implements Runnable {
 
     @Command(
             name = "bench",
-            description = "Benchmarks that print figures: coldstart | throughput | concurrency.",
-            subcommands = {Bench.ColdStart.class, Bench.Throughput.class, Bench.Concurrency.class})
+            description = "Benchmarks that print figures: coldstart | throughput | concurrency | chaos.",
+            subcommands = {Bench.ColdStart.class, Bench.Throughput.class, Bench.Concurrency.class, Bench.Chaos.class})
     static final class Bench implements Runnable {
         @Override
         public void run() {
@@ -377,6 +377,38 @@ public final class SluiceCli implements Runnable {
             @Override
             public Integer call() throws Exception {
                 return new dev.sluice.local.bench.ColdStartBench(System.out, zip, runs).run(HOME.resolve("bench"))
+                        ? 0
+                        : 1;
+            }
+        }
+
+        @Command(
+                name = "chaos",
+                description = "Jobs under provider faults, hostile input, duplicate deliveries, killed workers and a"
+                        + " killed runtime: every job must end, none lost, no call paid twice.")
+        static final class Chaos implements Callable<Integer> {
+            @Option(names = "--jobs", defaultValue = "10000", description = "Jobs to run (default ${DEFAULT-VALUE}).")
+            int jobs;
+
+            @Option(
+                    names = "--workers",
+                    defaultValue = "2",
+                    description = "Container-worker JVMs to kill at random (default ${DEFAULT-VALUE}).")
+            int workers;
+
+            @Option(
+                    names = "--submitters",
+                    defaultValue = "8",
+                    description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+            int submitters;
+
+            @Override
+            public Integer call() throws Exception {
+                Path home = HOME.resolve("bench").resolve("chaos-" + System.currentTimeMillis());
+                return new dev.sluice.local.bench.ChaosBench(
+                                        System.out,
+                                        new dev.sluice.local.bench.ChaosBench.Settings(jobs, workers, submitters))
+                                .run(home.toAbsolutePath())
                         ? 0
                         : 1;
             }

@@ -2,6 +2,7 @@ package dev.sluice.bootstrap.dispatcher;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.Priming;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
@@ -67,10 +67,22 @@ public final class DispatcherHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = Json.MAPPER.readTree(input);
+        JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(input);
+        } catch (JsonProcessingException e) {
+            // Neither API Gateway nor EventBridge would send this, but an event can carry what Jackson refuses (an
+            // unpaired surrogate in a field name): answer as HTTP, which an asynchronous invocation ignores.
+            LOG.error("unreadable event: {}", e.getOriginalMessage());
+            parsed = null;
+        }
+        JsonNode event = parsed;
         metrics.captureColdStartMetric(context);
         Object response = PowertoolsLogging.withLogging(context, () -> {
             try {
+                if (event == null) {
+                    return unreadable();
+                }
                 if (event.has("detail-type")) {
                     onEvent(event);
                     return Map.of("ok", true);
@@ -83,27 +95,51 @@ public final class DispatcherHandler implements RequestStreamHandler {
         output.write(Json.MAPPER.writeValueAsBytes(response));
     }
 
+    private Map<String, Object> unreadable() {
+        metrics.addMetric("RejectedEvents", 1, MetricUnit.COUNT);
+        return answer(
+                HttpResponse.fieldError(400, "invalid_request", "body", "the request is not readable JSON"),
+                CorrelationId.random());
+    }
+
     private Map<String, Object> onHttp(JsonNode event) {
         Map<String, String> headers = new HashMap<>();
         event.path("headers")
                 .properties()
                 .forEach(h -> headers.put(
                         h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
-        CorrelationId correlationId = correlationId(headers.get("x-correlation-id"));
+        Optional<String> given =
+                Optional.ofNullable(headers.get("x-correlation-id")).filter(v -> !v.isBlank());
+        Optional<String> refused = given.flatMap(CorrelationId::problem);
+        // An unusable id is refused, not replaced: the caller would look for its own id in logs and events.
+        CorrelationId correlationId =
+                given.isPresent() && refused.isEmpty() ? new CorrelationId(given.get()) : CorrelationId.random();
         ThreadContext.put("correlation_id", correlationId.value());
-        String body = event.path("body").asText("");
-        if (event.path("isBase64Encoded").asBoolean(false)) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        String method = event.path("requestContext").path("http").path("method").asText("GET");
+        String path = event.path("rawPath").asText("/");
+        HttpResponse response;
+        if (refused.isPresent()) {
+            response = HttpResponse.fieldError(400, "invalid_request", "X-Correlation-Id", refused.get());
+        } else {
+            Optional<String> body = body(event);
+            response = body.isEmpty()
+                    ? HttpResponse.fieldError(400, "invalid_request", "body", "is marked base64 but is not base64")
+                    : api.handle(
+                            new HttpRequest(
+                                    method,
+                                    path,
+                                    headers,
+                                    body.get(),
+                                    tenant(event.path("requestContext").path("authorizer"), headers)),
+                            correlationId);
         }
-        HttpRequest request = new HttpRequest(
-                event.path("requestContext").path("http").path("method").asText("GET"),
-                event.path("rawPath").asText("/"),
-                headers,
-                body,
-                tenant(event.path("requestContext").path("authorizer"), headers));
-        HttpResponse response = api.handle(request, correlationId);
-        LOG.info("{} {} -> {}", request.method(), request.path(), response.status());
+        LOG.info("{} {} -> {}", HttpResponse.printable(method), HttpResponse.printable(path), response.status());
         metrics.addMetric(response.status() < 400 ? "ApiRequests" : "ApiErrors", 1, MetricUnit.COUNT);
+        return answer(response, correlationId);
+    }
+
+    /** The API Gateway (v2) response for {@code response}. */
+    private static Map<String, Object> answer(HttpResponse response, CorrelationId correlationId) {
         Map<String, String> outHeaders = new HashMap<>(response.headers());
         outHeaders.put("Content-Type", "application/json");
         outHeaders.put("X-Correlation-Id", correlationId.value());
@@ -117,6 +153,19 @@ public final class DispatcherHandler implements RequestStreamHandler {
             throw new IllegalStateException("cannot write a response body", e);
         }
         return out;
+    }
+
+    /** The request body as text; empty when it claims to be base64 and is not. */
+    private static Optional<String> body(JsonNode event) {
+        String body = event.path("body").asText("");
+        if (!event.path("isBase64Encoded").asBoolean(false)) {
+            return Optional.of(body);
+        }
+        try {
+            return Optional.of(new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -137,39 +186,61 @@ public final class DispatcherHandler implements RequestStreamHandler {
         return trustTenantHeader ? Optional.ofNullable(headers.get("x-tenant-id")) : Optional.empty();
     }
 
-    /** {@code job.requested} from EventBridge: the bus is trusted, the tenant comes in the detail. */
+    /**
+     * {@code job.requested} from EventBridge: the bus is trusted, the tenant comes in the detail. A bad event is
+     * refused with a logged reason and a metric (nobody waits on an answer, and retrying cannot make it valid); only
+     * a dependency failure is thrown, so that Lambda's retries of the asynchronous event can pass it.
+     */
     private void onEvent(JsonNode event) {
         String type = event.path("detail-type").asText();
         if (!type.equals("job.requested")) {
-            LOG.warn("ignoring event of type {}", type);
+            LOG.warn("ignoring event of type {}", HttpResponse.printable(type));
             return;
         }
-        JsonNode detail = event.path("detail");
-        CorrelationId correlationId = correlationId(detail.path("correlationId").asText(null));
-        ThreadContext.put("correlation_id", correlationId.value());
         try {
-            Map<String, String> input = new HashMap<>();
-            detail.path("input")
-                    .properties()
-                    .forEach(f -> input.put(f.getKey(), f.getValue().asText()));
-            SubmitJob.Result result = submitJob.submit(new SubmitJob.Command(
-                    new TenantId(detail.path("tenant").asText("")),
-                    detail.path("pipeline").asText(""),
-                    input,
-                    Optional.ofNullable(detail.get("idempotencyKey")).map(JsonNode::asText),
-                    correlationId));
-            LOG.info("job.requested -> {}", result);
-        } catch (InvalidInputException | IllegalArgumentException e) {
-            // Nobody waits on an event for an answer: refuse it loudly; retrying cannot make it valid.
-            LOG.error("rejected job.requested event {}: {}", event.path("id").asText(), e.getMessage());
-            metrics.addMetric("RejectedEvents", 1, MetricUnit.COUNT);
+            SubmitJob.Command command = jobRequest(event.path("detail"));
+            ThreadContext.put("correlation_id", command.correlationId().value());
+            SubmitJob.Result result = submitJob.submit(command);
+            switch (result) {
+                case SubmitJob.Result.Accepted a ->
+                    LOG.info("job.requested -> accepted {}", a.job().id());
+                case SubmitJob.Result.Duplicate d ->
+                    LOG.info("job.requested -> duplicate of {}", d.job().id());
+                case SubmitJob.Result.Conflict c -> reject(event, c.message());
+            }
+        } catch (InvalidInputException e) {
+            reject(event, HttpResponse.printable(e.getMessage()));
         }
     }
 
-    private static CorrelationId correlationId(String given) {
-        if (given != null && !given.isBlank() && given.length() <= 128) {
-            return new CorrelationId(given);
+    private static SubmitJob.Command jobRequest(JsonNode detail) {
+        if (!detail.isObject()) {
+            throw InvalidInputException.invalid("detail", "must be a JSON object");
         }
-        return new CorrelationId(UUID.randomUUID().toString());
+        Optional<String> given = Fields.optionalText(detail, "correlationId", "detail.correlationId")
+                .filter(v -> !v.isBlank());
+        given.flatMap(CorrelationId::problem).ifPresent(problem -> {
+            throw InvalidInputException.invalid("detail.correlationId", problem);
+        });
+        TenantId tenant;
+        try {
+            tenant = new TenantId(Fields.text(detail, "tenant", "detail.tenant"));
+        } catch (IllegalArgumentException e) {
+            throw InvalidInputException.invalid("detail.tenant", e.getMessage());
+        }
+        return new SubmitJob.Command(
+                tenant,
+                Fields.text(detail, "pipeline", "detail.pipeline"),
+                Fields.strings(detail.get("input"), "detail.input"),
+                Fields.optionalText(detail, "idempotencyKey", "detail.idempotencyKey"),
+                given.map(CorrelationId::new).orElseGet(CorrelationId::random));
+    }
+
+    private void reject(JsonNode event, String reason) {
+        LOG.error(
+                "rejected job.requested event {}: {}",
+                HttpResponse.printable(event.path("id").asText()),
+                reason);
+        metrics.addMetric("RejectedEvents", 1, MetricUnit.COUNT);
     }
 }

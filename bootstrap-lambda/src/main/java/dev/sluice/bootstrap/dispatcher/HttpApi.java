@@ -10,16 +10,17 @@ import dev.sluice.domain.model.Document;
 import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.TenantId;
+import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
 import dev.sluice.domain.usecase.IdempotencyConflictException;
 import dev.sluice.domain.usecase.IngestDocuments;
 import dev.sluice.domain.usecase.InvalidInputException;
 import dev.sluice.domain.usecase.QueryJob;
 import dev.sluice.domain.usecase.RetryJob;
+import dev.sluice.domain.usecase.SubmissionIncompleteException;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,14 +68,28 @@ final class HttpApi {
                     e.getMessage());
         } catch (IdempotencyConflictException e) {
             return HttpResponse.error(409, "idempotency_conflict", e.getMessage());
-        } catch (TransientException e) {
+        } catch (SubmissionIncompleteException e) {
+            LOG.warn("a batch was cut short", e);
+            return e.retryable()
+                    ? HttpResponse.error(503, "unavailable", e.getMessage() + " (correlation id " + correlationId + ")")
+                    : internal(correlationId);
+        } catch (TransientException | ThrottledException e) {
             LOG.warn("a dependency is unavailable", e);
             return HttpResponse.error(
                     503,
                     "unavailable",
                     "sluice could not reach a dependency; retry with the same" + " idempotency key (correlation id "
                             + correlationId + ")");
+        } catch (RuntimeException e) {
+            // A permanent dependency failure (a missing queue, denied access) or a defect: nothing the caller did.
+            LOG.error("request failed", e);
+            return internal(correlationId);
         }
+    }
+
+    private static HttpResponse internal(CorrelationId correlationId) {
+        return HttpResponse.error(
+                500, "internal", "sluice failed to handle the request; quote correlation id " + correlationId);
     }
 
     private HttpResponse route(HttpRequest r, TenantId tenant, CorrelationId correlationId) {
@@ -116,7 +131,7 @@ final class HttpApi {
         SubmitJob.Result result = submitJob.submit(new SubmitJob.Command(
                 tenant,
                 text(body, "pipeline"),
-                strings(body.get("input"), "input"),
+                Fields.strings(body.get("input"), "input"),
                 idempotencyKey(r, body),
                 correlationId));
         return switch (result) {
@@ -134,7 +149,7 @@ final class HttpApi {
         }
         List<Map<String, String>> inputs = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            inputs.add(strings(items.get(i), "items[" + i + "]"));
+            inputs.add(Fields.strings(items.get(i), "items[" + i + "]"));
         }
         Batch batch = submitBatch.submit(new SubmitBatch.Command(
                 tenant, text(body, "pipeline"), inputs, idempotencyKey(r, body), correlationId));
@@ -143,23 +158,29 @@ final class HttpApi {
 
     private HttpResponse ingest(HttpRequest r, TenantId tenant, CorrelationId correlationId) {
         JsonNode body = body(r);
-        JsonNode docs = body.path("documents");
+        List<JsonNode> docs = Fields.list(body, "documents", "documents");
         List<Document> documents = new ArrayList<>();
         for (int i = 0; i < docs.size(); i++) {
-            JsonNode d = docs.get(i);
             String path = "documents[" + i + "]";
+            JsonNode d = Fields.object(docs.get(i), path);
+            Map<String, String> metadata =
+                    d.hasNonNull("metadata") ? Fields.strings(d.get("metadata"), path + ".metadata") : Map.of();
             try {
                 documents.add(new Document(
-                        text(d, "id", path + ".id"),
-                        d.path("contentType").asText("text/plain"),
-                        text(d, "text", path + ".text"),
-                        d.has("metadata") ? strings(d.get("metadata"), path + ".metadata") : Map.of()));
+                        Fields.text(d, "id", path + ".id"),
+                        Fields.optionalText(d, "contentType", path + ".contentType")
+                                .orElse("text/plain"),
+                        Fields.text(d, "text", path + ".text"),
+                        metadata));
             } catch (IllegalArgumentException e) {
                 throw InvalidInputException.invalid(path, e.getMessage());
             }
         }
+        List<JsonNode> delete = Fields.list(body, "delete", "delete");
         List<String> deletions = new ArrayList<>();
-        body.path("delete").forEach(n -> deletions.add(n.asText()));
+        for (int i = 0; i < delete.size(); i++) {
+            deletions.add(Fields.element(delete.get(i), "delete[" + i + "]"));
+        }
         ingest.enqueue(new IngestRequest(tenant, correlationId, text(body, "index"), documents, deletions));
         return HttpResponse.json(
                 202,
@@ -243,41 +264,10 @@ final class HttpApi {
     }
 
     private static String text(JsonNode node, String field) {
-        return text(node, field, field);
-    }
-
-    private static String text(JsonNode node, String field, String path) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            throw InvalidInputException.invalid(path, "is required");
-        }
-        if (!v.isTextual() || v.asText().isBlank()) {
-            throw InvalidInputException.invalid(path, "must be a non-empty string");
-        }
-        return v.asText();
-    }
-
-    /** An object of scalar values; numbers and booleans are taken as their text. */
-    private static Map<String, String> strings(JsonNode node, String path) {
-        if (node == null || node.isNull()) {
-            throw InvalidInputException.invalid(path, "is required");
-        }
-        if (!node.isObject()) {
-            throw InvalidInputException.invalid(path, "must be a JSON object of field names to values");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            JsonNode v = field.getValue();
-            if (!v.isValueNode() || v.isNull()) {
-                throw InvalidInputException.invalid(path + "." + field.getKey(), "must be a string, number or boolean");
-            }
-            out.put(field.getKey(), v.asText());
-        }
-        return out;
+        return Fields.text(node, field, field);
     }
 
     private static Optional<String> idempotencyKey(HttpRequest r, JsonNode body) {
-        return r.header("idempotency-key")
-                .or(() -> Optional.ofNullable(body.get("idempotencyKey")).map(JsonNode::asText));
+        return r.header("idempotency-key").or(() -> Fields.optionalText(body, "idempotencyKey", "idempotencyKey"));
     }
 }

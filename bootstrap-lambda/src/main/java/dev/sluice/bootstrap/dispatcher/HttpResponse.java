@@ -1,5 +1,7 @@
 package dev.sluice.bootstrap.dispatcher;
 
+import dev.sluice.domain.model.WireText;
+import java.util.Locale;
 import java.util.Map;
 
 /** What the HTTP API answers: a status, a JSON body and headers. */
@@ -9,13 +11,34 @@ record HttpResponse(int status, Object body, Map<String, String> headers) {
     }
 
     static HttpResponse error(int status, String code, String message) {
-        return json(status, new ApiError(code, message, null));
+        return json(status, new ApiError(code, printable(message), null));
     }
 
     static HttpResponse fieldError(int status, String code, String field, String message) {
-        return json(status, new ApiError(code, message, field));
+        return json(status, new ApiError(code, printable(message), printable(field)));
     }
 
     /** The body of every error: a code a program can switch on, a message a person can act on. */
     record ApiError(String error, String message, String field) {}
+
+    /**
+     * Error messages quote what the caller sent; a character that cannot be written as UTF-8 (an unpaired
+     * surrogate) or read in a terminal is quoted as its code instead, so the answer itself is always valid.
+     */
+    static String printable(String text) {
+        if (text == null || WireText.problem(text).isEmpty()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (WireText.allowed(cp)) {
+                out.appendCodePoint(cp);
+            } else {
+                out.append(String.format(Locale.ROOT, "\\u%04X", cp));
+            }
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
 }

@@ -29,6 +29,8 @@ import java.util.Optional;
  *       record and moving to the next hop; otherwise it changes nothing and returns empty.
  *   <li>{@link #complete} and {@link #fail} succeed only on a job that is not terminal yet; they return empty
  *       otherwise, so each job ends exactly once.
+ *   <li>{@link #withdraw} deletes a job that never started (queued at hop 0, never leased) and says whether it did;
+ *       a job a consumer has touched stays as it is.
  *   <li>{@link #createBatch} is create-if-absent by batch id and says whether it created.
  *   <li>{@link #countBatchItem} records that one job of the batch ended, atomically and idempotently: counting the
  *       same job twice changes nothing. {@link #uncountBatchItem} takes a reopened job's count back.
@@ -41,6 +43,12 @@ public interface JobStore {
     CreateResult create(Job job);
 
     Optional<Job> find(JobId id);
+
+    /**
+     * Takes back a job whose first message could not be sent, so a submission leaves a record and a message or
+     * neither. Returns false when the job is missing or has started (its message got through after all).
+     */
+    boolean withdraw(JobId id);
 
     LeaseResult tryLease(JobId id, int hop, Instant now, Instant until);
 

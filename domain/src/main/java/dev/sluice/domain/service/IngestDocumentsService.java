@@ -32,12 +32,14 @@ public final class IngestDocumentsService implements IngestDocuments {
     private static final int EMBED_BATCH = 32;
 
     private final SluiceConfig config;
+    private final InputValidator validator;
     private final Embedder embedder;
     private final VectorStore vectors;
     private final WorkQueue ingestQueue;
 
     public IngestDocumentsService(SluiceConfig config, Embedder embedder, VectorStore vectors, WorkQueue ingestQueue) {
         this.config = config;
+        this.validator = new InputValidator(config);
         this.embedder = embedder;
         this.vectors = vectors;
         this.ingestQueue = ingestQueue;
@@ -141,6 +143,14 @@ public final class IngestDocumentsService implements IngestDocuments {
             if (d.text().indexOf('\u0000') >= 0 || d.text().indexOf('\uFFFD') >= 0) {
                 throw invalid(path + ".text", "is not readable text (binary content or invalid UTF-8)");
             }
+            validator.document(path, d);
+        }
+        if (request.deletions().size() > limits.maxDocuments()) {
+            throw tooLarge(
+                    "delete", "has " + request.deletions().size() + " ids; the limit is " + limits.maxDocuments());
+        }
+        for (int i = 0; i < request.deletions().size(); i++) {
+            validator.documentId("delete[" + i + "]", request.deletions().get(i));
         }
         return index;
     }

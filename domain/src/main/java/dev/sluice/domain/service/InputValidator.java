@@ -5,16 +5,25 @@ import static dev.sluice.domain.usecase.InvalidInputException.tooLarge;
 
 import dev.sluice.domain.config.InputLimits;
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.model.Document;
 import dev.sluice.domain.model.Pipeline;
+import dev.sluice.domain.model.WireText;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** Checks a submitted input against the pipeline and the configured limits; each refusal names its field. */
+/**
+ * Checks what a client submits against the pipeline, the configured limits and what the services downstream accept
+ * ({@link WireText}); each refusal names its field. Every way in (a job, a batch, documents, an event) goes through
+ * here, so nothing is recorded that a queue or an embedder would refuse later.
+ */
 final class InputValidator {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:/=+-]+");
+
+    /** Document ids become index terms and object keys; Lucene refuses terms over 32766 bytes, keys past 1024. */
+    static final int MAX_ID_BYTES = 512;
 
     private final SluiceConfig config;
 
@@ -50,6 +59,7 @@ final class InputValidator {
                         path,
                         "is " + field.getValue().length() + " characters long; the limit is " + limits.maxFieldChars());
             }
+            text(path, field.getValue());
             bytes += field.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         if (bytes > limits.maxInputBytes()) {
@@ -72,5 +82,34 @@ final class InputValidator {
         if (k.isEmpty() || k.length() > max || !KEY.matcher(k).matches()) {
             throw invalid("idempotencyKey", "must be 1 to " + max + " characters of letters, digits and . _ : / = + -");
         }
+    }
+
+    /** Refuses text a queue or an embedder downstream would refuse. */
+    void text(String path, String value) {
+        WireText.problem(value).ifPresent(problem -> {
+            throw invalid(path, problem);
+        });
+    }
+
+    /** A caller's id for a document (to ingest or to delete): short, and carried as it is. */
+    void documentId(String path, String id) {
+        if (id.isBlank()) {
+            throw invalid(path, "must be a non-empty string");
+        }
+        int bytes = id.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_ID_BYTES) {
+            throw invalid(path, "is " + bytes + " bytes (UTF-8); the limit is " + MAX_ID_BYTES);
+        }
+        text(path, id);
+    }
+
+    /** Id, text and metadata of one document; size and content type are the ingestion's own rules. */
+    void document(String path, Document document) {
+        documentId(path + ".id", document.id());
+        text(path + ".text", document.text());
+        document.metadata().forEach((key, value) -> {
+            text(path + ".metadata", key);
+            text(path + ".metadata." + key, value);
+        });
     }
 }

@@ -8,7 +8,7 @@ import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.port.JobStore;
-import dev.sluice.domain.port.TransientException;
+import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.WorkQueue;
 import dev.sluice.domain.usecase.SubmitJob;
 import java.time.Clock;
@@ -49,10 +49,7 @@ public final class SubmitJobService implements SubmitJob {
                 Optional.empty(),
                 clock.instant());
         return switch (jobs.create(job)) {
-            case JobStore.CreateResult.Created created -> {
-                enqueueFirstHop(created.job());
-                yield new Result.Accepted(created.job());
-            }
+            case JobStore.CreateResult.Created created -> new Result.Accepted(enqueueFirstHop(created.job()));
             case JobStore.CreateResult.Existing existing -> {
                 Job old = existing.job();
                 if (!old.inputFingerprint().equals(job.inputFingerprint())) {
@@ -67,13 +64,44 @@ public final class SubmitJobService implements SubmitJob {
         };
     }
 
-    private void enqueueFirstHop(Job job) {
+    /**
+     * Record and message, or neither: if the first message cannot be sent the record is withdrawn, so nothing sits
+     * queued with no message, and a retry with the same idempotency key starts afresh. If withdrawing finds the job
+     * already picked up, the message got through after all and the job is accepted.
+     */
+    private Job enqueueFirstHop(Job job) {
         try {
             work.send(Envelope.first(job, Optional.empty()));
-        } catch (TransientException e) {
-            // The record exists but nothing will run it: end it now rather than leave it queued forever.
-            jobs.fail(job.id(), "could not be queued: " + e.getMessage(), clock.instant());
+            return job;
+        } catch (PortException e) {
+            try {
+                if (!jobs.withdraw(job.id())) {
+                    Optional<Job> now = jobs.find(job.id());
+                    if (now.isPresent()) {
+                        return now.get();
+                    }
+                }
+            } catch (PortException cleanup) {
+                e.addSuppressed(cleanup);
+                endIfNobodyCanRetry(job, e);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * The record could not be withdrawn either (the store is failing too). With an idempotency key the client's
+     * retry sends the message ({@link #resendIfNeverStarted}); without one nobody can, so the job is failed if the
+     * store lets us, rather than left queued forever.
+     */
+    private void endIfNobodyCanRetry(Job job, PortException e) {
+        if (job.idempotencyKey().isPresent()) {
+            return;
+        }
+        try {
+            jobs.fail(job.id(), "could not be queued: " + e.getMessage(), clock.instant());
+        } catch (PortException again) {
+            e.addSuppressed(again);
         }
     }
 

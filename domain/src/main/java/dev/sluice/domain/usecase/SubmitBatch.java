@@ -11,7 +11,11 @@ import java.util.Optional;
 /** Accepts many inputs for one pipeline as a batch: one job per item, progress counted as they end. */
 public interface SubmitBatch {
 
-    /** @throws InvalidInputException when the batch or any item breaks a limit (nothing is queued then) */
+    /**
+     * @throws InvalidInputException when the batch or any item breaks a limit (nothing is recorded then)
+     * @throws IdempotencyConflictException when the idempotency key was used for other items
+     * @throws SubmissionIncompleteException when a dependency failed part way; its message says what was queued
+     */
     Batch submit(Command command);
 
     record Command(

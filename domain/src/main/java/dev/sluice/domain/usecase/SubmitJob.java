@@ -10,7 +10,13 @@ import java.util.Optional;
 /** Accepts one job: validates it, records it once per idempotency key, and queues its first hop. */
 public interface SubmitJob {
 
-    /** @throws InvalidInputException when the pipeline is unknown or the input breaks a limit */
+    /**
+     * A job is recorded and its first message sent, or neither: if the message cannot be sent the record is withdrawn
+     * and the port failure thrown, so a retry with the same idempotency key submits it afresh.
+     *
+     * @throws InvalidInputException when the pipeline is unknown, the input breaks a limit or holds text a queue
+     *     would refuse
+     */
     Result submit(Command command);
 
     record Command(

@@ -34,6 +34,16 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized boolean withdraw(JobId id) {
+        Job job = jobs.get(id);
+        if (job == null || job.status() != JobStatus.QUEUED || job.hop() != 0 || leases.containsKey(id)) {
+            return false;
+        }
+        jobs.remove(id);
+        return true;
+    }
+
+    @Override
     public synchronized LeaseResult tryLease(JobId id, int hop, Instant now, Instant until) {
         Job job = jobs.get(id);
         if (job == null) {
@@ -155,10 +165,15 @@ public final class InMemoryJobStore implements JobStore {
                 (int) outcomes.stream().filter(o -> o == JobStatus.SUCCEEDED).count(),
                 (int) outcomes.stream().filter(o -> o == JobStatus.FAILED).count(),
                 batch.correlationId(),
-                batch.createdAt());
+                batch.createdAt(),
+                batch.itemsFingerprint());
     }
 
     public synchronized Map<JobId, Job> all() {
         return Map.copyOf(jobs);
+    }
+
+    public synchronized Map<BatchId, Batch> batches() {
+        return Map.copyOf(batches);
     }
 }

@@ -16,6 +16,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
     private final List<Pending> pending = new ArrayList<>();
     private final List<Sent> sent = new ArrayList<>();
     private int failNextSends;
+    private int succeedBeforeFailing;
 
     public InMemoryWorkQueue(Clock clock) {
         this.clock = clock;
@@ -31,7 +32,9 @@ public final class InMemoryWorkQueue implements WorkQueue {
         if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("delay must be between 0 and 900 s, got " + delay);
         }
-        if (failNextSends > 0) {
+        if (failNextSends > 0 && succeedBeforeFailing > 0) {
+            succeedBeforeFailing--;
+        } else if (failNextSends > 0) {
             failNextSends--;
             throw new TransientException("queue unavailable (simulated)", null);
         }
@@ -63,6 +66,12 @@ public final class InMemoryWorkQueue implements WorkQueue {
     }
 
     public synchronized void failNextSends(int count) {
+        failSendsAfter(0, count);
+    }
+
+    /** Lets {@code successes} sends through, then fails the {@code count} after them. */
+    public synchronized void failSendsAfter(int successes, int count) {
+        this.succeedBeforeFailing = successes;
         this.failNextSends = count;
     }
 }

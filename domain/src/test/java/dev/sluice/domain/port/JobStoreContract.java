@@ -298,4 +298,49 @@ public abstract class JobStoreContract {
         assertThat(done.succeeded()).isEqualTo(2);
         assertThat(done.isDone()).isTrue();
     }
+
+    @Test
+    void withdrawRemovesOnlyAJobThatNeverStarted() {
+        JobStore store = store();
+        Job untouched = Fixtures.job();
+        store.create(untouched);
+        assertThat(store.withdraw(untouched.id())).isTrue();
+        assertThat(store.find(untouched.id())).isEmpty();
+        assertThat(store.withdraw(untouched.id())).isFalse();
+        // Withdrawn means gone: the same id can be created again (a retry with the same idempotency key).
+        assertThat(store.create(untouched)).isInstanceOf(JobStore.CreateResult.Created.class);
+
+        Job leased = Fixtures.job();
+        store.create(leased);
+        store.tryLease(leased.id(), 0, T0, T0.plusSeconds(60));
+        assertThat(store.withdraw(leased.id())).isFalse();
+        assertThat(store.find(leased.id())).isPresent();
+
+        Job failed = Fixtures.job();
+        store.create(failed);
+        store.fail(failed.id(), "no", T0);
+        assertThat(store.withdraw(failed.id())).isFalse();
+        assertThat(store.find(failed.id())).isPresent();
+    }
+
+    @Test
+    void aBatchKeepsItsItemsFingerprint() {
+        JobStore store = store();
+        List<JobId> ids = List.of(JobId.random(), JobId.random());
+        Batch batch = new Batch(
+                BatchId.random(),
+                Fixtures.TENANT,
+                "two-hop",
+                ids,
+                0,
+                0,
+                new CorrelationId("c"),
+                T0,
+                java.util.Optional.of("f1ngerprint"));
+        store.createBatch(batch);
+        assertThat(store.findBatch(batch.id()).orElseThrow().itemsFingerprint()).contains("f1ngerprint");
+        assertThat(store.countBatchItem(batch.id(), ids.get(0), JobStatus.FAILED)
+                        .itemsFingerprint())
+                .contains("f1ngerprint");
+    }
 }

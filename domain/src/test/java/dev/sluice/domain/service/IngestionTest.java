@@ -88,6 +88,27 @@ class IngestionTest {
     }
 
     @Test
+    void textAQueueWouldRefuseIsRefusedWithTheFieldAndNothingIsQueued() {
+        assertThatThrownBy(
+                        () -> sluice.ingest.enqueue(request(List.of(doc("d1", "half a pair \uD83D here")), List.of())))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("documents[0].text: contains an unpaired surrogate U+D83D at index 12");
+        assertThatThrownBy(() -> sluice.ingest.enqueue(request(List.of(doc("d\u0007", "fine")), List.of())))
+                .hasMessageStartingWith("documents[0].id: contains the character U+0007");
+        assertThatThrownBy(() -> sluice.ingest.enqueue(request(
+                        List.of(new Document("d1", "text/plain", "fine", Map.of("source", "x\u001Bz"))), List.of())))
+                .hasMessageStartingWith("documents[0].metadata.source: contains the character U+001B");
+        assertThatThrownBy(() -> sluice.ingest.enqueue(request(List.of(), List.of("ok", "\uDFFF"))))
+                .hasMessageStartingWith("delete[1]: contains an unpaired surrogate");
+        assertThatThrownBy(() -> sluice.ingest.enqueue(request(List.of(), List.of(" "))))
+                .hasMessage("delete[0]: must be a non-empty string");
+        // 200 characters of three bytes each: under the record's 256 characters, over the 512-byte id limit.
+        assertThatThrownBy(() -> sluice.ingest.enqueue(request(List.of(doc("\u20AC".repeat(200), "fine")), List.of())))
+                .hasMessage("documents[0].id: is 600 bytes (UTF-8); the limit is 512");
+        assertThat(sluice.ingestQueue.size()).isZero();
+    }
+
+    @Test
     void anOversizedDocumentIsTooLarge() {
         var error = org.assertj.core.api.Assertions.catchThrowableOfType(
                 InvalidInputException.class,

@@ -8,16 +8,20 @@ import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.DomainEvent;
 import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.usecase.IdempotencyConflictException;
 import dev.sluice.domain.usecase.InvalidInputException;
+import dev.sluice.domain.usecase.SubmissionIncompleteException;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Submitting jobs and batches: idempotency, limits, and the errors a client sees. */
@@ -61,13 +65,73 @@ class SubmissionTest {
     }
 
     @Test
-    void aJobStrandedBeforeItWasQueuedIsQueuedAgainWhenTheClientRetries() {
+    void aFailedSendLeavesNoRecordAndARetryWithTheSameKeyQueuesTheJob() {
         sluice.work.failNextSends(1);
         assertThatThrownBy(() -> submit(TENANT, "ask", Map.of("question", "q"), "k3"))
                 .hasMessageContaining("unavailable");
-        // The record exists but has been failed, so it never sits queued forever.
+        // Record and message, or neither: nothing sits queued with no message behind it.
+        assertThat(sluice.jobs.all()).isEmpty();
         var retried = submit(TENANT, "ask", Map.of("question", "q"), "k3");
-        assertThat(((SubmitJob.Result.Duplicate) retried).job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(retried).isInstanceOf(SubmitJob.Result.Accepted.class);
+        assertThat(sluice.work.size()).isEqualTo(1);
+        sluice.runUntilQuiet();
+        assertThat(sluice.jobs
+                        .find(((SubmitJob.Result.Accepted) retried).job().id())
+                        .orElseThrow()
+                        .status())
+                .isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aFailedSendWithoutAKeyLeavesNoRecordEither() {
+        sluice.work.failNextSends(1);
+        assertThatThrownBy(() -> submit(TENANT, "ask", Map.of("question", "q"), null))
+                .isInstanceOf(dev.sluice.domain.port.TransientException.class);
+        assertThat(sluice.jobs.all()).isEmpty();
+    }
+
+    @Test
+    void aJobRecordedButNeverQueuedIsQueuedByTheRetry() {
+        // A crash between the record and the message leaves exactly this behind.
+        var first = (SubmitJob.Result.Accepted) submit(TENANT, "ask", Map.of("question", "q"), "k4");
+        sluice.work.receiveVisible();
+        var retried = submit(TENANT, "ask", Map.of("question", "q"), "k4");
+        assertThat(retried).isInstanceOf(SubmitJob.Result.Duplicate.class);
+        assertThat(sluice.work.size()).isEqualTo(1);
+        sluice.runUntilQuiet();
+        assertThat(sluice.jobs.find(first.job().id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void characterThatAQueueOrEmbedderWouldRefuseAreRefusedBeforeAnythingIsRecorded() {
+        for (String bad : List.of("\u0000", "a\u0001b", "bell\u0007", "\uD800 lone", "tail \uDC00", "\uFFFE")) {
+            var error = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    InvalidInputException.class, () -> submit(TENANT, "ask", Map.of("question", bad), "k-bad"));
+            assertThat(error).as("%s", bad.codePoints().boxed().toList()).isNotNull();
+            assertThat(error.field()).isEqualTo("input.question");
+            assertThat(error.tooLarge()).isFalse();
+        }
+        assertThatThrownBy(() -> sluice.batches.submit(new SubmitBatch.Command(
+                        TENANT,
+                        "ask",
+                        List.of(Map.of("question", "fine"), Map.of("question", "x\u001Fy")),
+                        Optional.empty(),
+                        CorrelationId.random())))
+                .hasMessageStartingWith("items[1].question: contains the character U+001F at index 1");
+        assertThat(sluice.jobs.all()).isEmpty();
+        assertThat(sluice.work.size()).isZero();
+        // Tabs, line breaks and any valid Unicode (a surrogate pair included) are text like any other.
+        assertThat(submit(TENANT, "ask", Map.of("question", "a\tb\r\nc \uD83D\uDE00 \u00E9"), null))
+                .isInstanceOf(SubmitJob.Result.Accepted.class);
+    }
+
+    @Test
+    void aCorrelationIdIsOneTo128SafeCharacters() {
+        assertThat(CorrelationId.problem("Root=1-5759e988-bd862e3f/x:y.z_w+v")).isEmpty();
+        assertThat(CorrelationId.problem("a\u0001b")).isPresent();
+        assertThat(CorrelationId.problem("has space")).isPresent();
+        assertThat(CorrelationId.problem("x".repeat(129)).orElseThrow()).contains("got 129 characters");
+        assertThatThrownBy(() -> new CorrelationId("a\nb")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -149,6 +213,87 @@ class SubmissionTest {
                         Optional.of("b-2"),
                         CorrelationId.random())))
                 .isInstanceOf(IdempotencyConflictException.class);
+    }
+
+    @Test
+    void reusingABatchKeyForOtherItemsOfTheSameCountIsAConflictAndQueuesNothing() {
+        sluice.batches.submit(new SubmitBatch.Command(
+                TENANT,
+                "ask",
+                List.of(Map.of("question", "a"), Map.of("question", "b")),
+                Optional.of("b-3"),
+                CorrelationId.random()));
+        sluice.work.receiveVisible();
+        assertThatThrownBy(() -> sluice.batches.submit(new SubmitBatch.Command(
+                        TENANT,
+                        "ask",
+                        List.of(Map.of("question", "a"), Map.of("question", "c")),
+                        Optional.of("b-3"),
+                        CorrelationId.random())))
+                .isInstanceOf(IdempotencyConflictException.class)
+                .hasMessageContaining("b-3")
+                .hasMessageContaining("different items");
+        // Same items in another order are other items too: item i is job i.
+        assertThatThrownBy(() -> sluice.batches.submit(new SubmitBatch.Command(
+                        TENANT,
+                        "ask",
+                        List.of(Map.of("question", "b"), Map.of("question", "a")),
+                        Optional.of("b-3"),
+                        CorrelationId.random())))
+                .isInstanceOf(IdempotencyConflictException.class);
+        assertThat(sluice.work.size()).isZero();
+        assertThat(sluice.jobs.all()).hasSize(2);
+    }
+
+    @Test
+    void aKeyedBatchCutShortByTheQueueIsCompletedByTheRetry() {
+        List<Map<String, String>> items = List.of(
+                Map.of("question", "a"), Map.of("question", "b"), Map.of("question", "c"), Map.of("question", "d"));
+        sluice.work.failSendsAfter(2, 1);
+        var error = org.assertj.core.api.Assertions.catchThrowableOfType(
+                SubmissionIncompleteException.class,
+                () -> sluice.batches.submit(
+                        new SubmitBatch.Command(TENANT, "ask", items, Optional.of("b-4"), CorrelationId.random())));
+        assertThat(error.retryable()).isTrue();
+        assertThat(error).hasMessageContaining("2 of 4 jobs were queued").hasMessageContaining("same idempotency key");
+
+        Batch batch = sluice.batches.submit(
+                new SubmitBatch.Command(TENANT, "ask", items, Optional.of("b-4"), CorrelationId.random()));
+        Set<JobId> queued = new HashSet<>();
+        sluice.work.sent().forEach(s -> queued.add(((Envelope) s.message()).jobId()));
+        assertThat(queued).containsExactlyInAnyOrderElementsOf(batch.jobs());
+        sluice.runUntilQuiet();
+        Batch done = sluice.query.batch(TENANT, batch.id()).orElseThrow();
+        assertThat(done.succeeded()).isEqualTo(4);
+        // Re-sent first messages cost nothing twice: one model call per item.
+        assertThat(sluice.model.calls()).hasSize(4);
+    }
+
+    @Test
+    void anUnkeyedBatchCutShortByTheQueueFailsWhatItCouldNotQueueAndStillEnds() {
+        List<Map<String, String>> items = List.of(
+                Map.of("question", "a"), Map.of("question", "b"), Map.of("question", "c"), Map.of("question", "d"));
+        sluice.work.failSendsAfter(2, 1);
+        var error = org.assertj.core.api.Assertions.catchThrowableOfType(
+                SubmissionIncompleteException.class,
+                () -> sluice.batches.submit(
+                        new SubmitBatch.Command(TENANT, "ask", items, Optional.empty(), CorrelationId.random())));
+        assertThat(error).hasMessageContaining("2 of 4 jobs were queued").hasMessageContaining("2 could not be queued");
+        // Nothing is left queued with no message behind it.
+        Set<JobId> sent = new HashSet<>();
+        sluice.work.sent().forEach(s -> sent.add(((Envelope) s.message()).jobId()));
+        assertThat(sluice.jobs.all().values())
+                .hasSize(4)
+                .allSatisfy(job -> assertThat(job.status() == JobStatus.FAILED || sent.contains(job.id()))
+                        .isTrue());
+        sluice.runUntilQuiet();
+        Batch done = sluice.jobs
+                .findBatch(
+                        sluice.jobs.all().values().iterator().next().batchId().orElseThrow())
+                .orElseThrow();
+        assertThat(done.isDone()).isTrue();
+        assertThat(done.succeeded()).isEqualTo(2);
+        assertThat(done.failed()).isEqualTo(2);
     }
 
     @Test

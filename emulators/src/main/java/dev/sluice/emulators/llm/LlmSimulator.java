@@ -54,6 +54,8 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong totalCalls = new AtomicLong();
     private final Deque<ReceivedRequest> received = new ConcurrentLinkedDeque<>();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> outcomes = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiConsumer<String, String> onAnswer = (model, body) -> {};
     private final Extractor extractor = new Extractor(2);
     private volatile ModelBehaviour defaultBehaviour = ModelBehaviour.DEFAULT;
 
@@ -188,10 +190,38 @@ public final class LlmSimulator implements AutoCloseable {
                     : wire.parse(path, json).model();
             record(exchange, wire.provider(), model, path, body);
             WireFormat.Reply reply = embeddings ? embed(path, json, model) : chat(wire, path, json, model);
+            if (!embeddings) {
+                String outcome = outcomeOf(reply);
+                outcomes.computeIfAbsent(outcome, k -> new java.util.concurrent.atomic.LongAdder())
+                        .increment();
+                if (outcome.equals("answered")) {
+                    onAnswer.accept(model, body);
+                }
+            }
             send(exchange, reply.status(), reply.headers(), reply.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String outcomeOf(WireFormat.Reply reply) {
+        if (reply.status() == 200) {
+            return reply.body().startsWith("{\"id\":\"simulated-malformed\"") ? "malformed" : "answered";
+        }
+        return reply.status() == 429 ? "throttled" : reply.status() == 504 ? "hung" : "error " + reply.status();
+    }
+
+    /** Chat requests by how they were answered: answered, malformed, throttled, hung, error 5xx / 4xx. */
+    public Map<String, Long> outcomes() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        outcomes.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
+    }
+
+    /** Called with the model and the request body of every chat request answered with a usable completion. */
+    public LlmSimulator onAnswer(java.util.function.BiConsumer<String, String> listener) {
+        this.onAnswer = listener;
+        return this;
     }
 
     private WireFormat.Reply chat(WireFormat wire, String path, JsonNode json, String model)

@@ -102,6 +102,25 @@ public final class DynamoDbJobStore implements JobStore {
         return get(JobItems.jobKey(id)).map(item -> JobItems.toJob(item, large));
     }
 
+    /** Large input values the item pointed at stay in the blob store; their keys are content hashes, reused by a retry. */
+    @Override
+    public boolean withdraw(JobId id) {
+        try {
+            call(
+                    "DeleteItem (withdraw job)",
+                    () -> client.deleteItem(b -> b.tableName(table)
+                            .key(JobItems.jobKey(id))
+                            .conditionExpression("attribute_exists(#pk) AND #status = :queued AND #hop = :zero"
+                                    + " AND attribute_not_exists(#leaseUntil)")
+                            .expressionAttributeNames(
+                                    Map.of("#pk", PK, "#status", STATUS, "#hop", HOP, "#leaseUntil", LEASE_UNTIL))
+                            .expressionAttributeValues(Map.of(":queued", s(JobStatus.QUEUED.name()), ":zero", n(0)))));
+            return true;
+        } catch (ConditionalCheckFailedException started) {
+            return false;
+        }
+    }
+
     @Override
     public LeaseResult tryLease(JobId id, int hop, Instant now, Instant until) {
         for (int attempt = 0; attempt < LEASE_ATTEMPTS; attempt++) {

@@ -45,6 +45,7 @@ final class JobItems {
     static final String JOBS = "jobs";
     static final String SUCCEEDED_JOBS = "succeededJobs";
     static final String FAILED_JOBS = "failedJobs";
+    static final String ITEMS_FINGERPRINT = "itemsFingerprint";
 
     private JobItems() {}
 
@@ -163,6 +164,7 @@ final class JobItems {
                         batch.jobs().stream().map(j -> s(j.value())).toList()));
         item.put(CORRELATION, s(batch.correlationId().value()));
         item.put(CREATED, instant(batch.createdAt()));
+        batch.itemsFingerprint().ifPresent(f -> item.put(ITEMS_FINGERPRINT, s(f)));
         return item;
     }
 
@@ -176,7 +178,8 @@ final class JobItems {
                 setSize(item.get(SUCCEEDED_JOBS)),
                 setSize(item.get(FAILED_JOBS)),
                 new CorrelationId(item.get(CORRELATION).s()),
-                toInstant(item.get(CREATED)));
+                toInstant(item.get(CREATED)),
+                Optional.ofNullable(item.get(ITEMS_FINGERPRINT)).map(AttributeValue::s));
     }
 
     private static int setSize(AttributeValue set) {

@@ -127,6 +127,21 @@ class SqsWorkQueueIT extends WorkQueueContract {
     }
 
     @Test
+    void everyCharacterTheDoorAcceptsTravelsIntact() {
+        // The edges of WireText's set, and every character a correlation id may hold (it is a message attribute).
+        String text = "tab\t lf\n cr\r space \u0020 \uD7FF \uE000 \uFFFD \uD800\uDC00 \uDBFF\uDFFF é 中 \uD83D\uDE00";
+        assertThat(dev.sluice.domain.model.WireText.problem(text)).isEmpty();
+        IngestRequest sent = new IngestRequest(
+                Fixtures.TENANT,
+                new CorrelationId("AZaz09._:/=+-"),
+                "docs",
+                List.of(new Document("d\u00e9", "text/plain", text, Map.of("k\t", text))),
+                List.of(text));
+        queue.send(sent);
+        assertThat(receiveAtLeast(1, Duration.ofSeconds(5))).containsExactly(sent);
+    }
+
+    @Test
     void aSmallBodyTravelsInline() {
         Envelope sent = envelope();
         queue.send(sent);

@@ -1,0 +1,90 @@
+package dev.sluice.bootstrap.dispatcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.domain.usecase.InvalidInputException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the fields of a request body (or an event's detail) with the JSON types the API documents; a field of the
+ * wrong shape is refused naming its path, so whatever a client sends, the answer is a 4xx, never a crash.
+ */
+final class Fields {
+    private Fields() {}
+
+    /** A required, non-blank string. */
+    static String text(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw InvalidInputException.invalid(path, "is required");
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw InvalidInputException.invalid(path, "must be a non-empty string");
+        }
+        return v.asText();
+    }
+
+    /** An optional string: absent or JSON null is empty. */
+    static Optional<String> optionalText(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw InvalidInputException.invalid(path, "must be a string");
+        }
+        return Optional.of(v.asText());
+    }
+
+    /** An object of scalar values; numbers and booleans are taken as their text. */
+    static Map<String, String> strings(JsonNode node, String path) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            throw InvalidInputException.invalid(path, "is required");
+        }
+        if (!node.isObject()) {
+            throw InvalidInputException.invalid(path, "must be a JSON object of field names to values");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            JsonNode v = field.getValue();
+            if (!v.isValueNode() || v.isNull()) {
+                throw InvalidInputException.invalid(path + "." + field.getKey(), "must be a string, number or boolean");
+            }
+            out.put(field.getKey(), v.asText());
+        }
+        return out;
+    }
+
+    /** An optional list: absent or JSON null is empty; anything else must be an array. */
+    static List<JsonNode> list(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw InvalidInputException.invalid(path, "must be a list");
+        }
+        List<JsonNode> out = new ArrayList<>();
+        v.forEach(out::add);
+        return out;
+    }
+
+    /** An element of a list that must be an object. */
+    static JsonNode object(JsonNode node, String path) {
+        if (!node.isObject()) {
+            throw InvalidInputException.invalid(path, "must be a JSON object");
+        }
+        return node;
+    }
+
+    /** An element of a list that must be a non-blank string. */
+    static String element(JsonNode node, String path) {
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw InvalidInputException.invalid(path, "must be a non-empty string");
+        }
+        return node.asText();
+    }
+}
