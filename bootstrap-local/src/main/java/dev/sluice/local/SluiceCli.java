@@ -112,7 +112,9 @@ public final class SluiceCli implements Runnable {
                     port,
                     Duration.ofMillis(simulatorLatencyMs),
                     defaults.simulatorRpm(),
-                    defaults.workVisibility(),
+                    // A batch is never redelivered while it may still run: its longest hop (fallbacks in sequence).
+                    dev.sluice.domain.config.HopBudget.of(dev.sluice.bootstrap.shared.ConfigSource.bundled())
+                            .functionTimeout(),
                     defaults.processorConcurrency(),
                     defaults.processorBatchSize());
             LocalSluice local;

@@ -135,13 +135,20 @@ public final class ChaosBench {
         Thread.sleep(15_000);
     }
 
-    /** About one call in ten refused with 429: a scripted throttle per model, renewed every 100 ms. */
+    /** About one call in ten refused with 429: a scripted throttle for a tenth of the calls of the last 250 ms. */
     private void throttle(LlmSimulator simulator, AtomicBoolean chaos) {
+        long seen = simulator.totalCalls();
+        double owed = 0;
         while (chaos.get()) {
-            for (String model : List.of("gpt-4o-mini", "claude-haiku-4-5")) {
-                simulator.throttleNext(model, Duration.ofSeconds(2), 1);
-            }
             sleep(250);
+            long now = simulator.totalCalls();
+            owed += (now - seen) * 0.1;
+            seen = now;
+            while (owed >= 1) {
+                String model = random.nextBoolean() ? "gpt-4o-mini" : "claude-haiku-4-5";
+                simulator.throttleNext(model, Duration.ofSeconds(2), 1);
+                owed -= 1;
+            }
         }
     }
 

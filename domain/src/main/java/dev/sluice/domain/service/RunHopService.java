@@ -43,6 +43,9 @@ import java.util.random.RandomGenerator;
  * the model again.
  */
 public final class RunHopService implements RunHop {
+    /** How often a copy of a hop message that found the hop leased comes back to look again. */
+    static final Duration HELD_RECHECK = Duration.ofSeconds(30);
+
     private final SluiceConfig config;
     private final JobStore jobs;
     private final WorkQueue work;
@@ -92,7 +95,12 @@ public final class RunHopService implements RunHop {
             case JobStore.LeaseResult.Missing missing ->
                 new HopOutcome.Failed("job " + envelope.jobId() + " does not exist");
             case JobStore.LeaseResult.Held held ->
-                defer(envelope, Duration.between(started, held.until()), "another delivery is running this hop");
+                // Back when the lease runs out, or sooner: a live holder usually finishes well before, and this copy
+                // then only has to see the job moved on.
+                defer(
+                        envelope,
+                        min(Duration.between(started, held.until()), HELD_RECHECK),
+                        "another delivery is running this hop");
             case JobStore.LeaseResult.Moved moved -> afterMove(envelope, moved.job());
             case JobStore.LeaseResult.Acquired acquired -> {
                 Job job = acquired.job();
@@ -163,6 +171,10 @@ public final class RunHopService implements RunHop {
             // Unknown means permanent: the same input would throw the same way on every delivery.
             return fail(attempt.job(), step[0] + " failed: " + describe(e));
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String describe(Throwable e) {

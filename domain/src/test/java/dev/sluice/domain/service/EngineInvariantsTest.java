@@ -62,7 +62,8 @@ import net.jqwik.api.statistics.Statistics;
 class EngineInvariantsTest {
     private static final List<String> PIPELINES = List.of("ask", "rag", "chain", "resilient", "limited", "structured");
     private static final int MAX_RECEIVE_COUNT = 5;
-    private static final String POISON = "\u0000poison";
+    // Passes the door (any text does that a queue accepts) and makes the embedder and the model throw.
+    private static final String POISON = "\u2620poison";
     private static final Duration VISIBILITY = Duration.ofSeconds(30);
 
     @Property(tries = 300)
