@@ -152,6 +152,12 @@ class DurableRestartIT {
                         .findValuesAsText("documentId"))
                 .contains(lateDoc);
 
+        try (var tables = Files.list(dir.resolve(".sluice/state/dynamodb"))) {
+            assertThat(tables.toList())
+                    .as("dynalite's LevelDB files under the runtime's home")
+                    .isNotEmpty();
+        }
+
         // down --wipe stops the runtime (and its children) and deletes the state.
         List<ProcessHandle> secondChildren = second.descendants().toList();
         Process down = sluice(dir, "down", "down", "--wipe");
