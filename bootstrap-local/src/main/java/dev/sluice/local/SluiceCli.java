@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -103,6 +104,12 @@ public final class SluiceCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            Optional<ProcessHandle> running = UpProcess.running(HOME);
+            if (running.isPresent()) {
+                System.err.println(
+                        "sluice is already up here (pid " + running.get().pid() + "): stop it with ./sluice down");
+                return 1;
+            }
             UpProcess.claim(HOME);
             // An endpoint file left by a killed run names ports nothing listens on any more.
             Files.deleteIfExists(STATE);

@@ -69,9 +69,14 @@ final class UpProcess {
         ProcessHandle process = up.get();
         process.destroy();
         try {
-            process.onExit().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                process.onExit().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                process.destroyForcibly();
+                process.onExit().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (TimeoutException e) {
-            process.destroyForcibly();
+            throw new IOException("pid " + process.pid() + " did not stop even when killed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for pid " + process.pid() + " to stop", e);

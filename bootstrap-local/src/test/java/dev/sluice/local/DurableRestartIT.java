@@ -44,6 +44,7 @@ class DurableRestartIT {
     Path dir;
 
     private final List<Process> started = new ArrayList<>();
+    private final List<ProcessHandle> grandchildren = new ArrayList<>();
 
     @AfterEach
     void stopChildren() {
@@ -51,6 +52,8 @@ class DurableRestartIT {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         });
+        // Should a watchdog fail, its dynalite has been re-parented away from the killed runtime.
+        grandchildren.forEach(ProcessHandle::destroyForcibly);
     }
 
     @Test
@@ -96,6 +99,7 @@ class DurableRestartIT {
                 .isEqualTo(202);
         List<String> accepted = submit(api, 30, "How does sluice avoid paying twice for a model call?");
         List<ProcessHandle> children = first.descendants().toList();
+        grandchildren.addAll(children);
         assertThat(children).as("the dynalite child of the first runtime").isNotEmpty();
         first.destroyForcibly().waitFor();
 
@@ -152,8 +156,15 @@ class DurableRestartIT {
                         .findValuesAsText("documentId"))
                 .contains(lateDoc);
 
+        try (var tables = Files.list(dir.resolve(".sluice/state/dynamodb"))) {
+            assertThat(tables.toList())
+                    .as("dynalite's LevelDB files under the runtime's home")
+                    .isNotEmpty();
+        }
+
         // down --wipe stops the runtime (and its children) and deletes the state.
         List<ProcessHandle> secondChildren = second.descendants().toList();
+        grandchildren.addAll(secondChildren);
         Process down = sluice(dir, "down", "down", "--wipe");
         assertThat(down.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(down.exitValue())

@@ -91,9 +91,11 @@ public final class Dynalite implements AutoCloseable {
                 "--updateTableMs",
                 "0"));
         if (settings.dataDir().isPresent()) {
-            Files.createDirectories(settings.dataDir().get());
+            // Absolute: node runs in the install directory, where a relative path would land.
+            Path data = settings.dataDir().get().toAbsolutePath();
+            Files.createDirectories(data);
             command.add("--path");
-            command.add(settings.dataDir().get().toString());
+            command.add(data.toString());
         }
         Path log = settings.runDir().resolve(PidFiles.logName(port));
         // stdin stays a pipe that this JVM never writes nor closes: the watchdog exits when the pipe closes.

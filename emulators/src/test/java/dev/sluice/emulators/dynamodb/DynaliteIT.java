@@ -21,16 +21,21 @@ class DynaliteIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static HttpResponse<String> listTables(URI endpoint) throws IOException, InterruptedException {
+        return call(endpoint, "ListTables", "{}");
+    }
+
+    static HttpResponse<String> call(URI endpoint, String action, String body)
+            throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/x-amz-json-1.0")
-                .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
+                .header("X-Amz-Target", "DynamoDB_20120810." + action)
                 .header(
                         "Authorization",
                         "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, "
                                 + "SignedHeaders=host, Signature=0")
                 .header("X-Amz-Date", "20260101T000000Z")
                 .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -78,6 +83,28 @@ class DynaliteIT {
         } finally {
             next.close();
             orphan.close();
+        }
+    }
+
+    @Test
+    void aServerWithADataDirKeepsItsTablesThereAcrossRestarts(@TempDir Path dir) throws Exception {
+        // Relative, as ./sluice up gives it: it means this JVM's working directory, not node's.
+        Path data = Path.of("target", "dynalite-data-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        DynaliteSettings settings = settingsIn(dir.resolve("run")).withDataDir(data);
+        try (Dynalite first = Dynalite.start(settings)) {
+            HttpResponse<String> created = call(
+                    first.endpoint(),
+                    "CreateTable",
+                    "{\"TableName\":\"kept\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\","
+                            + "\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":"
+                            + "\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        }
+        try (var files = Files.list(data)) {
+            assertThat(files.toList()).isNotEmpty();
+        }
+        try (Dynalite second = Dynalite.start(settings)) {
+            assertThat(listTables(second.endpoint()).body()).contains("kept");
         }
     }
 
