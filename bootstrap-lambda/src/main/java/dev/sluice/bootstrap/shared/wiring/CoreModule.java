@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import javax.inject.Singleton;
+import org.apache.logging.log4j.LogManager;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsBuilder;
@@ -65,14 +66,24 @@ public final class CoreModule {
         int mostAttempts = Math.max(1, settings.maxReceiveCount() - 1);
         // The lease must outlast the longest hop the configuration allows (its fallback chain in sequence), else a
         // second delivery could start a hop that is still running and pay for it again. Unfit config fails here.
-        Duration lease = HopBudget.of(loaded).lease();
-        if (engine.maxAttempts() > mostAttempts || engine.lease().compareTo(lease) < 0) {
-            engine = new EngineSettings(
-                    engine.lease().compareTo(lease) < 0 ? lease : engine.lease(),
-                    Math.min(engine.maxAttempts(), mostAttempts),
-                    engine.cacheTtl(),
-                    engine.maxDeferral());
+        // Only a lease chosen explicitly (SLUICE_LEASE, as tests that kill processes do) may be shorter.
+        HopBudget budget = HopBudget.of(loaded);
+        Duration lease = engine.lease();
+        if (lease.compareTo(budget.lease()) < 0) {
+            if (Env.get("SLUICE_LEASE").isEmpty()) {
+                lease = budget.lease();
+            } else {
+                LogManager.getLogger(CoreModule.class)
+                        .warn(
+                                "SLUICE_LEASE {} is shorter than the longest hop may take ({} s, {}): a hop still"
+                                        + " running when its lease ends may be run, and paid for, twice",
+                                lease,
+                                budget.lease().toSeconds(),
+                                budget.where());
+            }
         }
+        engine = new EngineSettings(
+                lease, Math.min(engine.maxAttempts(), mostAttempts), engine.cacheTtl(), engine.maxDeferral());
         return new SluiceConfig(loaded.models(), loaded.pipelines(), loaded.indexes(), loaded.inputLimits(), engine);
     }
 
