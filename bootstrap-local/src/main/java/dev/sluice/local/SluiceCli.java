@@ -119,9 +119,9 @@ public final class SluiceCli implements Runnable {
                     port,
                     Duration.ofMillis(simulatorLatencyMs),
                     defaults.simulatorRpm(),
-                    // A batch is never redelivered while it may still run: its longest hop (fallbacks in sequence).
-                    dev.sluice.domain.config.HopBudget.of(dev.sluice.bootstrap.shared.ConfigSource.bundled())
-                            .functionTimeout(),
+                    // Short, so what a killed run had in flight comes back soon; a copy delivered while its hop
+                    // still runs finds the lease held and looks again 30 s later, it never runs the hop twice.
+                    defaults.workVisibility(),
                     defaults.processorConcurrency(),
                     defaults.processorBatchSize());
             LocalSluice local;
