@@ -97,12 +97,6 @@ record StackSettings(
             throw new IllegalArgumentException("sluice:architecture: must be 'arm64' or 'x86_64'");
         }
 
-        Tree functionTree = object(config, "functions");
-        Map<FunctionRole, FunctionSettings> functions = new EnumMap<>(FunctionRole.class);
-        for (FunctionRole role : FunctionRole.values()) {
-            functions.put(role, FunctionSettings.from(role, functionTree));
-        }
-
         Tree api = object(config, "api");
         String authorizer = api.string("authorizer").orElse("iam");
         if (!List.of("iam", "jwt").contains(authorizer)) {
@@ -122,6 +116,11 @@ record StackSettings(
         }
 
         String kind = config.get("vectorStore").orElse("lucene");
+        Tree functionTree = object(config, "functions");
+        Map<FunctionRole, FunctionSettings> functions = new EnumMap<>(FunctionRole.class);
+        for (FunctionRole role : FunctionRole.values()) {
+            functions.put(role, FunctionSettings.from(role, functionTree, kind));
+        }
         Tree os = object(config, "opensearch");
         Tree pc = object(config, "pinecone");
         VectorStore vectorStore = new VectorStore(
