@@ -189,6 +189,11 @@ record StackSettings(
         }
         Optional<Fargate> fargate =
                 consumers == Consumers.FARGATE ? Optional.of(fargate(object(config, "fargate"))) : Optional.empty();
+        if (kind.equals("lucene") && fargate.map(Fargate::maxTasks).orElse(1) > 1) {
+            // Every worker task polls the ingest queue, and the embedded index's snapshot takes one writer at a time.
+            throw new IllegalArgumentException("sluice:fargate.maxTasks: must be 1 with vectorStore lucene (each task"
+                    + " ingests, and the embedded index takes one writer); use opensearch or pinecone to scale out");
+        }
 
         return new StackSettings(
                 stack,

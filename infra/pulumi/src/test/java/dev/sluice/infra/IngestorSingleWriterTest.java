@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,5 +63,12 @@ class IngestorSingleWriterTest {
         Tree batch = Tree.parse("f", "{\"ingestor\":{\"batchSize\":4}}");
         assertThat(FunctionSettings.from(FunctionRole.INGESTOR, batch, "lucene").batchSize())
                 .isEqualTo(4);
+    }
+
+    @Test
+    void fargateWorkersCannotScaleOutOverTheEmbeddedIndex() {
+        assertThatThrownBy(() ->
+                        StackRun.of("staging", Map.of("sluice:consumers", "fargate", "sluice:vectorStore", "lucene")))
+                .hasMessageContaining("sluice:fargate.maxTasks: must be 1 with vectorStore lucene");
     }
 }
