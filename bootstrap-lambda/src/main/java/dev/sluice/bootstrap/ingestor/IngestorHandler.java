@@ -57,8 +57,11 @@ public final class IngestorHandler implements RequestHandler<SQSEvent, SQSBatchR
             metrics.addMetric("ChunksIngested", report.chunks(), MetricUnit.COUNT);
             return true;
         } catch (InvalidInputException | PermanentException e) {
-            // It will never succeed: keep it failing so it lands in the dead-letter queue, where it can be read.
+            // It will never succeed: keep it failing so it lands in the dead-letter queue, where it can be read and
+            // redriven once fixed. The store is left as it was (VectorStore's contract), so the next message is not
+            // affected; there is no job record to fail, so the log line and the metric are the request's ending.
             LOG.error("ingestion into {} refused: {}", request.index(), e.getMessage());
+            metrics.addMetric("IngestRefused", 1, MetricUnit.COUNT);
             return false;
         }
     }

@@ -15,7 +15,10 @@ import java.util.Objects;
  * returns at most {@code topK} chunks of the query's tenant only, matching every filter entry on metadata,
  * ordered by descending score. {@link #deleteDocument} removes every chunk of that document for that tenant.
  * A vector whose length differs from the index's dimension is a {@link PermanentException} naming both.
- * Failures: {@link TransientException}.
+ * {@link #search} of an index that was never created or never written returns no chunks (a configured index serves
+ * before anything was ingested). A write the store refuses (an id or value over its limits) is a
+ * {@link PermanentException} and leaves the index as it was: it never affects a later write. Other failures:
+ * {@link TransientException}.
  */
 public interface VectorStore {
     void ensureIndex(IndexSpec index);

@@ -61,13 +61,15 @@ public final class IngestDocumentsService implements IngestDocuments {
                     null);
         }
         vectors.ensureIndex(index);
-        for (String id : request.deletions()) {
-            vectors.deleteDocument(index.name(), request.tenant(), id);
+        for (int i = 0; i < request.deletions().size(); i++) {
+            String id = request.deletions().get(i);
+            refusedAs("delete[" + i + "]", () -> vectors.deleteDocument(index.name(), request.tenant(), id));
         }
         Chunker chunker = new Chunker(index.chunkSize(), index.chunkOverlap());
         int chunks = 0;
         int skipped = 0;
-        for (Document document : request.documents()) {
+        for (int d = 0; d < request.documents().size(); d++) {
+            Document document = request.documents().get(d);
             Map<String, String> byId = new LinkedHashMap<>();
             for (String text : chunker.split(document.text())) {
                 String id = Hashes.sha256Hex(request.tenant().value(), document.id(), text)
@@ -77,13 +79,27 @@ public final class IngestDocumentsService implements IngestDocuments {
                 }
             }
             List<Chunk> embedded = embed(request, document, byId);
-            // Replace, not merge: chunks of an earlier version of this document must not linger.
-            vectors.deleteDocument(index.name(), request.tenant(), document.id());
-            vectors.upsert(index.name(), embedded);
+            refusedAs("documents[" + d + "]", () -> {
+                // Replace, not merge: chunks of an earlier version of this document must not linger.
+                vectors.deleteDocument(index.name(), request.tenant(), document.id());
+                vectors.upsert(index.name(), embedded);
+            });
             chunks += embedded.size();
         }
         return new Report(
                 request.documents().size(), chunks, skipped, request.deletions().size());
+    }
+
+    /**
+     * A store's refusal ends this request only (the store is left as it was, by its contract), naming the item that
+     * caused it; the id itself is not repeated, it may be the very thing that was too long to take.
+     */
+    private static void refusedAs(String item, Runnable write) {
+        try {
+            write.run();
+        } catch (PermanentException e) {
+            throw new PermanentException(item + ": " + e.getMessage(), e);
+        }
     }
 
     private List<Chunk> embed(IngestRequest request, Document document, Map<String, String> byId) {

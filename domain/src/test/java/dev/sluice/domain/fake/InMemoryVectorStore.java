@@ -34,6 +34,9 @@ public final class InMemoryVectorStore implements VectorStore {
 
     @Override
     public synchronized List<RetrievedChunk> search(String index, Query query) {
+        if (!indexes.containsKey(index)) {
+            return List.of();
+        }
         checkDimension(spec(index), query.vector().length);
         float[] q = query.vector();
         return chunks.get(index).values().stream()

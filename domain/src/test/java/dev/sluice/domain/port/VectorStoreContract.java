@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link VectorStore} must do, on hand-made 4-dimensional vectors whose order by cosine similarity is
- * known. Each test uses a fresh index name.
+ * known. Each test uses a fresh index name. Searching an index that was never created, or never written, finds
+ * nothing; a write the store refuses is a {@link PermanentException} that leaves the index as it was.
  */
 public abstract class VectorStoreContract {
     protected VectorStore store;
@@ -115,6 +116,41 @@ public abstract class VectorStoreContract {
                 .isInstanceOf(PermanentException.class)
                 .hasMessageContaining("5")
                 .hasMessageContaining("4");
+    }
+
+    @Test
+    void anIndexNeverCreatedFindsNothing() {
+        // A pipeline may retrieve from a configured index before anything was ingested into it: no chunks, no error.
+        String never = "never-" + Long.toHexString(System.nanoTime());
+        assertThat(store.search(never, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 5, Map.of())))
+                .isEmpty();
+    }
+
+    @Test
+    void aWriteTheStoreRefusesFailsAloneAndTheNextWriteOfAnotherTenantLands() {
+        seed();
+        String huge = "a".repeat(70_000);
+        // Either the store takes such ids or it refuses them as permanent; what it must never do is carry the
+        // refusal over to the writes after it.
+        try {
+            store.deleteDocument(index, Fixtures.TENANT, huge);
+        } catch (PermanentException refused) {
+            assertThat(refused).hasMessageContaining(index);
+        }
+        try {
+            store.upsert(index, List.of(chunk(Fixtures.TENANT, huge, "huge", new float[] {0, 1, 0, 0}, Map.of())));
+        } catch (PermanentException refused) {
+            assertThat(refused).hasMessageContaining(index);
+        }
+        store.upsert(
+                index,
+                List.of(chunk(Fixtures.OTHER_TENANT, "d8", "clean", new float[] {0, 0, 0, 1}, Map.of("lang", "en"))));
+        assertThat(ids(store.search(
+                        index, new VectorStore.Query(Fixtures.OTHER_TENANT, new float[] {0, 0, 0, 1}, 10, Map.of()))))
+                .containsExactly("clean", "z");
+        assertThat(ids(store.search(
+                        index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 3, Map.of()))))
+                .containsExactly("a", "b", "c");
     }
 
     @Test

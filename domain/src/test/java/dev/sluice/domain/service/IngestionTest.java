@@ -125,4 +125,46 @@ class IngestionTest {
                 .isInstanceOf(PermanentException.class)
                 .hasMessage("the embedder produces 32-dimensional vectors but index 'docs' holds 64");
     }
+
+    @Test
+    void aWriteTheStoreRefusesEndsThatRequestNamingTheItemAndTheNextRequestIsIngested() {
+        VectorStore refusesLongIds = new VectorStore() {
+            @Override
+            public void ensureIndex(dev.sluice.domain.config.IndexSpec index) {
+                sluice.vectors.ensureIndex(index);
+            }
+
+            @Override
+            public void upsert(String index, List<dev.sluice.domain.model.Chunk> chunks) {
+                sluice.vectors.upsert(index, chunks);
+            }
+
+            @Override
+            public List<RetrievedChunk> search(String index, Query query) {
+                return sluice.vectors.search(index, query);
+            }
+
+            @Override
+            public void deleteDocument(String index, dev.sluice.domain.model.TenantId tenant, String documentId) {
+                if (documentId.startsWith("refused")) {
+                    throw new PermanentException("index '" + index + "' cannot hold that document id", null);
+                }
+                sluice.vectors.deleteDocument(index, tenant, documentId);
+            }
+        };
+        IngestDocuments ingest =
+                new IngestDocumentsService(sluice.config, sluice.embedder, refusesLongIds, sluice.ingestQueue);
+
+        assertThatThrownBy(() -> ingest.ingest(request(List.of(), List.of("ok", "refused-1"))))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageStartingWith("delete[1]: index 'docs' cannot hold")
+                .hasCauseInstanceOf(PermanentException.class);
+        assertThatThrownBy(() -> ingest.ingest(request(List.of(doc("refused-2", HANDBOOK)), List.of())))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageStartingWith("documents[0]: ");
+
+        IngestDocuments.Report report = ingest.ingest(request(List.of(doc("hb", HANDBOOK)), List.of()));
+        assertThat(report.chunks()).isPositive();
+        assertThat(search("travel booked portal economy flights")).isNotEmpty();
+    }
 }

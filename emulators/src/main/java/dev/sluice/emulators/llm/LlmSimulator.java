@@ -235,7 +235,7 @@ public final class LlmSimulator implements AutoCloseable {
         if (fault != null) {
             return wire.error(fault[0], "simulated error " + fault[0]);
         }
-        WireFormat.Answer answer = answer(model, b, request);
+        WireFormat.Answer answer = answer(model, b, request, json);
         RateWindow.Decision decision = windows.computeIfAbsent(model, k -> new RateWindow())
                 .tryAdmit(System.nanoTime(), b.rpm(), b.tpm(), answer.inputTokens() + answer.outputTokens());
         if (!decision.admitted()) {
@@ -258,10 +258,16 @@ public final class LlmSimulator implements AutoCloseable {
         return new WireFormat.Reply(200, headers, wire.success(model, answer));
     }
 
-    private WireFormat.Answer answer(String model, ModelBehaviour b, WireFormat.Parsed request) {
+    private WireFormat.Answer answer(String model, ModelBehaviour b, WireFormat.Parsed request, JsonNode body) {
         String text = switch (b.mode()) {
             case ECHO -> request.lastUserMessage();
-            case EXTRACTIVE -> extractor.answer(String.join("\n\n", request.userMessages()));
+            case EXTRACTIVE -> {
+                String prose = extractor.answer(String.join("\n\n", request.userMessages()));
+                // Asked for JSON (JSON mode, a schema or the prompt), a model answers JSON with the fields asked for.
+                yield StructuredOutput.requested(body, request)
+                        .map(fields -> StructuredOutput.answer(fields, request, prose))
+                        .orElse(prose);
+            }
             case SCRIPTED ->
                 b.script().isEmpty()
                         ? ""

@@ -6,6 +6,9 @@ public enum ResponseMode {
     ECHO,
     /** The configured script, one entry per call, cycling. */
     SCRIPTED,
-    /** The sentences of the prompt's numbered {@code [n] ...} context blocks that best overlap the question. */
+    /**
+     * The sentences of the prompt's numbered {@code [n] ...} context blocks that best overlap the question; when the
+     * request asks for JSON, a JSON object with the fields asked for (see {@link StructuredOutput}).
+     */
     EXTRACTIVE
 }

@@ -182,6 +182,30 @@ class LlmSimulatorIT {
     }
 
     @Test
+    void aPromptAskingForJsonGetsValidJsonWithTheRequiredFieldsOnEveryWire() throws Exception {
+        String system =
+                "Classify the text. Answer with JSON only: {\\\"label\\\": \\\"...\\\", \\\"confidence\\\": 0.0}";
+        String openAi = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"system\",\"content\":\"" + system
+                + "\"},{\"role\":\"user\",\"content\":\"The invoice total is wrong.\"}]}";
+        String anthropic = "{\"model\":\"claude\",\"max_tokens\":100,\"system\":\"" + system
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"The invoice total is wrong.\"}]}";
+
+        JsonNode fromOpenAi =
+                JSON.readTree(JSON.readTree(post("/v1/chat/completions", openAi).body())
+                        .at("/choices/0/message/content")
+                        .asText());
+        JsonNode fromAnthropic =
+                JSON.readTree(JSON.readTree(post("/v1/messages", anthropic).body())
+                        .at("/content/0/text")
+                        .asText());
+
+        for (JsonNode answer : new JsonNode[] {fromOpenAi, fromAnthropic}) {
+            assertThat(answer.path("label").asText()).isNotBlank();
+            assertThat(answer.path("confidence").isNumber()).isTrue();
+        }
+    }
+
+    @Test
     void anUnknownPathIs404() throws Exception {
         assertThat(post("/v2/whatever", "{}").statusCode()).isEqualTo(404);
     }

@@ -133,6 +133,7 @@ final class Functions {
                         .logGroup(logs.name())
                         .build())
                 .publish(versioned);
+        f.reservedConcurrency().ifPresent(args::reservedConcurrentExecutions);
         if (s.snapStart()) {
             args.snapStart(
                     FunctionSnapStartArgs.builder().applyOn("PublishedVersions").build());

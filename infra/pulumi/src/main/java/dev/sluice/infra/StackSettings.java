@@ -98,12 +98,6 @@ record StackSettings(
             throw new IllegalArgumentException("sluice:architecture: must be 'arm64' or 'x86_64'");
         }
 
-        Tree functionTree = object(config, "functions");
-        Map<FunctionRole, FunctionSettings> functions = new EnumMap<>(FunctionRole.class);
-        for (FunctionRole role : FunctionRole.values()) {
-            functions.put(role, FunctionSettings.from(role, functionTree));
-        }
-
         Tree api = object(config, "api");
         String authorizer = api.string("authorizer").orElse("iam");
         if (!List.of("iam", "jwt").contains(authorizer)) {
@@ -123,6 +117,11 @@ record StackSettings(
         }
 
         String kind = config.get("vectorStore").orElse("lucene");
+        Tree functionTree = object(config, "functions");
+        Map<FunctionRole, FunctionSettings> functions = new EnumMap<>(FunctionRole.class);
+        for (FunctionRole role : FunctionRole.values()) {
+            functions.put(role, FunctionSettings.from(role, functionTree, kind));
+        }
         Tree os = object(config, "opensearch");
         Tree pc = object(config, "pinecone");
         VectorStore vectorStore = new VectorStore(
@@ -201,6 +200,11 @@ record StackSettings(
         }
         Optional<Fargate> fargate =
                 consumers == Consumers.FARGATE ? Optional.of(fargate(object(config, "fargate"))) : Optional.empty();
+        if (kind.equals("lucene") && fargate.map(Fargate::maxTasks).orElse(1) > 1) {
+            // Every worker task polls the ingest queue, and the embedded index's snapshot takes one writer at a time.
+            throw new IllegalArgumentException("sluice:fargate.maxTasks: must be 1 with vectorStore lucene (each task"
+                    + " ingests, and the embedded index takes one writer); use opensearch or pinecone to scale out");
+        }
 
         return new StackSettings(
                 stack,

@@ -149,7 +149,9 @@ class StackExamplesTest {
                     .containsEntry("handler", handler)
                     .containsEntry("publish", stack.equals("prod"));
             FunctionSettings expected = FunctionSettings.from(
-                    FunctionRole.valueOf(key.toUpperCase()), Tree.parse("f", new Gson().toJson(overrides)));
+                    FunctionRole.valueOf(key.toUpperCase()),
+                    Tree.parse("f", new Gson().toJson(overrides)),
+                    run.config.getOrDefault("sluice:vectorStore", "lucene"));
             assertThat(fn.integer("memorySize")).isEqualTo(expected.memoryMb());
             // The processor's timeout is the longest hop's budget (retrievals and the whole fallback chain).
             int timeout = key.equals("processor")
@@ -205,7 +207,9 @@ class StackExamplesTest {
             StackRun.Created esm = run.one(Types.ESM, run.prefix() + "-" + function + "-esm");
             assertThat(esm.string("eventSourceArn")).endsWith(":" + run.prefix() + "-" + queue);
             assertThat(esm.list("functionResponseTypes")).containsExactly("ReportBatchItemFailures");
-            FunctionSettings d = FunctionSettings.defaults(FunctionRole.valueOf(function.toUpperCase()));
+            FunctionSettings d = FunctionSettings.defaults(
+                    FunctionRole.valueOf(function.toUpperCase()),
+                    run.config.getOrDefault("sluice:vectorStore", "lucene"));
             assertThat(esm.integer("batchSize")).isEqualTo(d.batchSize());
             assertThat(esm.integer("maximumBatchingWindowInSeconds")).isEqualTo(d.batchingWindowSeconds());
         });

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,18 +58,26 @@ final class LuceneIndex {
     private static final String META = "meta.";
     private static final String DIMENSION = "sluice.dimension";
 
+    private static final String SNAPSHOT = "sluice.snapshot";
+    private static final int MAX_TERM_BYTES = IndexWriter.MAX_TERM_LENGTH;
+
     private final String name;
     private final Directory directory;
-    private final IndexWriter writer;
-    private final SearcherManager searchers;
     private final int dimension;
+    // Searches read the last commit, never the writer's buffer: a write that fails midway is invisible to them.
+    private final SearcherManager searchers;
+    // Replaced after a failed write (rollback to the last commit), so one bad write cannot poison the next.
+    private IndexWriter writer;
+    private String snapshotToken;
 
-    private LuceneIndex(String name, Directory directory, IndexWriter writer, int dimension) throws IOException {
+    private LuceneIndex(String name, Directory directory, IndexWriter writer, int dimension, String snapshotToken)
+            throws IOException {
         this.name = name;
         this.directory = directory;
         this.writer = writer;
-        this.searchers = new SearcherManager(writer, null);
+        this.searchers = new SearcherManager(directory, null);
         this.dimension = dimension;
+        this.snapshotToken = snapshotToken;
     }
 
     static boolean exists(Path dir) {
@@ -89,19 +98,24 @@ final class LuceneIndex {
         IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig());
         writer.setLiveCommitData(Map.of(DIMENSION, Integer.toString(dimension)).entrySet());
         writer.commit();
-        return new LuceneIndex(name, directory, writer, dimension);
+        return new LuceneIndex(name, directory, writer, dimension, "");
     }
 
     static LuceneIndex open(Path dir, String name) throws IOException {
         Directory directory = FSDirectory.open(dir);
-        String stored = SegmentInfos.readLatestCommit(directory).getUserData().get(DIMENSION);
+        Map<String, String> commitData =
+                SegmentInfos.readLatestCommit(directory).getUserData();
+        String stored = commitData.get(DIMENSION);
         if (stored == null) {
             directory.close();
             throw new PermanentException("'" + dir + "' is not a sluice Lucene index (no dimension recorded)", null);
         }
-        IndexWriter writer =
-                new IndexWriter(directory, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.APPEND));
-        return new LuceneIndex(name, directory, writer, Integer.parseInt(stored));
+        return new LuceneIndex(
+                name,
+                directory,
+                appendingWriter(directory),
+                Integer.parseInt(stored),
+                commitData.getOrDefault(SNAPSHOT, ""));
     }
 
     static LuceneIndex restore(Path dir, String name, byte[] zip) throws IOException {
@@ -136,15 +150,62 @@ final class LuceneIndex {
     }
 
     synchronized void upsert(List<Chunk> chunks) throws IOException {
+        List<Document> documents = new ArrayList<>(chunks.size());
         for (Chunk c : chunks) {
-            writer.updateDocument(new Term(KEY, key(c.tenant(), c.id())), toDocument(c));
+            documents.add(toDocument(c));
         }
-        commit();
+        write(w -> {
+            for (int i = 0; i < chunks.size(); i++) {
+                Chunk c = chunks.get(i);
+                w.updateDocument(new Term(KEY, key(c.tenant(), c.id())), documents.get(i));
+            }
+        });
     }
 
     synchronized void deleteDocument(TenantId tenant, String documentId) throws IOException {
-        writer.deleteDocuments(new Term(TENANT_DOCUMENT, tenant.value() + "\u0000" + documentId));
-        commit();
+        Term byDocument = new Term(TENANT_DOCUMENT, checkTerm("document id", tenant.value() + "\u0000" + documentId));
+        write(w -> w.deleteDocuments(byDocument));
+    }
+
+    /** The token of the snapshot this copy was last restored from or published as; empty if neither. */
+    synchronized String snapshotToken() {
+        return snapshotToken;
+    }
+
+    private interface Write {
+        void apply(IndexWriter writer) throws IOException;
+    }
+
+    /**
+     * Applies and commits one write, or none of it: on any failure the writer drops everything since the last commit
+     * and a fresh one takes its place. Lucene keeps a rejected delete term in its queue and applies it with every
+     * later operation, so without the rollback one bad request would fail every request after it.
+     */
+    private void write(Write work) throws IOException {
+        try {
+            if (!writer.isOpen()) {
+                writer = appendingWriter(directory);
+            }
+            work.apply(writer);
+            commit();
+        } catch (IOException | RuntimeException e) {
+            rollback(e);
+            throw e;
+        }
+    }
+
+    private void rollback(Exception cause) {
+        try {
+            writer.rollback();
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            writer = appendingWriter(directory);
+        } catch (IOException | RuntimeException e) {
+            // The old writer is closed either way; the next write opens a new one.
+            cause.addSuppressed(e);
+        }
     }
 
     List<RetrievedChunk> search(VectorStore.Query query) throws IOException {
@@ -166,8 +227,16 @@ final class LuceneIndex {
         }
     }
 
-    synchronized byte[] snapshot() throws IOException {
-        commit();
+    /** The last commit as a zip, stamped with {@code token} so a copy restored from it knows which snapshot it is. */
+    synchronized byte[] snapshot(String token) throws IOException {
+        String previous = snapshotToken;
+        snapshotToken = token;
+        try {
+            write(w -> {});
+        } catch (IOException | RuntimeException e) {
+            snapshotToken = previous;
+            throw e;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (String file : SegmentInfos.readLatestCommit(directory).files(true)) {
@@ -189,25 +258,47 @@ final class LuceneIndex {
     }
 
     private void commit() throws IOException {
-        writer.setLiveCommitData(Map.of(DIMENSION, Integer.toString(dimension)).entrySet());
+        writer.setLiveCommitData(Map.of(DIMENSION, Integer.toString(dimension), SNAPSHOT, snapshotToken)
+                .entrySet());
         writer.commit();
         searchers.maybeRefreshBlocking();
+    }
+
+    private static IndexWriter appendingWriter(Directory directory) throws IOException {
+        return new IndexWriter(directory, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.APPEND));
+    }
+
+    // Lucene refuses a term over 32766 UTF-8 bytes; say which value it was instead of failing deep in the writer.
+    private String checkTerm(String what, String value) {
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_TERM_BYTES) {
+            throw new PermanentException(
+                    "index '" + name + "' cannot hold a " + what + " of " + bytes + " bytes (at most " + MAX_TERM_BYTES
+                            + ")",
+                    null);
+        }
+        return value;
     }
 
     private static String key(TenantId tenant, String id) {
         return tenant.value() + "\u0000" + id;
     }
 
-    private static Document toDocument(Chunk c) {
+    private Document toDocument(Chunk c) {
         Document d = new Document();
-        d.add(new StringField(KEY, key(c.tenant(), c.id()), Field.Store.NO));
+        d.add(new StringField(KEY, checkTerm("chunk id", key(c.tenant(), c.id())), Field.Store.NO));
         d.add(new StringField(ID, c.id(), Field.Store.YES));
         d.add(new StringField(TENANT, c.tenant().value(), Field.Store.NO));
         d.add(new StringField(DOCUMENT, c.documentId(), Field.Store.YES));
-        d.add(new StringField(TENANT_DOCUMENT, c.tenant().value() + "\u0000" + c.documentId(), Field.Store.NO));
+        d.add(new StringField(
+                TENANT_DOCUMENT,
+                checkTerm("document id", c.tenant().value() + "\u0000" + c.documentId()),
+                Field.Store.NO));
         d.add(new StoredField(TEXT, c.text()));
         d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
-        c.metadata().forEach((k, v) -> d.add(new StringField(META + k, v, Field.Store.YES)));
+        c.metadata()
+                .forEach((k, v) ->
+                        d.add(new StringField(META + k, checkTerm("metadata '" + k + "'", v), Field.Store.YES)));
         return d;
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
@@ -36,6 +37,7 @@ import org.opensearch.client.transport.OpenSearchTransport;
  */
 public final class OpenSearchVectorStore implements VectorStore, AutoCloseable {
     private static final int BULK_SIZE = 500;
+    private static final String INDEX_NOT_FOUND = "index_not_found_exception";
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(2);
 
     private final OpenSearchSettings settings;
@@ -105,11 +107,16 @@ public final class OpenSearchVectorStore implements VectorStore, AutoCloseable {
         }
     }
 
+    /** An index never created holds no chunks: a search finds nothing, as in an empty one. */
     @Override
     public List<RetrievedChunk> search(String index, Query query) {
-        checkDimension(index, dimension(index), query.vector().length);
+        Optional<Integer> dimension = existingDimension(index);
+        if (dimension.isEmpty()) {
+            return List.of();
+        }
+        checkDimension(index, dimension.get(), query.vector().length);
         var filter = Queries.tenantAndMetadata(query.tenant(), query.filter());
-        SearchResponse<StoredChunk> response = call(
+        Optional<SearchResponse<StoredChunk>> found = unlessMissing(
                 "search " + index,
                 () -> client.search(
                         s -> s.index(index)
@@ -120,8 +127,11 @@ public final class OpenSearchVectorStore implements VectorStore, AutoCloseable {
                                         .k(query.topK())
                                         .filter(filter))),
                         StoredChunk.class));
+        if (found.isEmpty()) {
+            return List.of();
+        }
         List<RetrievedChunk> out = new ArrayList<>();
-        for (Hit<StoredChunk> hit : response.hits().hits()) {
+        for (Hit<StoredChunk> hit : found.get().hits().hits()) {
             StoredChunk c = hit.source();
             double score = hit.score() == null ? 0 : hit.score();
             // The Lucene engine's cosine score is (1 + cos) / 2; report the cosine itself.
@@ -211,6 +221,29 @@ public final class OpenSearchVectorStore implements VectorStore, AutoCloseable {
         return read;
     }
 
+    private Optional<Integer> existingDimension(String index) {
+        Integer known = dimensions.get(index);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Integer> read = unlessMissing("read mapping of " + index, () -> readDimension(index));
+        read.ifPresent(d -> dimensions.put(index, d));
+        return read;
+    }
+
+    // Empty when OpenSearch says the index does not exist; any other failure is classified as usual.
+    private static <T> Optional<T> unlessMissing(String what, Call<T> call) {
+        try {
+            return Optional.of(call(what, call::run));
+        } catch (PermanentException e) {
+            if (e.getCause() instanceof OpenSearchException o
+                    && INDEX_NOT_FOUND.equals(o.error().type())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     private int readDimension(String index) throws IOException {
         var mapping = client.indices().getMapping(g -> g.index(index)).result().get(index);
         Property vector =
@@ -247,7 +280,7 @@ public final class OpenSearchVectorStore implements VectorStore, AutoCloseable {
         try {
             return call.run();
         } catch (OpenSearchException e) {
-            if ("index_not_found_exception".equals(e.error().type())) {
+            if (INDEX_NOT_FOUND.equals(e.error().type())) {
                 throw new PermanentException(what + ": index does not exist (" + e.getMessage() + ")", e);
             }
             if (e.status() == 429) {

@@ -98,9 +98,89 @@ class LuceneVectorStoreTest extends VectorStoreContract {
     }
 
     @Test
-    void anUnknownIndexIsAClearError() {
-        assertThatThrownBy(() -> store.search("no-such-index", query(1, 0, 0, 0)))
+    void writingToAnIndexNeverCreatedIsAClearErrorAndSearchingItFindsNothing() {
+        assertThatThrownBy(() -> store.upsert(
+                        "no-such-index",
+                        List.of(new Chunk("a", Fixtures.TENANT, "d1", "alpha", new float[] {1, 0, 0, 0}, Map.of()))))
                 .isInstanceOf(PermanentException.class)
                 .hasMessageContaining("no-such-index");
+        assertThat(store.search("no-such-index", query(1, 0, 0, 0))).isEmpty();
+    }
+
+    @Test
+    void aDeleteWithAnIdLuceneCannotIndexIsRefusedAndLeavesNoTrace() {
+        seed(store);
+        assertThatThrownBy(() -> store.deleteDocument(index, Fixtures.TENANT, "a".repeat(70_000)))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("document id");
+        store.upsert(
+                index,
+                List.of(new Chunk("c", Fixtures.OTHER_TENANT, "d3", "gamma", new float[] {0, 0, 1, 0}, Map.of())));
+        store.deleteDocument(index, Fixtures.TENANT, "d2");
+        assertThat(store.search(
+                        index, new VectorStore.Query(Fixtures.OTHER_TENANT, new float[] {0, 0, 1, 0}, 5, Map.of())))
+                .extracting(RetrievedChunk::id)
+                .containsExactly("c");
+        assertThat(store.search(index, query(1, 0, 0, 0)))
+                .extracting(RetrievedChunk::id)
+                .containsExactly("a");
+    }
+
+    @Test
+    void aFailedUpsertRollsBackWholeAndTheIndexStaysWritable() {
+        seed(store);
+        List<Chunk> halfBad = List.of(
+                new Chunk("c", Fixtures.TENANT, "d3", "gamma", new float[] {0, 0, 1, 0}, Map.of()),
+                new Chunk(
+                        "d",
+                        Fixtures.TENANT,
+                        "d4",
+                        "delta",
+                        new float[] {0, 0, 0, 1},
+                        Map.of("big", "x".repeat(40_000))));
+        assertThatThrownBy(() -> store.upsert(index, halfBad))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("big");
+        // Nothing of the refused request is searchable, and the next one goes through.
+        assertThat(store.search(index, query(0, 0, 1, 0)))
+                .extracting(RetrievedChunk::id)
+                .containsExactly("a", "b");
+        store.upsert(index, List.of(new Chunk("e", Fixtures.TENANT, "d5", "eps", new float[] {0, 0, 1, 0}, Map.of())));
+        assertThat(store.search(index, query(0, 0, 1, 0)).getFirst().id()).isEqualTo("e");
+    }
+
+    @Test
+    void aWriterThatCatchesUpBeforeWritingKeepsTheOtherWritersDocuments(@TempDir Path other) {
+        InMemoryBlobStore blobs = new InMemoryBlobStore();
+        seed(store);
+        lucene.snapshot(index, blobs);
+        try (LuceneVectorStore second = new LuceneVectorStore(new LuceneVectorStore.Settings(other))) {
+            // The second instance starts from the published copy, adds a document and publishes.
+            assertThat(second.catchUp(index, blobs)).isTrue();
+            assertThat(second.catchUp(index, blobs)).isFalse();
+            second.upsert(
+                    index, List.of(new Chunk("c", Fixtures.TENANT, "d3", "gamma", new float[] {0, 0, 1, 0}, Map.of())));
+            second.snapshot(index, blobs);
+        }
+        // The first instance's copy is stale now: catching up before its next write keeps "c".
+        assertThat(lucene.catchUp(index, blobs)).isTrue();
+        store.upsert(
+                index, List.of(new Chunk("d", Fixtures.TENANT, "d4", "delta", new float[] {0, 0, 0, 1}, Map.of())));
+        lucene.snapshot(index, blobs);
+        assertThat(lucene.catchUp(index, blobs)).isFalse();
+        try (LuceneVectorStore reader =
+                new LuceneVectorStore(new LuceneVectorStore.Settings(other.resolve("reader")))) {
+            assertThat(reader.restore(index, blobs)).isTrue();
+            assertThat(reader.search(index, query(1, 1, 1, 1)))
+                    .extracting(RetrievedChunk::id)
+                    .containsExactlyInAnyOrder("a", "b", "c", "d");
+        }
+    }
+
+    @Test
+    void withNothingPublishedThereIsNothingToCatchUpOn() {
+        seed(store);
+        assertThat(lucene.catchUp(index, new InMemoryBlobStore())).isFalse();
+        assertThat(store.search(index, query(1, 0, 0, 0))).hasSize(2);
     }
 }

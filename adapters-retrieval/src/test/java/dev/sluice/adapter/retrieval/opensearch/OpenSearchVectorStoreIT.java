@@ -72,9 +72,10 @@ class OpenSearchVectorStoreIT extends VectorStoreContract {
     }
 
     @Test
-    void anIndexThatDoesNotExistIsAPermanentError() {
-        assertThatThrownBy(() -> store.search(
-                        "no-such-index", new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 3, Map.of())))
+    void writingToAnIndexThatDoesNotExistIsAPermanentError() {
+        assertThatThrownBy(() -> store.upsert(
+                        "no-such-index",
+                        List.of(new Chunk("a", Fixtures.TENANT, "d1", "alpha", new float[] {1, 0, 0, 0}, Map.of()))))
                 .isInstanceOf(PermanentException.class)
                 .hasMessageContaining("no-such-index");
     }

@@ -16,7 +16,6 @@ import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.IndexSpec;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Chunk;
-import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.BlobStore;
@@ -179,22 +178,7 @@ public final class RetrievalModule {
                 vectors.get().deleteDocument(index, tenant, documentId);
             }
         };
-        IngestDocuments service = new IngestDocumentsService(config, lazyEmbedder, lazyVectors, ingest);
-        return new IngestDocuments() {
-            @Override
-            public void enqueue(IngestRequest request) {
-                service.enqueue(request);
-            }
-
-            @Override
-            public Report ingest(IngestRequest request) {
-                Report report = service.ingest(request);
-                // The embedded store lives on this function's disk: publish it for the others' next cold start.
-                if (vectors.get() instanceof LuceneVectorStore lucene) {
-                    lucene.snapshot(request.index(), blobs);
-                }
-                return report;
-            }
-        };
+        return new LuceneSnapshotIngest(
+                new IngestDocumentsService(config, lazyEmbedder, lazyVectors, ingest), vectors::get, blobs);
     }
 }

@@ -1,0 +1,53 @@
+package dev.sluice.bootstrap.shared.wiring;
+
+import dev.sluice.adapter.retrieval.lucene.LuceneVectorStore;
+import dev.sluice.domain.model.IngestRequest;
+import dev.sluice.domain.port.BlobStore;
+import dev.sluice.domain.usecase.IngestDocuments;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Ingestion into the embedded Lucene store, whose index lives on this function's disk: before a write the local copy
+ * catches up with the snapshot last published (another instance may have written since this one restored), after it
+ * the new state is published for the processors' next cold start and the next writer.
+ *
+ * <p>Writes in one process take turns (one Lucene writer; an SQS batch runs its records concurrently), and across
+ * processes the deployment allows one ingestor at a time (reserved concurrency 1): catch up, write and publish are a
+ * read-modify-write of the snapshot that only a single writer keeps whole. Other stores pass straight through.
+ */
+final class LuceneSnapshotIngest implements IngestDocuments {
+    private static final Logger LOG = LogManager.getLogger(LuceneSnapshotIngest.class);
+
+    private final IngestDocuments ingest;
+    private final Supplier<?> vectors;
+    private final BlobStore blobs;
+
+    /** @param vectors the configured store, asked for only when a request is ingested (the dispatcher never is) */
+    LuceneSnapshotIngest(IngestDocuments ingest, Supplier<?> vectors, BlobStore blobs) {
+        this.ingest = ingest;
+        this.vectors = vectors;
+        this.blobs = blobs;
+    }
+
+    @Override
+    public void enqueue(IngestRequest request) {
+        ingest.enqueue(request);
+    }
+
+    @Override
+    public Report ingest(IngestRequest request) {
+        if (!(vectors.get() instanceof LuceneVectorStore lucene)) {
+            return ingest.ingest(request);
+        }
+        synchronized (this) {
+            if (lucene.catchUp(request.index(), blobs)) {
+                LOG.info("index {} caught up with the snapshot another ingestor published", request.index());
+            }
+            Report report = ingest.ingest(request);
+            lucene.snapshot(request.index(), blobs);
+            return report;
+        }
+    }
+}
