@@ -22,16 +22,16 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * (ingest requests, unreadable bodies) is moved back to its queue as it was. Every message gets a line saying what
  * became of it.
  */
-final class Redriver {
+public final class Redriver {
     private Redriver() {}
 
     /** A dead-letter queue and the queue its messages came from. */
-    record Route(String name, String deadLetterQueueUrl, String queueUrl) {}
+    public record Route(String name, String deadLetterQueueUrl, String queueUrl) {}
 
     /**
      * @param retry posts {@code /v1/jobs/{id}/retry} as the job's tenant and returns the API's reply
      */
-    static List<String> redrive(URI sqsEndpoint, List<Route> routes, Function<Envelope, ApiClient.Reply> retry) {
+    public static List<String> redrive(URI sqsEndpoint, List<Route> routes, Function<Envelope, ApiClient.Reply> retry) {
         List<String> report = new ArrayList<>();
         try (SqsClient sqs = AwsClients.sqs(
                 AwsClientSettings.local(sqsEndpoint, S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))) {

@@ -16,6 +16,7 @@ import dev.sluice.emulators.llm.ModelBehaviour;
 import dev.sluice.emulators.s3.S3ProxyServer;
 import dev.sluice.local.ApiClient;
 import dev.sluice.local.DemoRun;
+import dev.sluice.local.Redriver;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -51,7 +52,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class ChaosBench {
     private static final String TENANT = "chaos";
     private static final List<String> PIPELINES = List.of("rag", "rag", "classify", "research");
-    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(20);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(60);
 
     private final PrintStream out;
     private final Settings settings;
@@ -62,6 +63,7 @@ public final class ChaosBench {
     private final AtomicInteger workerKills = new AtomicInteger();
     private final AtomicInteger duplicatesSent = new AtomicInteger();
     private final AtomicInteger resubmissions = new AtomicInteger();
+    private final AtomicInteger redriven = new AtomicInteger();
     private volatile Runtime runtime;
 
     /**
@@ -104,11 +106,11 @@ public final class ChaosBench {
             out.printf(
                     "%.0f s: %d accepted, %d refused at the door%n",
                     seconds(t0), accepted.size(), refusedAtTheDoor.size());
+            // The faults and the kills go on while the backlog drains, until nine jobs in ten have ended.
+            Map<String, JsonNode> ended = awaitEnd(t0, chaos);
             chaos.set(false);
             killer.join();
             throttler.join();
-
-            Map<String, JsonNode> ended = awaitEnd(t0);
             Map<String, Long> deadLetters = deadLetters();
             report(simulator, ended, deadLetters, seconds(t0));
             workers.forEach(Worker::kill);
@@ -278,13 +280,14 @@ public final class ChaosBench {
         }
     }
 
-    private Map<String, JsonNode> awaitEnd(long t0) throws Exception {
+    private Map<String, JsonNode> awaitEnd(long t0, AtomicBoolean chaos) throws Exception {
         Map<String, JsonNode> last = new TreeMap<>();
         Set<String> open = ConcurrentHashMap.newKeySet();
         open.addAll(accepted);
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        boolean redriven = false;
+        int stalledRounds = 0;
         while (!open.isEmpty() && System.nanoTime() < deadline) {
+            int before = open.size();
             for (String id : List.copyOf(open)) {
                 ApiClient.Reply reply = runtime.api(TENANT).get("/v1/jobs/" + id);
                 JsonNode job =
@@ -294,16 +297,40 @@ public final class ChaosBench {
                     open.remove(id);
                 }
             }
+            if (chaos.get() && open.size() * 10 < accepted.size()) {
+                chaos.set(false);
+                out.printf("%.0f s: nine jobs in ten ended; faults and kills stop%n", seconds(t0));
+            }
             out.printf("%.0f s: %d of %d jobs still open%n", seconds(t0), open.size(), accepted.size());
-            if (!open.isEmpty()) {
-                if (!redriven && System.nanoTime() > deadline - DRAIN_TIMEOUT.toNanos() / 2) {
-                    out.println("left in dead-letter queues before the operator's redrive: " + deadLetters());
-                    redriven = true;
+            stalledRounds = open.size() == before ? stalledRounds + 1 : 0;
+            if (!open.isEmpty() && !chaos.get() && stalledRounds >= 12) {
+                // Nothing has moved for a minute: what the operator does, redrive the dead letters.
+                Map<String, Long> dlqs = deadLetters();
+                out.println("stalled with " + open.size() + " open; dead-letter queues: " + dlqs);
+                if (dlqs.values().stream().anyMatch(n -> n > 0)) {
+                    redrive();
                 }
+                stalledRounds = 0;
+            }
+            if (!open.isEmpty()) {
                 Thread.sleep(5_000);
             }
         }
         return last;
+    }
+
+    private void redrive() {
+        List<Redriver.Route> routes = List.of(
+                new Redriver.Route("work", runtime.queue("workDlq"), runtime.queue("workQueue")),
+                new Redriver.Route("finalize", runtime.queue("finalizeDlq"), runtime.queue("finalizeQueue")),
+                new Redriver.Route("ingest", runtime.queue("ingestDlq"), runtime.queue("ingestQueue")));
+        List<String> report = Redriver.redrive(
+                runtime.sqsEndpoint(),
+                routes,
+                e -> runtime.api(e.tenant().value())
+                        .post("/v1/jobs/" + e.jobId().value() + "/retry", Map.of()));
+        redriven.addAndGet(report.size());
+        report.stream().limit(10).forEach(line -> out.println("  redrive: " + line));
     }
 
     private Map<String, Long> deadLetters() {
@@ -355,7 +382,7 @@ public final class ChaosBench {
         out.printf(
                 "model calls paid:     %d for %d distinct calls needed = %.4fx%n",
                 paid, needed, needed == 0 ? 0.0 : (double) paid / needed);
-        out.printf("dead-letter queues:   %s%n", deadLetters);
+        out.printf("dead-letter queues:   %s (%d dead letters redriven on the way)%n", deadLetters, redriven.get());
     }
 
     private static String shorten(String reason) {
