@@ -2,9 +2,8 @@ package dev.sluice.domain.config;
 
 import dev.sluice.domain.model.Pipeline;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * How long the longest hop of a configuration may take, and the timeouts that follow from it: the processor's
@@ -42,7 +41,7 @@ public record HopBudget(Duration longest, String where) {
             var hops = p.getValue().hops();
             for (int i = 0; i < hops.size(); i++) {
                 Pipeline.Hop hop = hops.get(i);
-                Set<String> chain = chain(config, hop.generate().model());
+                List<String> chain = config.fallbackChain(hop.generate().model());
                 Duration d =
                         PER_RETRIEVAL.multipliedBy(hop.retrievals().size()).plus(PER_MODEL.multipliedBy(chain.size()));
                 if (d.compareTo(longest) > 0) {
@@ -78,17 +77,5 @@ public record HopBudget(Duration longest, String where) {
 
     public Duration visibilityTimeout() {
         return functionTimeout().multipliedBy(VISIBILITY_PER_FUNCTION_TIMEOUT);
-    }
-
-    private static Set<String> chain(SluiceConfig config, String alias) {
-        Set<String> ordered = new LinkedHashSet<>();
-        collect(config, alias, ordered);
-        return ordered;
-    }
-
-    private static void collect(SluiceConfig config, String alias, Set<String> into) {
-        if (into.add(alias)) {
-            config.model(alias).ifPresent(m -> m.fallbacks().forEach(f -> collect(config, f, into)));
-        }
     }
 }

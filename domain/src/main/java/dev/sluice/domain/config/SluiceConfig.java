@@ -1,6 +1,7 @@
 package dev.sluice.domain.config;
 
 import dev.sluice.domain.model.Pipeline;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +34,22 @@ public record SluiceConfig(
     /** The model behind an alias; every alias a pipeline names is known, so only callers with raw input get empty. */
     public Optional<ModelSpec> model(String alias) {
         return Optional.ofNullable(models.get(alias));
+    }
+
+    /**
+     * The alias followed by its fallbacks, depth first, each once (configuration has rejected cycles): the order in
+     * which a model call tries them, and what the hop budget adds up.
+     */
+    public List<String> fallbackChain(String alias) {
+        java.util.Set<String> ordered = new java.util.LinkedHashSet<>();
+        collect(alias, ordered);
+        return List.copyOf(ordered);
+    }
+
+    private void collect(String alias, java.util.Set<String> into) {
+        if (into.add(alias)) {
+            model(alias).ifPresent(m -> m.fallbacks().forEach(f -> collect(f, into)));
+        }
     }
 
     public Optional<IndexSpec> index(String name) {

@@ -20,10 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One model call as the pipeline sees it: the cache first, then admission by the rate limiter, then the model,
@@ -65,7 +63,7 @@ final class ModelInvoker {
     Result invoke(String alias, String system, String prompt, CorrelationId correlationId) {
         List<String> skipped = new ArrayList<>();
         boolean lastWorthRetrying = false;
-        for (String candidate : chain(alias)) {
+        for (String candidate : config.fallbackChain(alias)) {
             ModelSpec spec = config.model(candidate).orElseThrow();
             ModelCall call = new ModelCall(spec, system, prompt, correlationId);
             String key = cacheKey(call);
@@ -124,19 +122,6 @@ final class ModelInvoker {
             }
         }
         return new Result.Unavailable("no model could answer: " + String.join("; ", skipped), lastWorthRetrying);
-    }
-
-    /** The alias followed by its fallbacks, depth first, each once (configuration has rejected cycles). */
-    List<String> chain(String alias) {
-        Set<String> ordered = new LinkedHashSet<>();
-        collect(alias, ordered);
-        return List.copyOf(ordered);
-    }
-
-    private void collect(String alias, Set<String> into) {
-        if (into.add(alias)) {
-            config.model(alias).orElseThrow().fallbacks().forEach(f -> collect(f, into));
-        }
     }
 
     /** A request the provider refused still counts as a request, but consumed no tokens. */

@@ -157,19 +157,19 @@ public final class RunHopService implements RunHop {
      * unknown one fails the job with its message as the reason.
      */
     private HopOutcome guarded(Attempt attempt, Pipeline pipeline) {
-        String[] step = {"hop " + attempt.hop()};
+        Where step = new Where("hop " + attempt.hop());
         try {
             return execute(attempt, pipeline.hops().get(attempt.hop()), step);
         } catch (ThrottledException e) {
             jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
-            return defer(attempt.envelope(), e.retryAfter(), step[0] + " throttled: " + e.getMessage());
+            return defer(attempt.envelope(), e.retryAfter(), step + " throttled: " + e.getMessage());
         } catch (TransientException e) {
-            return retryOrFail(attempt, step[0] + " failed: " + e.getMessage());
+            return retryOrFail(attempt, step + " failed: " + e.getMessage());
         } catch (PermanentException e) {
-            return fail(attempt.job(), step[0] + " failed: " + e.getMessage());
+            return fail(attempt.job(), step + " failed: " + e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
             // Unknown means permanent: the same input would throw the same way on every delivery.
-            return fail(attempt.job(), step[0] + " failed: " + describe(e));
+            return fail(attempt.job(), step + " failed: " + describe(e));
         }
     }
 
@@ -182,13 +182,13 @@ public final class RunHopService implements RunHop {
         return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
-    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, String[] step) {
+    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, Where step) {
         Envelope envelope = attempt.envelope();
         Map<String, String> bindings = attempt.job().bindings();
         Map<String, String> outputs = new LinkedHashMap<>();
         List<RetrievedChunk> retrieved = new ArrayList<>();
         for (Step.Retrieve r : hop.retrievals()) {
-            step[0] = "retrieval '" + r.name() + "'";
+            step.at("retrieval '" + r.name() + "'");
             List<RetrievedChunk> chunks = retrieve(r, envelope, bindings);
             retrieved.addAll(chunks);
             String text = formatContext(chunks);
@@ -196,7 +196,7 @@ public final class RunHopService implements RunHop {
             outputs.put(r.name(), text);
         }
         Step.Generate g = hop.generate();
-        step[0] = "step '" + g.name() + "'";
+        step.at("step '" + g.name() + "'");
         String system = g.system().render(bindings);
         String prompt = g.prompt().render(bindings);
         return switch (invoker.invoke(g.model(), system, prompt, envelope.correlationId())) {
@@ -208,10 +208,28 @@ public final class RunHopService implements RunHop {
                 u.worthRetrying() ? retryOrFail(attempt, u.reason()) : fail(attempt.job(), u.reason());
             case ModelInvoker.Result.Answered a -> {
                 outputs.put(g.name(), a.completion().text());
-                step[0] = "recording " + step[0];
+                step.at("recording " + step);
                 yield memoAndSend(attempt, new Rendered(outputs, retrieved, system, prompt), a);
             }
         };
+    }
+
+    /** Which part of a hop is running, named in the reason if it fails. */
+    private static final class Where {
+        private String what;
+
+        Where(String what) {
+            this.what = what;
+        }
+
+        void at(String part) {
+            this.what = part;
+        }
+
+        @Override
+        public String toString() {
+            return what;
+        }
     }
 
     /** What the hop produced before its model call answered. */
