@@ -29,6 +29,16 @@ public final class Redriver {
     public record Route(String name, String deadLetterQueueUrl, String queueUrl) {}
 
     /**
+     * The work, finalize and ingest routes of a running {@code sluice up}, from its endpoint file's keys
+     * ({@code workDlq}, {@code workQueue}, ...).
+     */
+    public static List<Route> routes(Function<String, String> endpointKey) {
+        return List.of("work", "finalize", "ingest").stream()
+                .map(q -> new Route(q, endpointKey.apply(q + "Dlq"), endpointKey.apply(q + "Queue")))
+                .toList();
+    }
+
+    /**
      * @param retry posts {@code /v1/jobs/{id}/retry} as the job's tenant and returns the API's reply
      */
     public static List<String> redrive(URI sqsEndpoint, List<Route> routes, Function<Envelope, ApiClient.Reply> retry) {

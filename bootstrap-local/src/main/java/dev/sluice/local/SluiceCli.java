@@ -282,19 +282,7 @@ public final class SluiceCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             JsonNode state = state();
-            List<Redriver.Route> routes = List.of(
-                    new Redriver.Route(
-                            "work",
-                            state.path("workDlq").asText(),
-                            state.path("workQueue").asText()),
-                    new Redriver.Route(
-                            "finalize",
-                            state.path("finalizeDlq").asText(),
-                            state.path("finalizeQueue").asText()),
-                    new Redriver.Route(
-                            "ingest",
-                            state.path("ingestDlq").asText(),
-                            state.path("ingestQueue").asText()));
+            List<Redriver.Route> routes = Redriver.routes(key -> state.path(key).asText());
             URI api = URI.create(state.path("api").asText());
             List<String> report = Redriver.redrive(
                     URI.create(state.path("sqs").asText()),

@@ -190,6 +190,14 @@ class DispatcherFuzzTest {
                 Tuple.of(1, request(Arbitraries.just("GET"), ids().map(id -> "/v1/jobs/" + id), bodies())),
                 Tuple.of(1, request(Arbitraries.just("GET"), ids().map(id -> "/v1/jobs/" + id + "/trace"), bodies())),
                 Tuple.of(1, request(Arbitraries.just("GET"), ids().map(id -> "/v1/batches/" + id), bodies())),
+                Tuple.of(
+                        1,
+                        request(
+                                Arbitraries.of("POST", "GET"),
+                                Arbitraries.oneOf(
+                                        ids().map(id -> "/v1/jobs/" + id + "/retry"),
+                                        hostile().map(s -> "/v1/jobs/" + s + "/retry")),
+                                bodies())),
                 Tuple.of(2, request(method, Arbitraries.oneOf(otherPath, Arbitraries.of(ROUTES)), bodies())));
     }
 

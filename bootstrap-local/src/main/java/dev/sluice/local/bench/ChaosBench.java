@@ -263,8 +263,7 @@ public final class ChaosBench {
 
     /** SQS delivers at least once: a second copy of the job's first hop message. */
     private void duplicateDelivery(String id, String pipeline) {
-        try (SqsClient sqs = AwsClients.sqs(
-                AwsClientSettings.local(runtime.sqsEndpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))) {
+        try {
             Envelope copy = new Envelope(
                     new JobId(id),
                     new TenantId(TENANT),
@@ -273,7 +272,8 @@ public final class ChaosBench {
                     0,
                     1,
                     Optional.empty());
-            sqs.sendMessage(m -> m.queueUrl(runtime.queue("workQueue")).messageBody(DomainJson.write(copy)));
+            runtime.sqs()
+                    .sendMessage(m -> m.queueUrl(runtime.queue("workQueue")).messageBody(DomainJson.write(copy)));
             duplicatesSent.incrementAndGet();
         } catch (RuntimeException e) {
             // The runtime was down; the duplicate is simply not sent.
@@ -320,10 +320,7 @@ public final class ChaosBench {
     }
 
     private void redrive() {
-        List<Redriver.Route> routes = List.of(
-                new Redriver.Route("work", runtime.queue("workDlq"), runtime.queue("workQueue")),
-                new Redriver.Route("finalize", runtime.queue("finalizeDlq"), runtime.queue("finalizeQueue")),
-                new Redriver.Route("ingest", runtime.queue("ingestDlq"), runtime.queue("ingestQueue")));
+        List<Redriver.Route> routes = Redriver.routes(runtime::queue);
         List<String> report = Redriver.redrive(
                 runtime.sqsEndpoint(),
                 routes,
@@ -335,14 +332,12 @@ public final class ChaosBench {
 
     private Map<String, Long> deadLetters() {
         Map<String, Long> depths = new TreeMap<>();
-        try (SqsClient sqs = AwsClients.sqs(
-                AwsClientSettings.local(runtime.sqsEndpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))) {
-            for (String dlq : List.of("workDlq", "finalizeDlq", "ingestDlq")) {
-                var a = sqs.getQueueAttributes(r ->
-                                r.queueUrl(runtime.queue(dlq)).attributeNamesWithStrings("ApproximateNumberOfMessages"))
-                        .attributesAsStrings();
-                depths.put(dlq, Long.parseLong(a.getOrDefault("ApproximateNumberOfMessages", "0")));
-            }
+        for (String dlq : List.of("workDlq", "finalizeDlq", "ingestDlq")) {
+            var a = runtime.sqs()
+                    .getQueueAttributes(r ->
+                            r.queueUrl(runtime.queue(dlq)).attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                    .attributesAsStrings();
+            depths.put(dlq, Long.parseLong(a.getOrDefault("ApproximateNumberOfMessages", "0")));
         }
         return depths;
     }
@@ -407,7 +402,8 @@ public final class ChaosBench {
     }
 
     /** {@code sluice up} in a child JVM on a durable home. */
-    private record Runtime(Process process, JsonNode endpoint, URI simulator) {
+    /** {@code sqs} is this run's client of the runtime's queues (the endpoint changes with every start). */
+    private record Runtime(Process process, JsonNode endpoint, URI simulator, SqsClient sqs) {
         static Runtime start(Path home, URI simulator) throws Exception {
             Path endpointFile = home.resolve(".sluice").resolve("endpoint.json");
             Files.deleteIfExists(endpointFile);
@@ -422,7 +418,10 @@ public final class ChaosBench {
                 Thread.sleep(200);
             }
             Thread.sleep(200);
-            return new Runtime(p, Json.MAPPER.readTree(endpointFile.toFile()), simulator);
+            JsonNode endpoint = Json.MAPPER.readTree(endpointFile.toFile());
+            SqsClient sqs = AwsClients.sqs(AwsClientSettings.local(
+                    URI.create(endpoint.path("sqs").asText()), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+            return new Runtime(p, endpoint, simulator, sqs);
         }
 
         ApiClient api(String tenant) {
@@ -447,11 +446,13 @@ public final class ChaosBench {
 
         /** kill -9 of the runtime alone: its children (dynalite) must die with it or be swept by the next start. */
         void kill() throws InterruptedException {
+            sqs.close();
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
 
         void stop() {
+            sqs.close();
             process.destroy();
             try {
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -52,6 +52,9 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, Deque<int[]>> scriptedFaults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    /** A 200 whose body stops mid-JSON, as a connection cut during the response would leave it. */
+    private static final String MALFORMED_BODY = "{\"id\":\"simulated-malformed\",\"choi";
+
     private final AtomicLong totalCalls = new AtomicLong();
     private final Deque<ReceivedRequest> received = new ConcurrentLinkedDeque<>();
     private final Map<String, java.util.concurrent.atomic.LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -206,7 +209,7 @@ public final class LlmSimulator implements AutoCloseable {
 
     private static String outcomeOf(WireFormat.Reply reply) {
         if (reply.status() == 200) {
-            return reply.body().startsWith("{\"id\":\"simulated-malformed\"") ? "malformed" : "answered";
+            return reply.body().equals(MALFORMED_BODY) ? "malformed" : "answered";
         }
         return reply.status() == 429 ? "throttled" : reply.status() == 504 ? "hung" : "error " + reply.status();
     }
@@ -253,7 +256,7 @@ public final class LlmSimulator implements AutoCloseable {
         }
         Map<String, String> headers = limitHeaders(wire.provider(), b, decision);
         if (random.nextDouble() < b.malformedRate()) {
-            return new WireFormat.Reply(200, headers, "{\"id\":\"simulated-malformed\",\"choi");
+            return new WireFormat.Reply(200, headers, MALFORMED_BODY);
         }
         return new WireFormat.Reply(200, headers, wire.success(model, answer));
     }

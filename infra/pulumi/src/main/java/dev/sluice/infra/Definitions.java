@@ -10,8 +10,9 @@ final class Definitions {
     /** Deliveries of one message before it moves to its dead-letter queue; the processor fails the job on the last. */
     static final int MAX_RECEIVE_COUNT = 5;
 
-    /** Visibility timeout per consuming function's timeout; AWS's guidance for SQS event sources. */
-    static final int VISIBILITY_PER_FUNCTION_TIMEOUT = 6;
+    /** Visibility timeout per consuming function's timeout; AWS's guidance for SQS event sources (one rule, in the domain). */
+    static final int VISIBILITY_PER_FUNCTION_TIMEOUT =
+            dev.sluice.domain.config.HopBudget.VISIBILITY_PER_FUNCTION_TIMEOUT;
 
     /**
      * The largest MaximumMessageSize the AWS provider (6.x) accepts. SQS itself allows 1 MiB since August 2025, but
