@@ -1,0 +1,18 @@
+package dev.sluice.domain.config;
+
+import java.util.Objects;
+
+/**
+ * A tenant's claim on shared model capacity: its weight when tenants compete for one model's limits (equal
+ * weights share equally), and an optional quota of its own per model ({@link RateLimits#NONE}: none).
+ */
+public record TenantPolicy(double weight, RateLimits quota) {
+    public static final TenantPolicy DEFAULT = new TenantPolicy(1.0, RateLimits.NONE);
+
+    public TenantPolicy {
+        Objects.requireNonNull(quota, "'quota' must not be null");
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("'weight' must be a positive number, was " + weight);
+        }
+    }
+}
