@@ -44,7 +44,7 @@ public final class ConfigParser {
     private static ModelSpec model(String alias, Node n) {
         n.allowOnly("provider", "model", "temperature", "maxOutputTokens", "limits", "prices", "fallbacks", "options");
         Node limits = n.optionalMap("limits");
-        limits.allowOnly("rpm", "tpm", "inputTpm", "outputTpm");
+        limits.allowOnly("rpm", "tpm", "inputTpm", "outputTpm", "burst");
         Node prices = n.optionalMap("prices");
         prices.allowOnly("input", "output", "cachedInput");
         Map<String, String> options = new LinkedHashMap<>();
@@ -59,7 +59,8 @@ public final class ConfigParser {
                         limits.integer("rpm", 0),
                         limits.integer("tpm", 0),
                         limits.integer("inputTpm", 0),
-                        limits.integer("outputTpm", 0)),
+                        limits.integer("outputTpm", 0),
+                        limits.duration("burst", RateLimits.DEFAULT_BURST)),
                 new Prices(
                         prices.decimal("input", BigDecimal.ZERO),
                         prices.decimal("output", BigDecimal.ZERO),

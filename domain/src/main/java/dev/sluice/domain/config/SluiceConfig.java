@@ -55,4 +55,9 @@ public record SluiceConfig(
     public Optional<IndexSpec> index(String name) {
         return Optional.ofNullable(indexes.get(name));
     }
+
+    /** Placeholder until tenant policies are parsed: every tenant weighs the same and has no quota. */
+    public TenantPolicy tenantPolicy(dev.sluice.domain.model.TenantId tenant) {
+        return TenantPolicy.DEFAULT;
+    }
 }

@@ -3,10 +3,13 @@ package dev.sluice.domain.service;
 import dev.sluice.domain.config.EngineSettings;
 import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.config.TenantPolicy;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Hashes;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.Priority;
+import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.CircuitOpenException;
 import dev.sluice.domain.port.CompletionCache;
@@ -34,6 +37,7 @@ final class ModelInvoker {
     private final LanguageModel model;
     private final Telemetry telemetry;
     private final Clock clock;
+    private final Pause pause;
 
     ModelInvoker(
             SluiceConfig config,
@@ -41,13 +45,31 @@ final class ModelInvoker {
             RateLimiter limiter,
             LanguageModel model,
             Telemetry telemetry,
-            Clock clock) {
+            Clock clock,
+            Pause pause) {
         this.config = config;
         this.cache = cache;
         this.limiter = limiter;
         this.model = model;
         this.telemetry = telemetry;
         this.clock = clock;
+        this.pause = pause;
+    }
+
+    /**
+     * Waits for a grant's start: at most the limiter's {@code maxWait} (two seconds by default), far less than
+     * sending the work back through the queue would cost. Tests move their clock instead.
+     */
+    @FunctionalInterface
+    interface Pause {
+        void until(Instant start, Clock clock) throws InterruptedException;
+
+        Pause SLEEP = (start, clock) -> {
+            long ms = Duration.between(clock.instant(), start).toMillis();
+            if (ms > 0) {
+                Thread.sleep(ms);
+            }
+        };
     }
 
     /** What one invocation came to. */
@@ -60,7 +82,13 @@ final class ModelInvoker {
         record Unavailable(String reason, boolean worthRetrying) implements Result {}
     }
 
-    Result invoke(String alias, String system, String prompt, CorrelationId correlationId) {
+    Result invoke(
+            String alias,
+            String system,
+            String prompt,
+            CorrelationId correlationId,
+            TenantId tenant,
+            Priority priority) {
         List<String> skipped = new ArrayList<>();
         boolean lastWorthRetrying = false;
         for (String candidate : config.fallbackChain(alias)) {
@@ -72,13 +100,20 @@ final class ModelInvoker {
                 return new Result.Answered(cached.get(), spec, skipped, true);
             }
             Optional<RateLimiter.Permit> permit = Optional.empty();
-            if (spec.limits().isLimited()) {
-                switch (limiter.tryAcquire(spec.limiterKey(), spec.limits(), estimate(call))) {
+            TenantPolicy policy = config.tenantPolicy(tenant);
+            if (spec.limits().isLimited() || policy.quota().isLimited()) {
+                RateLimiter.Ask ask =
+                        new RateLimiter.Ask(spec.limiterKey(), spec.limits(), estimate(call), tenant, policy, priority);
+                switch (limiter.tryAcquire(ask)) {
                     case RateLimiter.Admission.Granted granted -> permit = Optional.of(granted.permit());
                     case RateLimiter.Admission.Denied denied -> {
                         telemetry.throttled(candidate);
                         return new Result.Throttled(denied.retryAfter(), candidate + ": " + denied.reason());
                     }
+                }
+                if (!waitFor(permit.get())) {
+                    settleUnused(permit);
+                    return new Result.Unavailable("interrupted while waiting for admission to " + candidate, true);
                 }
             }
             Instant started = clock.instant();
@@ -89,6 +124,10 @@ final class ModelInvoker {
                 store(key, completion);
                 Duration latency = Duration.between(started, clock.instant());
                 permit.ifPresent(p -> limiter.settle(p, completion.usage()));
+                if (completion.reported().isKnown()) {
+                    limiter.observe(
+                            spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Reported(completion.reported()));
+                }
                 telemetry.modelCalled(
                         candidate,
                         completion.modelId(),
@@ -101,6 +140,11 @@ final class ModelInvoker {
                 return new Result.Answered(completion, spec, skipped, false);
             } catch (ThrottledException e) {
                 settleUnused(permit);
+                // Every client of this model slows down, not only the next call of this one.
+                limiter.observe(spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Refused(e.retryAfter()));
+                if (e.reported().isKnown()) {
+                    limiter.observe(spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Reported(e.reported()));
+                }
                 telemetry.throttled(candidate);
                 return new Result.Throttled(e.retryAfter(), candidate + " throttled: " + e.getMessage());
             } catch (CircuitOpenException e) {
@@ -122,6 +166,16 @@ final class ModelInvoker {
             }
         }
         return new Result.Unavailable("no model could answer: " + String.join("; ", skipped), lastWorthRetrying);
+    }
+
+    private boolean waitFor(RateLimiter.Permit permit) {
+        try {
+            pause.until(permit.notBefore(), clock);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** A request the provider refused still counts as a request, but consumed no tokens. */

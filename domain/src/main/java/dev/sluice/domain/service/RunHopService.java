@@ -8,6 +8,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.Pipeline;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TokenUsage;
@@ -60,12 +61,16 @@ public final class RunHopService implements RunHop {
     private final RandomGenerator random;
 
     public RunHopService(SluiceConfig config, Ports ports, Clock clock, RandomGenerator random) {
+        this(config, ports, clock, random, ModelInvoker.Pause.SLEEP);
+    }
+
+    RunHopService(SluiceConfig config, Ports ports, Clock clock, RandomGenerator random, ModelInvoker.Pause pause) {
         this.config = config;
         this.jobs = ports.jobs();
         this.work = ports.work();
         this.finalizeQueue = ports.finalizeQueue();
-        this.invoker =
-                new ModelInvoker(config, ports.cache(), ports.limiter(), ports.model(), ports.telemetry(), clock);
+        this.invoker = new ModelInvoker(
+                config, ports.cache(), ports.limiter(), ports.model(), ports.telemetry(), clock, pause);
         this.embedder = ports.embedder();
         this.vectors = ports.vectors();
         this.traces = ports.traces();
@@ -199,7 +204,13 @@ public final class RunHopService implements RunHop {
         step.at("step '" + g.name() + "'");
         String system = g.system().render(bindings);
         String prompt = g.prompt().render(bindings);
-        return switch (invoker.invoke(g.model(), system, prompt, envelope.correlationId())) {
+        return switch (invoker.invoke(
+                g.model(),
+                system,
+                prompt,
+                envelope.correlationId(),
+                attempt.job().tenant(),
+                Priority.INTERACTIVE /* PRIORITY-AFTER-MERGE */)) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield defer(envelope, t.retryAfter(), t.reason());

@@ -1,71 +1,177 @@
 package dev.sluice.domain.fake;
 
+import dev.sluice.domain.config.Pace;
 import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Fixed one-minute windows per key, counted under a lock; the reference behaviour for the real limiter. */
+/** One clock per key under a lock, paced by {@link Pace}: the reference behaviour for the shared limiter. */
 public final class InMemoryRateLimiter implements RateLimiter {
+    private static final long NEVER = Long.MIN_VALUE;
+
     private final Clock clock;
-    private final Map<String, long[]> windows = new HashMap<>();
+    private final Duration maxWait;
+    private final Map<String, KeyState> keys = new HashMap<>();
     private int acquisitions;
 
+    private static final class KeyState {
+        long clock = NEVER;
+        Pace.Correction correction = Pace.Correction.NONE;
+        final Map<String, double[]> tenants = new HashMap<>(); // tenant -> {clock, weight}
+    }
+
+    private sealed interface Booking {
+        record Booked(Charge charge, long slot) implements Booking {}
+
+        record Refused(Admission.Denied denial) implements Booking {}
+    }
+
     public InMemoryRateLimiter(Clock clock) {
+        this(clock, Duration.ofSeconds(2));
+    }
+
+    public InMemoryRateLimiter(Clock clock, Duration maxWait) {
         this.clock = clock;
+        this.maxWait = maxWait;
     }
 
     @Override
-    public synchronized Admission tryAcquire(String key, RateLimits limits, TokenUsage estimate) {
-        acquisitions++;
-        Instant now = clock.instant();
-        Instant window = now.truncatedTo(ChronoUnit.MINUTES);
-        long[] used = windows.computeIfAbsent(key + "@" + window, k -> new long[4]);
-        String over = over(limits, used, estimate);
-        if (over != null) {
-            Duration untilNext = Duration.between(now, window.plus(Duration.ofMinutes(1)));
-            return new Admission.Denied(untilNext.isZero() ? Duration.ofMillis(1) : untilNext, over);
-        }
-        used[0] += 1;
-        used[1] += estimate.total();
-        used[2] += estimate.input();
-        used[3] += estimate.output();
-        return new Admission.Granted(new Permit(key, window, estimate));
+    public Duration maxWait() {
+        return maxWait;
     }
 
-    private static String over(RateLimits l, long[] used, TokenUsage e) {
-        if (l.rpm() > 0 && used[0] + 1 > l.rpm()) {
-            return "requests per minute limit " + l.rpm() + " reached";
+    @Override
+    public synchronized Admission tryAcquire(Ask ask) {
+        acquisitions++;
+        long now = micros(clock.instant());
+        List<Charge> charges = new ArrayList<>();
+        long start = now;
+        if (ask.policy().quota().isLimited()) {
+            String quotaKey = ask.key() + "|quota|" + ask.tenant().value();
+            switch (book(quotaKey, ask.policy().quota(), ask, now, false)) {
+                case Booking.Refused r -> {
+                    return new Admission.Denied(
+                            r.denial().retryAfter(),
+                            "tenant " + ask.tenant().value() + "'s quota: "
+                                    + r.denial().reason());
+                }
+                case Booking.Booked b -> {
+                    charges.add(b.charge());
+                    start = Math.max(start, b.slot());
+                }
+            }
         }
-        if (l.tpm() > 0 && used[1] + e.total() > l.tpm()) {
-            return "tokens per minute limit " + l.tpm() + " reached";
+        if (ask.limits().isLimited()) {
+            switch (book(ask.key(), ask.limits(), ask, now, true)) {
+                case Booking.Refused r -> {
+                    charges.forEach(c -> refund(c, c.micros()));
+                    return r.denial();
+                }
+                case Booking.Booked b -> {
+                    charges.add(b.charge());
+                    start = Math.max(start, b.slot());
+                }
+            }
         }
-        if (l.inputTpm() > 0 && used[2] + e.input() > l.inputTpm()) {
-            return "input tokens per minute limit " + l.inputTpm() + " reached";
+        return new Admission.Granted(new Permit(ask.key(), instant(start), ask.estimate(), charges));
+    }
+
+    private Booking book(String key, RateLimits configured, Ask ask, long now, boolean fair) {
+        KeyState state = keys.computeIfAbsent(key, k -> new KeyState());
+        RateLimits limits = state.correction.effective(configured, now / 1000);
+        if (Pace.neverFits(limits, ask.estimate())) {
+            return new Booking.Refused(new Admission.Denied(
+                    Duration.ofMinutes(1),
+                    "estimate of " + ask.estimate().total() + " tokens exceeds the "
+                            + Pace.bindingLimit(limits, ask.estimate()) + " and can never be granted"));
         }
-        if (l.outputTpm() > 0 && used[3] + e.output() > l.outputTpm()) {
-            return "output tokens per minute limit " + l.outputTpm() + " reached";
+        long cost = Pace.costMicros(limits, ask.estimate());
+        long slot = Math.max(state.clock, now - Pace.burstMicros(limits));
+        long wait = slot - (now + maxWait.toNanos() / 1000);
+        String reason = Pace.bindingLimit(limits, ask.estimate()) + " reached";
+        String tenant = fair ? ask.tenant().value() : "";
+        double competing = 0;
+        double[] own = state.tenants.get(tenant);
+        if (fair) {
+            for (Map.Entry<String, double[]> t : state.tenants.entrySet()) {
+                if (!t.getKey().equals(tenant) && t.getValue()[0] > now) {
+                    competing += t.getValue()[1];
+                }
+            }
+            if (own != null && own[0] > now) {
+                // Using its share or more: the tenant may book only within its reach.
+                long reach = now + Pace.reachMicros(maxWait, ask.priority());
+                long over = Math.max(slot, (long) own[0]) - reach;
+                if (over > Math.max(0, wait)) {
+                    wait = over;
+                    reason = "tenant " + tenant + "'s share of the " + Pace.bindingLimit(limits, ask.estimate())
+                            + " is in use (" + ask.priority().wireName() + " work)";
+                }
+            }
         }
-        return null;
+        if (wait > 0) {
+            return new Booking.Refused(new Admission.Denied(positive(wait), reason));
+        }
+        state.clock = slot + cost;
+        if (fair) {
+            double weight = ask.policy().weight();
+            double base = Math.max(own == null ? Double.NEGATIVE_INFINITY : own[0], now - Pace.burstMicros(limits));
+            state.tenants.put(tenant, new double[] {base + Pace.tenantMicros(cost, weight, competing), weight});
+        }
+        return new Booking.Booked(new Charge(key, tenant, limits, cost), slot);
     }
 
     @Override
     public synchronized void settle(Permit permit, TokenUsage actual) {
-        long[] used = windows.get(permit.key() + "@" + permit.window());
-        if (used == null) {
-            return;
+        for (Charge charge : permit.charges()) {
+            refund(charge, charge.micros() - Pace.costMicros(charge.limits(), actual));
         }
-        used[1] += actual.total() - permit.reserved().total();
-        used[2] += actual.input() - permit.reserved().input();
-        used[3] += actual.output() - permit.reserved().output();
+    }
+
+    private void refund(Charge charge, long micros) {
+        KeyState state = keys.get(charge.key());
+        if (state != null && state.clock != NEVER) {
+            state.clock -= micros;
+            double[] tenant = state.tenants.get(charge.tenant());
+            if (tenant != null) {
+                tenant[0] -= micros;
+            }
+        }
+    }
+
+    @Override
+    public synchronized void observe(String key, RateLimits configured, Signal signal) {
+        KeyState state = keys.computeIfAbsent(key, k -> new KeyState());
+        long nowMillis = clock.millis();
+        switch (signal) {
+            case Signal.Refused r -> {
+                state.correction = state.correction.refused(nowMillis);
+                state.clock = Math.max(state.clock, micros(clock.instant()) + Pace.holdMicros(r.retryAfter()));
+            }
+            case Signal.Reported r -> state.correction = state.correction.withReported(r.limits());
+        }
     }
 
     public synchronized int acquisitions() {
         return acquisitions;
+    }
+
+    private static Duration positive(long micros) {
+        return Duration.ofNanos(Math.max(1000, micros * 1000));
+    }
+
+    private static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
     }
 }
