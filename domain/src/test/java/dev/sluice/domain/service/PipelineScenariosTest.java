@@ -18,6 +18,7 @@ import dev.sluice.domain.port.TransientException;
 import dev.sluice.domain.usecase.HopOutcome;
 import dev.sluice.domain.usecase.RetryJob;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,15 +141,26 @@ class PipelineScenariosTest {
     }
 
     @Test
-    void theRateLimiterDefersWorkBeyondTheLimitToTheNextWindow() {
+    void theRateLimiterPacesWorkBeyondTheLimitByDeferringIt() {
         Job a = sluice.submit("limited", Map.of("question", "one"));
         Job b = sluice.submit("limited", Map.of("question", "two"));
         Job c = sluice.submit("limited", Map.of("question", "three"));
         sluice.runUntilQuiet();
 
-        assertThat(List.of(sluice.job(a), sluice.job(b), sluice.job(c)))
-                .allMatch(j -> j.status() == JobStatus.SUCCEEDED);
-        assertThat(sluice.count(HopOutcome.Deferred.class)).isEqualTo(1);
+        List<Job> ended = List.of(sluice.job(a), sluice.job(b), sluice.job(c));
+        assertThat(ended).allMatch(j -> j.status() == JobStatus.SUCCEEDED);
+        // 2 requests per minute are paced one per 30 s: the second and third calls wait their turns in the queue.
+        assertThat(sluice.count(HopOutcome.Deferred.class)).isGreaterThanOrEqualTo(2);
+        assertThat(Duration.between(
+                        ended.stream()
+                                .map(Job::updatedAt)
+                                .min(Comparator.naturalOrder())
+                                .orElseThrow(),
+                        ended.stream()
+                                .map(Job::updatedAt)
+                                .max(Comparator.naturalOrder())
+                                .orElseThrow()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(59));
         assertThat(sluice.count(HopOutcome.Retry.class)).isZero();
         assertThat(sluice.model.calls()).hasSize(3);
     }
