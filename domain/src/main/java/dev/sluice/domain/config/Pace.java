@@ -26,8 +26,15 @@ public final class Pace {
      */
     public static final Duration CUT_COOLDOWN = Duration.ofMinutes(1);
 
-    /** The share of the wait horizon one tenant may book ahead; the rest is room for a tenant arriving. */
-    public static final double TENANT_REACH = 2.0 / 3;
+    /**
+     * The share of the wait horizon a tenant using its share may start bookings in (its interactive work; batch
+     * work half that). A booking may reach a quarter of the horizon past its start, so that batch work leaves room
+     * for interactive work and both leave room for a tenant arriving.
+     */
+    public static final double TENANT_REACH = 0.5;
+
+    /** The longest slice of a key's clock one booking may take, as a share of the wait horizon. */
+    public static final double LONGEST_BOOKING = 0.25;
 
     private static final double MIN_SCALE = 0.02;
 
@@ -90,9 +97,10 @@ public final class Pace {
     }
 
     /**
-     * How far ahead of now a tenant using its share (its own clock ahead of now) may book: {@link #TENANT_REACH} of
-     * the wait horizon, so that a tenant under its share, which may book up to the whole horizon, always finds room;
-     * half that for batch work, so that the tenant's interactive work finds room before its batch.
+     * How far ahead of now a tenant using its share (its own clock ahead of now) may start a booking:
+     * {@link #TENANT_REACH} of the wait horizon, so that a tenant under its share, which may start one anywhere in
+     * the horizon, always finds room; half that for batch work, so that the tenant's interactive work finds room
+     * before its batch.
      */
     public static long reachMicros(Duration maxWait, Priority priority) {
         double reach = maxWait.toNanos() / 1000.0 * TENANT_REACH;

@@ -1,19 +1,23 @@
 package dev.sluice.adapter.aws.dynamodb;
 
 import dev.sluice.adapter.aws.resources.SluiceTables;
+import dev.sluice.domain.config.Pace;
 import dev.sluice.domain.config.RateLimits;
+import dev.sluice.domain.model.Hashes;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -23,266 +27,568 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * {@link RateLimiter} shared by every consumer through one DynamoDB item per key and fixed window.
+ * {@link RateLimiter} shared by every consumer through one DynamoDB item per key, paced by {@link Pace}.
  *
- * <p>An acquisition is ONE conditional {@code UpdateItem} that adds the request and the estimated tokens only if
- * every counter stays within its limit, so concurrent clients can never overshoot and need no read-modify-write.
- * A denial reads the counters (from the failed write on AWS, by a {@code GetItem} where the endpoint cannot return
- * them) to say which limit was reached; the counters this client last saw also let it deny locally, without a call,
- * while its window's request limit is used up (requests are never given back, so that answer is exact) or, for a
- * short while, while its token limits are.
+ * <p>The item holds the key's clock, each tenant's share clock and what refusals and reported limits taught. A
+ * client never reads it to decide: it books with ONE conditional {@code UpdateItem} that moves the clock forward
+ * ({@code SET clock = clock + :lease}, so concurrent bookings never conflict) only if the clock is within the wait
+ * horizon and the tenant within its reach, and learns the new state from the answer. What it books is a short
+ * <em>lease</em>: the next slice of the key's clock (at most a quarter of the wait, sized to the asks it has seen in
+ * the last second), from which it grants this and the following calls of the same tenant and priority locally,
+ * each at its own position, so calls start exactly as paced whoever holds the slice. A denial that the last state
+ * seen already explains costs no call; a failed booking reads the item once and tries again once. Unused tokens
+ * given back by {@link #settle} ride on the next booking (or go alone after a second).
  */
 public final class DynamoDbRateLimiter implements RateLimiter {
     private static final String PK = SluiceTables.PARTITION_KEY;
     private static final String TTL = SluiceTables.TTL_ATTRIBUTE;
-    private static final String REQUESTS = "requests";
-    private static final String TOKENS = "tokens";
-    private static final String INPUT = "inputTokens";
-    private static final String OUTPUT = "outputTokens";
-    private static final int WRITE_ATTEMPTS = 3;
-    private static final Duration KEEP_AFTER_WINDOW = Duration.ofMinutes(10);
+    private static final String CLOCK = "clock";
+    private static final String SCALE = "scale";
+    private static final String CEILING = "ceiling";
+    private static final String CUT_AT = "cutAt";
+    private static final String[] REPORTED = {"reportedRpm", "reportedTpm", "reportedInputTpm", "reportedOutputTpm"};
+    private static final String SHARE_CLOCK = "f_";
+    private static final String SHARE_WEIGHT = "w_";
+    private static final Duration KEEP = Duration.ofDays(1);
+    private static final Duration STALE_TENANT = Duration.ofHours(1);
+    private static final Duration FLUSH_AFTER = Duration.ofSeconds(1);
+    /** How long a denial may rest on the state last seen; older, the item is read before saying no. */
+    private static final Duration VIEW_TRUST = Duration.ofSeconds(1);
 
     private final DynamoDbClient client;
     private final String table;
-    private final Duration window;
-    private final Duration tokenMemo;
+    private final Duration maxWait;
     private final Clock clock;
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final Map<String, KeyState> keys = new ConcurrentHashMap<>();
 
     /**
      * @param table the limits table ({@code SluiceTables.limits()})
-     * @param window the window the limits apply to: one minute for providers' RPM/TPM; shorter only in benchmarks
-     * @param tokenMemo how long token counters seen by this client may deny locally; zero always asks DynamoDB
+     * @param maxWait the longest a grant asks its holder to wait; bookings reach no further ahead
      */
-    public record Settings(String table, Duration window, Duration tokenMemo) {
+    public record Settings(String table, Duration maxWait) {
         public Settings {
             Objects.requireNonNull(table, "'table' must not be null");
-            Objects.requireNonNull(window, "'window' must not be null");
-            Objects.requireNonNull(tokenMemo, "'tokenMemo' must not be null");
-            if (window.toMillis() < 1000) {
-                throw new IllegalArgumentException("'window' must be at least one second");
-            }
-            if (tokenMemo.isNegative()) {
-                throw new IllegalArgumentException("'tokenMemo' must not be negative");
+            Objects.requireNonNull(maxWait, "'maxWait' must not be null");
+            if (maxWait.toMillis() < 100 || maxWait.compareTo(Duration.ofSeconds(30)) > 0) {
+                throw new IllegalArgumentException("'maxWait' must be between 100 ms and 30 s, was " + maxWait);
             }
         }
 
-        /** One-minute windows; token counters seen in the last 250 ms may deny locally. */
         public static Settings of(String table) {
-            return new Settings(table, Duration.ofMinutes(1), Duration.ofMillis(250));
+            return new Settings(table, Duration.ofSeconds(2));
         }
     }
 
-    private record Usage(long requests, long tokens, long input, long output) {
-        static final Usage NONE = new Usage(0, 0, 0, 0);
+    /** The item as this client last saw it. */
+    private record View(long clock, Pace.Correction correction, Map<String, double[]> tenants, long seenAt) {
+        static final View NONE = new View(Long.MIN_VALUE, Pace.Correction.NONE, Map.of(), Long.MIN_VALUE);
 
-        static Usage of(Map<String, AttributeValue> item, Usage fallback) {
-            return new Usage(
-                    number(item, REQUESTS, fallback.requests),
-                    number(item, TOKENS, fallback.tokens),
-                    number(item, INPUT, fallback.input),
-                    number(item, OUTPUT, fallback.output));
-        }
-
-        private static long number(Map<String, AttributeValue> item, String name, long fallback) {
-            AttributeValue v = item.get(name);
-            return v == null || v.n() == null ? fallback : Long.parseLong(v.n());
+        static View of(Map<String, AttributeValue> item, long seenAt) {
+            Map<String, double[]> tenants = new HashMap<>();
+            item.forEach((name, value) -> {
+                if (name.startsWith(SHARE_CLOCK) && value.n() != null) {
+                    String h = name.substring(SHARE_CLOCK.length());
+                    AttributeValue w = item.get(SHARE_WEIGHT + h);
+                    tenants.put(h, new double[] {
+                        Double.parseDouble(value.n()), w == null || w.n() == null ? 1 : Double.parseDouble(w.n())
+                    });
+                }
+            });
+            ProviderLimits reported = new ProviderLimits(
+                    number(item, REPORTED[0], 0),
+                    number(item, REPORTED[1], 0),
+                    number(item, REPORTED[2], 0),
+                    number(item, REPORTED[3], 0));
+            Pace.Correction correction = new Pace.Correction(
+                    decimal(item, SCALE, 1), decimal(item, CEILING, 1), number(item, CUT_AT, 0), reported);
+            return new View(number(item, CLOCK, Long.MIN_VALUE), correction, tenants, seenAt);
         }
     }
 
-    /** Counters of one window as this client last saw them, and when. */
-    private record Seen(Instant window, Usage used, Instant at) {}
+    /** A slice of the key's clock this client booked: positions {@code [cursor, end)} are its to grant. */
+    private static final class Lease {
+        long cursor;
+        long end;
+    }
+
+    /** Everything this client keeps about one item. */
+    private static final class KeyState {
+        View view = View.NONE;
+        final Map<String, Lease> leases = new HashMap<>();
+        final Map<String, ArrayDeque<Long>> asks = new HashMap<>();
+        long pendingRefund;
+        final Map<String, Long> pendingTenantRefunds = new HashMap<>();
+        long pendingSince = Long.MAX_VALUE;
+        long lastWrite = Long.MIN_VALUE;
+    }
+
+    private sealed interface Booking {
+        record Booked(Charge charge, long slot) implements Booking {}
+
+        record Refused(Admission.Denied denial) implements Booking {}
+    }
 
     public DynamoDbRateLimiter(DynamoDbClient client, Settings settings, Clock clock) {
         this.client = Objects.requireNonNull(client, "'client' must not be null");
         this.table = settings.table();
-        this.window = settings.window();
-        this.tokenMemo = settings.tokenMemo();
+        this.maxWait = settings.maxWait();
         this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
     }
 
     @Override
-    public Admission tryAcquire(String key, RateLimits limits, TokenUsage estimate) {
-        Instant now = clock.instant();
-        Instant start = windowStart(now);
-        Duration untilNext = Duration.between(now, start.plus(window));
-        if (!limits.isLimited()) {
-            return new Admission.Granted(new Permit(key, start, estimate));
-        }
-        Optional<String> never = neverFits(limits, estimate);
-        if (never.isPresent()) {
-            return new Admission.Denied(untilNext, never.get());
-        }
-        Seen last = seen.get(key);
-        if (last != null && last.window().equals(start)) {
-            boolean tokensFresh = Duration.between(last.at(), now).compareTo(tokenMemo) < 0;
-            Optional<String> over = over(limits, last.used(), estimate, tokensFresh);
-            if (over.isPresent()) {
-                return new Admission.Denied(untilNext, over.get());
-            }
-        }
-        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            try {
-                Map<String, AttributeValue> after = call(
-                                "UpdateItem (acquire)", () -> client.updateItem(reserve(key, start, limits, estimate)))
-                        .attributes();
-                seen.put(key, new Seen(start, Usage.of(after, Usage.NONE), now));
-                return new Admission.Granted(new Permit(key, start, estimate));
-            } catch (ConditionalCheckFailedException e) {
-                Usage used = e.hasItem() && !e.item().isEmpty()
-                        ? Usage.of(e.item(), Usage.NONE)
-                        : read(key, start).orElse(Usage.NONE);
-                seen.put(key, new Seen(start, used, now));
-                Optional<String> over = over(limits, used, estimate, true);
-                if (over.isPresent()) {
-                    return new Admission.Denied(untilNext, over.get());
-                }
-                // The counters went down (a settle) between the write and the read: the request may fit now.
-            }
-        }
-        return new Admission.Denied(
-                Duration.ofSeconds(1).compareTo(untilNext) < 0 ? Duration.ofSeconds(1) : untilNext,
-                "limits of " + key + " are contended; try again shortly");
+    public Duration maxWait() {
+        return maxWait;
     }
 
     @Override
-    public void settle(Permit permit, TokenUsage actual) {
-        Instant now = clock.instant();
-        if (!windowStart(now).equals(permit.window())) {
-            return; // the window is over: what it counted no longer limits anyone
+    public Admission tryAcquire(Ask ask) {
+        List<Charge> charges = new ArrayList<>();
+        long start = micros(clock.instant());
+        if (ask.policy().quota().isLimited()) {
+            String quotaKey = ask.key() + "|quota|" + ask.tenant().value();
+            switch (book(quotaKey, ask.policy().quota(), ask, false)) {
+                case Booking.Refused r -> {
+                    return new Admission.Denied(
+                            r.denial().retryAfter(),
+                            "tenant " + ask.tenant().value() + "'s quota: "
+                                    + r.denial().reason());
+                }
+                case Booking.Booked b -> {
+                    charges.add(b.charge());
+                    start = Math.max(start, b.slot());
+                }
+            }
         }
-        long tokens = actual.total() - permit.reserved().total();
-        long input = actual.input() - permit.reserved().input();
-        long output = actual.output() - permit.reserved().output();
-        if (tokens == 0 && input == 0 && output == 0) {
-            return;
+        if (ask.limits().isLimited()) {
+            switch (book(ask.key(), ask.limits(), ask, true)) {
+                case Booking.Refused r -> {
+                    charges.forEach(c -> settleCharge(c, c.micros()));
+                    return r.denial();
+                }
+                case Booking.Booked b -> {
+                    charges.add(b.charge());
+                    start = Math.max(start, b.slot());
+                }
+            }
         }
-        UpdateItemRequest request = UpdateItemRequest.builder()
-                .tableName(table)
-                .key(itemKey(permit.key(), permit.window()))
-                .updateExpression("ADD #tokens :tokens, #input :input, #output :output")
-                .conditionExpression("attribute_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", PK, "#tokens", TOKENS, "#input", INPUT, "#output", OUTPUT))
-                .expressionAttributeValues(Map.of(":tokens", n(tokens), ":input", n(input), ":output", n(output)))
-                .returnValues(ReturnValue.UPDATED_NEW)
-                .build();
-        try {
-            Map<String, AttributeValue> after = call("UpdateItem (settle)", () -> client.updateItem(request))
-                    .attributes();
-            seen.compute(permit.key(), (k, last) -> {
-                Usage before = last != null && last.window().equals(permit.window()) ? last.used() : Usage.NONE;
-                return new Seen(permit.window(), Usage.of(after, before), now);
-            });
-        } catch (ConditionalCheckFailedException e) {
-            // The window's item has already expired and been removed: nothing is left to correct.
+        return new Admission.Granted(new Permit(ask.key(), instant(start), ask.estimate(), charges));
+    }
+
+    private Booking book(String key, RateLimits configured, Ask ask, boolean fair) {
+        KeyState state = keys.computeIfAbsent(key, k -> new KeyState());
+        synchronized (state) {
+            long now = micros(clock.instant());
+            RateLimits limits = state.view.correction().effective(configured, now / 1000);
+            if (Pace.neverFits(limits, ask.estimate())) {
+                return refused(
+                        Duration.ofMinutes(1),
+                        "estimate of " + ask.estimate().total() + " tokens exceeds the "
+                                + Pace.bindingLimit(limits, ask.estimate()) + " and can never be granted");
+            }
+            long cost = Pace.costMicros(limits, ask.estimate());
+            long burst = Pace.burstMicros(limits);
+            String tenant = fair ? tenantHash(ask) : "";
+            String leaseKey = tenant + "|" + ask.priority();
+            int recentAsks = noteAsk(state, leaseKey, now);
+
+            Lease lease = state.leases.get(leaseKey);
+            if (lease != null) {
+                lease.cursor = Math.max(lease.cursor, now - burst);
+                if (lease.cursor + cost <= lease.end && lease.cursor <= now + maxWait.toNanos() / 1000) {
+                    long slot = lease.cursor;
+                    lease.cursor += cost;
+                    return new Booking.Booked(new Charge(key, tenant, limits, cost), slot);
+                }
+            }
+            long longest = (long) (maxWait.toNanos() / 1000 * Pace.LONGEST_BOOKING);
+            // Whole calls only: a remainder shorter than a call would be left unused when the next slice is booked.
+            long span = cost * Math.max(1, Math.min(recentAsks, longest / Math.max(1, cost)));
+            for (int attempt = 0; ; attempt++) {
+                Plan plan = plan(state.view, limits, ask, fair, tenant, now, span, state);
+                if (plan.denial() != null && now - state.view.seenAt() > VIEW_TRUST.toNanos() / 1000) {
+                    // Other clients may have given capacity back since: look before saying no.
+                    state.view = read(key, now);
+                    plan = plan(state.view, limits, ask, fair, tenant, now, span, state);
+                }
+                if (plan.denial() != null) {
+                    return new Booking.Refused(plan.denial());
+                }
+                Plan booking = plan;
+                try {
+                    Map<String, AttributeValue> after = call(
+                                    "UpdateItem (book)", () -> client.updateItem(request(key, booking)))
+                            .attributes();
+                    state.view = View.of(after, now);
+                    state.lastWrite = now;
+                    clearPending(state);
+                    // The slice booked ends at the new clock; given-back time moved its start earlier.
+                    long slot = Math.max(state.view.clock() - booking.span(), now - burst);
+                    Lease booked = new Lease();
+                    booked.cursor = slot + cost;
+                    booked.end = state.view.clock();
+                    state.leases.put(leaseKey, booked);
+                    return new Booking.Booked(new Charge(key, tenant, limits, cost), slot);
+                } catch (ConditionalCheckFailedException e) {
+                    state.view = e.hasItem() && !e.item().isEmpty() ? View.of(e.item(), now) : read(key, now);
+                    if (attempt >= 1) {
+                        Plan again = plan(state.view, limits, ask, fair, tenant, now, span, state);
+                        return new Booking.Refused(
+                                again.denial() != null
+                                        ? again.denial()
+                                        : new Admission.Denied(
+                                                Duration.ofMillis(Math.max(1, cost / 1000)),
+                                                "the limits of " + key + " are contended; try again shortly"));
+                    }
+                }
+            }
         }
     }
 
-    private UpdateItemRequest reserve(String key, Instant start, RateLimits limits, TokenUsage estimate) {
-        Map<String, String> names = new HashMap<>(
-                Map.of("#requests", REQUESTS, "#tokens", TOKENS, "#input", INPUT, "#output", OUTPUT, "#ttl", TTL));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":one", n(1),
-                ":tokens", n(estimate.total()),
-                ":input", n(estimate.input()),
-                ":output", n(estimate.output()),
-                ":ttl", n(start.plus(window).plus(KEEP_AFTER_WINDOW).getEpochSecond())));
-        List<String> conditions = new ArrayList<>();
-        limit(conditions, values, "#requests", ":maxRequests", limits.rpm(), limits.rpm() - 1);
-        limit(conditions, values, "#tokens", ":maxTokens", limits.tpm(), limits.tpm() - estimate.total());
-        limit(conditions, values, "#input", ":maxInput", limits.inputTpm(), limits.inputTpm() - estimate.input());
-        limit(conditions, values, "#output", ":maxOutput", limits.outputTpm(), limits.outputTpm() - estimate.output());
+    /** One booking to write, or the denial the state seen already explains. */
+    private record Plan(
+            Admission.Denied denial,
+            long span,
+            Map<String, String> names,
+            Map<String, AttributeValue> values,
+            List<String> sets,
+            List<String> removes,
+            List<String> conditions) {}
+
+    private UpdateItemRequest request(String key, Plan plan) {
+        String update = "SET " + String.join(", ", plan.sets())
+                + (plan.removes().isEmpty() ? "" : " REMOVE " + String.join(", ", plan.removes()));
         return UpdateItemRequest.builder()
                 .tableName(table)
-                .key(itemKey(key, start))
-                .updateExpression("ADD #requests :one, #tokens :tokens, #input :input, #output :output SET #ttl = :ttl")
-                .conditionExpression(String.join(" AND ", conditions))
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.UPDATED_NEW)
-                // AWS returns the counters with the failure, sparing the read that explains a denial.
+                .key(Map.of(PK, AttributeValue.fromS(key)))
+                .updateExpression(update)
+                .conditionExpression(String.join(" AND ", plan.conditions()))
+                .expressionAttributeNames(plan.names())
+                .expressionAttributeValues(plan.values())
+                .returnValues(ReturnValue.ALL_NEW)
+                // AWS returns the item with a failed condition, sparing the read that explains it.
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
     }
 
-    /** The counter may grow by this request only if it stays within the limit (all counters start together). */
-    private static void limit(
-            List<String> conditions,
-            Map<String, AttributeValue> values,
-            String counter,
-            String maxName,
-            long limit,
-            long maxBefore) {
-        if (limit > 0) {
-            conditions.add("(attribute_not_exists(" + counter + ") OR " + counter + " <= " + maxName + ")");
-            values.put(maxName, n(maxBefore));
+    private Plan plan(
+            View view, RateLimits limits, Ask ask, boolean fair, String tenant, long now, long span, KeyState state) {
+        long burst = Pace.burstMicros(limits);
+        long lo = now - burst;
+        long horizon = now + maxWait.toNanos() / 1000;
+        boolean reset = view.clock() < lo;
+        long refund = reset ? 0 : state.pendingRefund;
+        long slot = Math.max(reset ? lo : view.clock() - refund, lo);
+        long allowed = horizon;
+        String reason = Pace.bindingLimit(limits, ask.estimate()) + " reached";
+        double competing = 0;
+        double[] own = fair ? view.tenants().get(tenant) : null;
+        boolean ownReset = own == null || own[0] < lo;
+        long tenantRefund = ownReset ? 0 : state.pendingTenantRefunds.getOrDefault(tenant, 0L);
+        long ownClock = ownReset ? lo : (long) own[0] - tenantRefund;
+        boolean overShare = fair && ownClock > now;
+        if (fair) {
+            for (Map.Entry<String, double[]> t : view.tenants().entrySet()) {
+                if (!t.getKey().equals(tenant) && t.getValue()[0] > now) {
+                    competing += t.getValue()[1];
+                }
+            }
+        }
+        long wait = slot - horizon;
+        if (overShare) {
+            long reach = now + Pace.reachMicros(maxWait, ask.priority());
+            long over = Math.max(slot, ownClock) - reach;
+            if (over > Math.max(0, wait)) {
+                wait = over;
+                reason = "tenant " + ask.tenant().value() + "'s share of the "
+                        + Pace.bindingLimit(limits, ask.estimate()) + " is in use ("
+                        + ask.priority().wireName()
+                        + " work)";
+            }
+            allowed = reach;
+        }
+        if (wait > 0) {
+            return new Plan(positive(wait, reason), 0, null, null, null, null, null);
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#clock", CLOCK, "#ttl", TTL));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":ttl", n(Instant.ofEpochMilli(now / 1000).plus(KEEP).getEpochSecond()));
+        values.put(":lo", n(lo));
+        List<String> sets = new ArrayList<>(List.of("#ttl = :ttl"));
+        List<String> removes = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        if (reset) {
+            values.put(":clock", n(lo + span));
+            sets.add("#clock = :clock");
+            conditions.add("(attribute_not_exists(#clock) OR #clock < :lo)");
+        } else {
+            values.put(":inc", n(span - refund));
+            values.put(":allowed", n(allowed + refund));
+            sets.add("#clock = #clock + :inc");
+            conditions.add("#clock BETWEEN :lo AND :allowed");
+        }
+        if (fair) {
+            double weight = ask.policy().weight();
+            long share = Pace.tenantMicros(span, weight, competing);
+            names.put("#f", SHARE_CLOCK + tenant);
+            names.put("#w", SHARE_WEIGHT + tenant);
+            values.put(":w", AttributeValue.fromN(Double.toString(weight)));
+            sets.add("#w = :w");
+            if (ownReset) {
+                values.put(":f", n(lo + share));
+                sets.add("#f = :f");
+                conditions.add("(attribute_not_exists(#f) OR #f < :lo)");
+            } else {
+                values.put(":finc", n(share - tenantRefund));
+                sets.add("#f = #f + :finc");
+                long limit = overShare ? now + Pace.reachMicros(maxWait, ask.priority()) : now;
+                values.put(":flimit", n(limit + tenantRefund));
+                conditions.add("#f BETWEEN :lo AND :flimit");
+            }
+            int pruned = 0;
+            for (Map.Entry<String, double[]> t : view.tenants().entrySet()) {
+                if (pruned < 3 && !t.getKey().equals(tenant) && t.getValue()[0] < now - STALE_TENANT.toNanos() / 1000) {
+                    names.put("#pf" + pruned, SHARE_CLOCK + t.getKey());
+                    names.put("#pw" + pruned, SHARE_WEIGHT + t.getKey());
+                    removes.add("#pf" + pruned);
+                    removes.add("#pw" + pruned);
+                    pruned++;
+                }
+            }
+        }
+        return new Plan(null, span, names, values, sets, removes, conditions);
+    }
+
+    @Override
+    public void settle(Permit permit, TokenUsage actual) {
+        for (Charge charge : permit.charges()) {
+            settleCharge(charge, charge.micros() - Pace.costMicros(charge.limits(), actual));
         }
     }
 
-    private Optional<Usage> read(String key, Instant start) {
+    /** Gives back {@code micros} of a charge (takes them, if negative): on the next booking, or alone after a while. */
+    private void settleCharge(Charge charge, long micros) {
+        if (micros == 0) {
+            return;
+        }
+        KeyState state = keys.get(charge.key());
+        if (state == null) {
+            return;
+        }
+        synchronized (state) {
+            long now = micros(clock.instant());
+            state.pendingRefund += micros;
+            if (!charge.tenant().isEmpty()) {
+                state.pendingTenantRefunds.merge(charge.tenant(), micros, Long::sum);
+            }
+            state.pendingSince = Math.min(state.pendingSince, now);
+            if (now - state.lastWrite >= FLUSH_AFTER.toNanos() / 1000) {
+                flush(charge.key(), state, now);
+            }
+        }
+    }
+
+    /** Writes what is pending alone; dropped if the clock has fallen behind (the key is idle, nothing to give). */
+    private void flush(String key, KeyState state, long now) {
+        if (state.pendingRefund == 0) {
+            clearPending(state);
+            return;
+        }
+        long lo = now - Pace.burstMicros(RateLimits.NONE);
+        boolean idle = state.view.clock() < lo;
+        if (idle && state.pendingRefund > 0) {
+            clearPending(state); // the clock has fallen behind now: the key has all the room it can give
+            return;
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#clock", CLOCK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":lo", n(lo)));
+        List<String> sets = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        if (idle) {
+            // Extra usage charged to an idle key starts from now.
+            values.put(":clock", n(lo - state.pendingRefund));
+            sets.add("#clock = :clock");
+            conditions.add("(attribute_not_exists(#clock) OR #clock < :lo)");
+        } else {
+            values.put(":refund", n(-state.pendingRefund));
+            sets.add("#clock = #clock + :refund");
+            conditions.add("#clock >= :lo");
+        }
+        int i = 0;
+        for (Map.Entry<String, Long> t : state.pendingTenantRefunds.entrySet()) {
+            double[] seen = state.view.tenants().get(t.getKey());
+            if (seen != null && seen[0] >= lo) {
+                names.put("#f" + i, SHARE_CLOCK + t.getKey());
+                values.put(":r" + i, n(-t.getValue()));
+                sets.add("#f" + i + " = #f" + i + " + :r" + i);
+                conditions.add("attribute_exists(#f" + i + ")");
+                i++;
+            }
+        }
+        UpdateItemRequest request = UpdateItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(PK, AttributeValue.fromS(key)))
+                .updateExpression("SET " + String.join(", ", sets))
+                .conditionExpression(String.join(" AND ", conditions))
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .build();
+        try {
+            state.view = View.of(
+                    call("UpdateItem (settle)", () -> client.updateItem(request))
+                            .attributes(),
+                    now);
+            state.lastWrite = now;
+        } catch (ConditionalCheckFailedException e) {
+            // Another client moved the clock across now meanwhile: what was pending no longer matters enough to chase.
+            state.view = read(key, now);
+        }
+        clearPending(state);
+    }
+
+    private static void clearPending(KeyState state) {
+        state.pendingRefund = 0;
+        state.pendingTenantRefunds.clear();
+        state.pendingSince = Long.MAX_VALUE;
+    }
+
+    @Override
+    public void observe(String key, RateLimits configured, Signal signal) {
+        KeyState state = keys.computeIfAbsent(key, k -> new KeyState());
+        synchronized (state) {
+            long nowMillis = clock.millis();
+            Pace.Correction seen = state.view.correction();
+            switch (signal) {
+                case Signal.Refused r -> refused(key, state, seen, nowMillis, r.retryAfter());
+                case Signal.Reported r -> {
+                    if (!r.limits().equals(seen.reported())) {
+                        ProviderLimits p = r.limits();
+                        UpdateItemRequest request = UpdateItemRequest.builder()
+                                .tableName(table)
+                                .key(Map.of(PK, AttributeValue.fromS(key)))
+                                .updateExpression("SET #r0 = :r0, #r1 = :r1, #r2 = :r2, #r3 = :r3")
+                                .expressionAttributeNames(Map.of(
+                                        "#r0", REPORTED[0], "#r1", REPORTED[1], "#r2", REPORTED[2], "#r3", REPORTED[3]))
+                                .expressionAttributeValues(Map.of(
+                                        ":r0", n(p.rpm()),
+                                        ":r1", n(p.tpm()),
+                                        ":r2", n(p.inputTpm()),
+                                        ":r3", n(p.outputTpm())))
+                                .returnValues(ReturnValue.ALL_NEW)
+                                .build();
+                        state.view = View.of(
+                                call("UpdateItem (reported limits)", () -> client.updateItem(request))
+                                        .attributes(),
+                                nowMillis * 1000);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Cuts the shared pace (once per cooldown, whoever sees the refusal first) and holds every client back. */
+    private void refused(String key, KeyState state, Pace.Correction seen, long nowMillis, Duration retryAfter) {
+        long hold = nowMillis * 1000 + Pace.holdMicros(retryAfter);
+        state.leases.clear();
+        Pace.Correction cut = seen.refused(nowMillis);
+        if (cut != seen) {
+            UpdateItemRequest request = UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(Map.of(PK, AttributeValue.fromS(key)))
+                    .updateExpression("SET #scale = :scale, #ceiling = :ceiling, #cutAt = :cutAt")
+                    .conditionExpression("attribute_not_exists(#cutAt) OR #cutAt < :cooldown")
+                    .expressionAttributeNames(Map.of("#scale", SCALE, "#ceiling", CEILING, "#cutAt", CUT_AT))
+                    .expressionAttributeValues(Map.of(
+                            ":scale", AttributeValue.fromN(Double.toString(cut.scale())),
+                            ":ceiling", AttributeValue.fromN(Double.toString(cut.ceiling())),
+                            ":cutAt", n(nowMillis),
+                            ":cooldown", n(nowMillis - Pace.CUT_COOLDOWN.toMillis())))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .build();
+            try {
+                state.view = View.of(
+                        call("UpdateItem (cut)", () -> client.updateItem(request))
+                                .attributes(),
+                        nowMillis * 1000);
+            } catch (ConditionalCheckFailedException e) {
+                state.view = read(key, nowMillis * 1000); // another client cut first
+            }
+        }
+        if (state.view.clock() < hold) {
+            UpdateItemRequest request = UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(Map.of(PK, AttributeValue.fromS(key)))
+                    .updateExpression("SET #clock = :hold")
+                    .conditionExpression("attribute_not_exists(#clock) OR #clock < :hold")
+                    .expressionAttributeNames(Map.of("#clock", CLOCK))
+                    .expressionAttributeValues(Map.of(":hold", n(hold)))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .build();
+            try {
+                state.view = View.of(
+                        call("UpdateItem (hold)", () -> client.updateItem(request))
+                                .attributes(),
+                        nowMillis * 1000);
+            } catch (ConditionalCheckFailedException e) {
+                // Already held at least as long by another client.
+            }
+        }
+    }
+
+    private View read(String key, long now) {
         var response = call(
                 "GetItem (limits)",
-                () -> client.getItem(
-                        b -> b.tableName(table).key(itemKey(key, start)).consistentRead(true)));
-        return response.hasItem() && !response.item().isEmpty()
-                ? Optional.of(Usage.of(response.item(), Usage.NONE))
-                : Optional.empty();
+                () -> client.getItem(b -> b.tableName(table)
+                        .key(Map.of(PK, AttributeValue.fromS(key)))
+                        .consistentRead(true)));
+        return response.hasItem() && !response.item().isEmpty() ? View.of(response.item(), now) : View.NONE;
     }
 
-    private Optional<String> over(RateLimits l, Usage used, TokenUsage e, boolean checkTokens) {
-        if (l.rpm() > 0 && used.requests() + 1 > l.rpm()) {
-            return Optional.of("requests " + per() + " limit " + l.rpm() + " reached");
+    /** Counts this ask among the last second's of its lease, to size the next lease. */
+    private static int noteAsk(KeyState state, String leaseKey, long now) {
+        ArrayDeque<Long> recent = state.asks.computeIfAbsent(leaseKey, k -> new ArrayDeque<>());
+        recent.addLast(now);
+        while (recent.peekFirst() < now - 1_000_000L) {
+            recent.pollFirst();
         }
-        if (!checkTokens) {
-            return Optional.empty();
-        }
-        if (l.tpm() > 0 && used.tokens() + e.total() > l.tpm()) {
-            return Optional.of("tokens " + per() + " limit " + l.tpm() + " reached");
-        }
-        if (l.inputTpm() > 0 && used.input() + e.input() > l.inputTpm()) {
-            return Optional.of("input tokens " + per() + " limit " + l.inputTpm() + " reached");
-        }
-        if (l.outputTpm() > 0 && used.output() + e.output() > l.outputTpm()) {
-            return Optional.of("output tokens " + per() + " limit " + l.outputTpm() + " reached");
-        }
-        return Optional.empty();
+        return recent.size();
     }
 
-    /** An estimate larger than a whole window's limit can never be granted; saying so saves a write. */
-    private Optional<String> neverFits(RateLimits l, TokenUsage e) {
-        if (l.tpm() > 0 && e.total() > l.tpm()) {
-            return Optional.of("estimate of " + e.total() + " tokens exceeds the tokens " + per() + " limit " + l.tpm()
-                    + " and can never be granted");
-        }
-        if (l.inputTpm() > 0 && e.input() > l.inputTpm()) {
-            return Optional.of("estimate of " + e.input() + " input tokens exceeds the input tokens " + per()
-                    + " limit " + l.inputTpm() + " and can never be granted");
-        }
-        if (l.outputTpm() > 0 && e.output() > l.outputTpm()) {
-            return Optional.of("estimate of " + e.output() + " output tokens exceeds the output tokens " + per()
-                    + " limit " + l.outputTpm() + " and can never be granted");
-        }
-        return Optional.empty();
+    private static String tenantHash(Ask ask) {
+        return Hashes.sha256Hex(ask.tenant().value()).substring(0, 16);
     }
 
-    private String per() {
-        return window.equals(Duration.ofMinutes(1)) ? "per minute" : "per " + window;
+    private static Booking refused(Duration retryAfter, String reason) {
+        return new Booking.Refused(new Admission.Denied(retryAfter, reason));
     }
 
-    private Instant windowStart(Instant now) {
-        long ms = window.toMillis();
-        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), ms) * ms);
+    private static Admission.Denied positive(long micros, String reason) {
+        return new Admission.Denied(Duration.ofNanos(Math.max(1000, micros * 1000)), reason);
     }
 
-    private static Map<String, AttributeValue> itemKey(String key, Instant windowStart) {
-        return Map.of(PK, AttributeValue.fromS(key + "@" + windowStart.toEpochMilli()));
+    private static long number(Map<String, AttributeValue> item, String name, long fallback) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? fallback : (long) Double.parseDouble(v.n());
+    }
+
+    private static double decimal(Map<String, AttributeValue> item, String name, double fallback) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? fallback : Double.parseDouble(v.n());
     }
 
     private static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    private static <T> T call(String what, java.util.function.Supplier<T> request) {
+    private static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+    }
+
+    private static <T> T call(String what, Supplier<T> request) {
         try {
             return request.get();
         } catch (ConditionalCheckFailedException e) {

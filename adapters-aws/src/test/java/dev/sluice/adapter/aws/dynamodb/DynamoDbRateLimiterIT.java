@@ -2,31 +2,29 @@ package dev.sluice.adapter.aws.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.adapter.aws.resources.SluiceTables;
 import dev.sluice.domain.config.RateLimits;
+import dev.sluice.domain.config.TenantPolicy;
 import dev.sluice.domain.fake.MutableClock;
+import dev.sluice.domain.model.Priority;
+import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.RateLimiterContract;
 import dev.sluice.emulators.dynamodb.DynaliteExtension;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @ExtendWith(DynaliteExtension.class)
 class DynamoDbRateLimiterIT extends RateLimiterContract {
@@ -56,79 +54,48 @@ class DynamoDbRateLimiterIT extends RateLimiterContract {
         return "anthropic:it-" + System.nanoTime();
     }
 
-    /** Request-bound, then output-token-bound: each run must fill a window to its binding limit and never beyond. */
-    static Stream<Arguments> bindingLimits() {
-        return Stream.of(
-                Arguments.of(new RateLimits(25, 0, 6000, 2000), "requests"),
-                Arguments.of(new RateLimits(0, 0, 6000, 800), "output"));
+    private static RateLimiter.Ask ask(String key, RateLimits limits, TokenUsage estimate) {
+        return new RateLimiter.Ask(
+                key, limits, estimate, new TenantId("tenant-a"), TenantPolicy.DEFAULT, Priority.INTERACTIVE);
     }
 
-    /**
-     * Sixteen threads on four clients ask for requests and tokens as the clock crosses several windows; whatever
-     * interleaving happens, no window ever holds more grants, or more reserved tokens, than its limits.
-     */
-    @ParameterizedTest(name = "{1}-bound")
-    @MethodSource("bindingLimits")
-    void manyThreadsOnSeveralClientsNeverExceedAnyLimitInAnyWindow(RateLimits limits, String binding) throws Exception {
-        String key = key();
-        MutableClock shared = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
-        List<RateLimiter> clients = List.of(limiter(shared), limiter(shared), limiter(shared), limiter(shared));
-        Map<Instant, AtomicLong> granted = new ConcurrentHashMap<>();
-        Map<Instant, AtomicLong> input = new ConcurrentHashMap<>();
-        Map<Instant, AtomicLong> output = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Callable<Void>> tasks = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                RateLimiter client = clients.get(t % clients.size());
-                int thread = t;
-                tasks.add(() -> {
-                    for (int i = 0; i < 30; i++) {
-                        if (thread == 0 && i % 10 == 9) {
-                            shared.advance(Duration.ofSeconds(25)); // the windows turn under the others' feet
-                        }
-                        TokenUsage estimate = new TokenUsage(50 + (i % 5) * 40, 20 + (thread % 4) * 15);
-                        if (client.tryAcquire(key, limits, estimate) instanceof RateLimiter.Admission.Granted g) {
-                            Instant window = g.permit().window();
-                            granted.computeIfAbsent(window, w -> new AtomicLong())
-                                    .incrementAndGet();
-                            input.computeIfAbsent(window, w -> new AtomicLong()).addAndGet(estimate.input());
-                            output.computeIfAbsent(window, w -> new AtomicLong())
-                                    .addAndGet(estimate.output());
-                        }
-                    }
-                    return null;
-                });
-            }
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+    /** DynamoDB requests a client made, by operation. */
+    private static final class Calls implements ExecutionInterceptor {
+        final AtomicLong count = new AtomicLong();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            count.incrementAndGet();
         }
-        assertThat(granted).hasSizeGreaterThanOrEqualTo(2);
-        long limit = binding.equals("requests") ? limits.rpm() : limits.outputTpm();
-        Map<Instant, AtomicLong> used = binding.equals("requests") ? granted : output;
-        used.forEach((w, n) -> assertThat(n.get()).as(binding + " in " + w).isLessThanOrEqualTo(limit));
-        input.forEach((w, n) -> assertThat(n.get()).as("input tokens in " + w).isLessThanOrEqualTo(6000));
-        // Demand far above the limit fills a window to its limit, less than one request's worth short.
-        long oneRequest = binding.equals("requests") ? 1 : 65;
-        assertThat(used.values().stream().mapToLong(AtomicLong::get).max().orElseThrow())
-                .as("fullest window")
-                .isGreaterThan(limit - oneRequest);
     }
 
     @Test
-    void aDenialRetryAfterIsTheTimeToTheNextWindow() {
-        MutableClock at = new MutableClock(Instant.parse("2026-03-01T12:00:42.500Z"));
-        RateLimiter limiter = limiter(at);
+    void oneBookingServesTheFollowingAsksOfItsClientFromALease() {
+        Calls calls = new Calls();
+        DynamoDbClient sdk = LocalDynamoDb.client(calls);
+        synchronized (CLIENTS) {
+            CLIENTS.add(sdk);
+        }
+        RateLimiter limiter = new DynamoDbRateLimiter(sdk, DynamoDbRateLimiter.Settings.of(TABLE), clock);
         String key = key();
-        RateLimits limits = new RateLimits(1, 0, 0, 0);
-        limiter.tryAcquire(key, limits, new TokenUsage(1, 1));
-        var denied = limiter.tryAcquire(key, limits, new TokenUsage(1, 1));
-        assertThat(denied)
-                .isEqualTo(new RateLimiter.Admission.Denied(
-                        Duration.ofMillis(17_500), "requests per minute limit 1 reached"));
+        RateLimits limits = new RateLimits(600, 0, 0, 0);
+        long granted = 0;
+        long before = calls.count.get();
+        // Thirty asks per second for 20 s against a pace of ten per second.
+        for (int step = 0; step < 200; step++) {
+            for (int i = 0; i < 3; i++) {
+                if (limiter.tryAcquire(ask(key, limits, new TokenUsage(5, 5)))
+                        instanceof RateLimiter.Admission.Granted) {
+                    granted++;
+                }
+            }
+            clock.advance(Duration.ofMillis(100));
+        }
+        long made = calls.count.get() - before;
+        assertThat(granted).isBetween(195L, 222L);
+        assertThat((double) made / granted)
+                .as("%d calls for %d grants", made, granted)
+                .isLessThanOrEqualTo(0.5);
     }
 
     @Test
@@ -137,37 +104,39 @@ class DynamoDbRateLimiterIT extends RateLimiterContract {
         RateLimiter second = limiter(clock);
         String key = key();
         RateLimits limits = new RateLimits(0, 1000, 0, 0);
-        var granted = (RateLimiter.Admission.Granted) first.tryAcquire(key, limits, new TokenUsage(700, 200));
-        assertThat(second.tryAcquire(key, limits, new TokenUsage(300, 200)))
+        var granted = (RateLimiter.Admission.Granted) first.tryAcquire(ask(key, limits, new TokenUsage(700, 200)));
+        assertThat(second.tryAcquire(ask(key, limits, new TokenUsage(300, 200))))
                 .isInstanceOf(RateLimiter.Admission.Denied.class);
-        first.settle(granted.permit(), new TokenUsage(400, 100));
-        clock.advance(Duration.ofSeconds(1)); // past the second client's short memory of the counters
-        assertThat(second.tryAcquire(key, limits, new TokenUsage(300, 200)))
+        clock.advance(Duration.ofSeconds(2)); // the model call
+        first.settle(granted.permit(), new TokenUsage(40, 10));
+        assertThat(second.tryAcquire(ask(key, limits, new TokenUsage(300, 200))))
                 .isInstanceOf(RateLimiter.Admission.Granted.class);
     }
 
     @Test
-    void extraTokensAreChargedAndAnEstimateOverTheLimitIsNeverGranted() {
-        RateLimiter limiter = limiter(clock);
+    void extraTokensAreChargedToEveryClient() {
+        RateLimiter first = limiter(clock);
+        RateLimiter second = limiter(clock);
         String key = key();
-        RateLimits limits = new RateLimits(0, 1000, 0, 0);
-        var granted = (RateLimiter.Admission.Granted) limiter.tryAcquire(key, limits, new TokenUsage(100, 100));
-        limiter.settle(granted.permit(), new TokenUsage(500, 300));
-        assertThat(limiter.tryAcquire(key, limits, new TokenUsage(150, 100)))
+        RateLimits limits = new RateLimits(0, 6000, 0, 0);
+        var granted = (RateLimiter.Admission.Granted) first.tryAcquire(ask(key, limits, new TokenUsage(50, 50)));
+        clock.advance(Duration.ofSeconds(2));
+        first.settle(granted.permit(), new TokenUsage(3000, 1000));
+        assertThat(second.tryAcquire(ask(key, limits, new TokenUsage(50, 50))))
+                .as("the call used 4,000 tokens, 40 s at 6,000 per minute")
                 .isInstanceOf(RateLimiter.Admission.Denied.class);
-        var never = limiter.tryAcquire(key(), limits, new TokenUsage(900, 200));
-        assertThat(((RateLimiter.Admission.Denied) never).reason()).contains("can never be granted");
     }
 
     @Test
-    void aSettleAfterItsWindowEndedChangesNothingInTheNewWindow() {
+    void theItemKeepsNoWindowsAndExpiresWhenIdle() {
         RateLimiter limiter = limiter(clock);
         String key = key();
-        RateLimits limits = new RateLimits(0, 1000, 0, 0);
-        var granted = (RateLimiter.Admission.Granted) limiter.tryAcquire(key, limits, new TokenUsage(300, 200));
-        clock.advance(Duration.ofMinutes(1));
-        limiter.settle(granted.permit(), new TokenUsage(900, 100));
-        assertThat(limiter.tryAcquire(key, limits, new TokenUsage(500, 500)))
-                .isInstanceOf(RateLimiter.Admission.Granted.class);
+        limiter.tryAcquire(ask(key, new RateLimits(60, 0, 0, 0), new TokenUsage(5, 5)));
+        var item = LocalDynamoDb.client()
+                .getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(key))))
+                .item();
+        assertThat(item).containsKeys("clock", SluiceTables.TTL_ATTRIBUTE);
+        assertThat(Long.parseLong(item.get(SluiceTables.TTL_ATTRIBUTE).n()))
+                .isGreaterThan(clock.instant().plus(Duration.ofHours(23)).getEpochSecond());
     }
 }
