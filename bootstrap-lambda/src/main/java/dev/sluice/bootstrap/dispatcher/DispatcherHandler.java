@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.usecase.InvalidInputException;
 import dev.sluice.domain.usecase.SubmitJob;
@@ -233,7 +234,8 @@ public final class DispatcherHandler implements RequestStreamHandler {
                 Fields.text(detail, "pipeline", "detail.pipeline"),
                 Fields.strings(detail.get("input"), "detail.input"),
                 Fields.optionalText(detail, "idempotencyKey", "detail.idempotencyKey"),
-                given.map(CorrelationId::new).orElseGet(CorrelationId::random));
+                given.map(CorrelationId::new).orElseGet(CorrelationId::random),
+                Fields.priority(detail, "priority", "detail.priority", Priority.INTERACTIVE));
     }
 
     private void reject(JsonNode event, String reason) {

@@ -1,6 +1,7 @@
 package dev.sluice.bootstrap.dispatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.usecase.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,21 @@ final class Fields {
             throw InvalidInputException.invalid(path, "must be a string");
         }
         return Optional.of(v.asText());
+    }
+
+    /** {@code interactive} or {@code batch}; absent or null: {@code fallback}. */
+    static Priority priority(JsonNode node, String field, String path, Priority fallback) {
+        Optional<String> given = optionalText(node, field, path);
+        if (given.isEmpty()) {
+            return fallback;
+        }
+        for (Priority p : Priority.values()) {
+            if (p.wireName().equals(given.get())) {
+                return p;
+            }
+        }
+        throw InvalidInputException.invalid(
+                path, "must be \"interactive\" or \"batch\" (got \"" + HttpResponse.printable(given.get()) + "\")");
     }
 
     /** An object of scalar values; numbers and booleans are taken as their text. */

@@ -9,6 +9,7 @@ import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Document;
 import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
@@ -133,7 +134,8 @@ final class HttpApi {
                 text(body, "pipeline"),
                 Fields.strings(body.get("input"), "input"),
                 idempotencyKey(r, body),
-                correlationId));
+                correlationId,
+                Fields.priority(body, "priority", "priority", Priority.INTERACTIVE)));
         return switch (result) {
             case SubmitJob.Result.Accepted a -> HttpResponse.json(202, Views.accepted(a.job()));
             case SubmitJob.Result.Duplicate d -> HttpResponse.json(200, Views.job(d.job()));
@@ -152,7 +154,12 @@ final class HttpApi {
             inputs.add(Fields.strings(items.get(i), "items[" + i + "]"));
         }
         Batch batch = submitBatch.submit(new SubmitBatch.Command(
-                tenant, text(body, "pipeline"), inputs, idempotencyKey(r, body), correlationId));
+                tenant,
+                text(body, "pipeline"),
+                inputs,
+                idempotencyKey(r, body),
+                correlationId,
+                Fields.priority(body, "priority", "priority", Priority.BATCH)));
         return HttpResponse.json(202, Views.batch(batch));
     }
 

@@ -25,6 +25,7 @@ final class Views {
             List<HopView> hops,
             String correlationId,
             Optional<String> batchId,
+            String priority,
             Instant createdAt,
             Instant updatedAt) {}
 
@@ -61,6 +62,7 @@ final class Views {
                 job.hops().stream().map(Views::hop).toList(),
                 job.correlationId().value(),
                 job.batchId().map(b -> b.value()),
+                job.priority().wireName(),
                 job.createdAt(),
                 job.updatedAt());
     }

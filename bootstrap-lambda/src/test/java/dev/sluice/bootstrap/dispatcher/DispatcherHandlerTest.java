@@ -180,6 +180,49 @@ class DispatcherHandlerTest {
     }
 
     @Test
+    void aJobIsInteractiveAndABatchIsBatchWorkUnlessTheCallerSaysOtherwise() throws Exception {
+        JsonNode job = post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"a\"}}");
+        assertThat(read(job.at("/body/jobId").asText()).at("/body/priority").asText())
+                .isEqualTo("interactive");
+        JsonNode background =
+                post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"b\"},\"priority\":\"batch\"}");
+        assertThat(read(background.at("/body/jobId").asText())
+                        .at("/body/priority")
+                        .asText())
+                .isEqualTo("batch");
+        JsonNode batch = post("/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"c\"}]}");
+        assertThat(read(batch.at("/body/jobIds/0").asText())
+                        .at("/body/priority")
+                        .asText())
+                .isEqualTo("batch");
+        JsonNode urgent = post(
+                "/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"d\"}],\"priority\":\"interactive\"}");
+        assertThat(read(urgent.at("/body/jobIds/0").asText())
+                        .at("/body/priority")
+                        .asText())
+                .isEqualTo("interactive");
+    }
+
+    @Test
+    void anUnknownPriorityIsRefusedAndRecordsNothing() throws Exception {
+        JsonNode refused =
+                post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"a\"},\"priority\":\"urgent\"}");
+        assertThat(refused.get("status").asInt()).isEqualTo(400);
+        assertThat(refused.at("/body/field").asText()).isEqualTo("priority");
+        assertThat(refused.at("/body/message").asText())
+                .contains("interactive")
+                .contains("batch")
+                .contains("urgent");
+        JsonNode number = post("/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"a\"}],\"priority\":1}");
+        assertThat(number.get("status").asInt()).isEqualTo(400);
+        assertThat(work.size()).isZero();
+    }
+
+    private JsonNode read(String jobId) throws Exception {
+        return call("GET", "/v1/jobs/" + jobId, null, Map.of("x-tenant-id", "acme"));
+    }
+
+    @Test
     void documentsAreValidatedThenQueuedForTheIngestor() throws Exception {
         JsonNode ok =
                 post("/v1/documents", "{\"index\":\"docs\",\"documents\":[{\"id\":\"d1\",\"text\":\"Hello world.\"}]}");

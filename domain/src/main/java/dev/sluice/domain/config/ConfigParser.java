@@ -22,7 +22,7 @@ public final class ConfigParser {
 
     public static SluiceConfig parse(Map<String, ?> root) {
         Node top = new Node("", root);
-        top.allowOnly("models", "pipelines", "indexes", "inputLimits", "engine");
+        top.allowOnly("models", "pipelines", "indexes", "inputLimits", "engine", "tenants");
         Map<String, ModelSpec> models = new LinkedHashMap<>();
         top.map("models").entries().forEach((alias, node) -> models.put(alias, model(alias, node)));
         Map<String, IndexSpec> indexes = new LinkedHashMap<>();
@@ -35,7 +35,8 @@ public final class ConfigParser {
                     pipelines,
                     indexes,
                     inputLimits(top.optionalMap("inputLimits")),
-                    engine(top.optionalMap("engine")));
+                    engine(top.optionalMap("engine")),
+                    tenants(top.optionalMap("tenants")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("(root)", e.getMessage());
         }
@@ -133,6 +134,37 @@ public final class ConfigParser {
                 n.integer("maxDocumentBytes", d.maxDocumentBytes()),
                 n.integer("maxDocuments", d.maxDocuments()),
                 n.integer("maxIdempotencyKeyChars", d.maxIdempotencyKeyChars())));
+    }
+
+    /** {@code default} for every tenant not named, then one entry per tenant id. */
+    private static Tenants tenants(Node n) {
+        TenantPolicy defaults =
+                n.has("default") ? tenantPolicy(n.map("default"), TenantPolicy.DEFAULT) : TenantPolicy.DEFAULT;
+        Map<String, TenantPolicy> named = new LinkedHashMap<>();
+        for (Map.Entry<String, Node> e : n.entries().entrySet()) {
+            if (!e.getKey().equals("default")) {
+                Node entry = e.getValue();
+                entry.build(() -> new dev.sluice.domain.model.TenantId(e.getKey()));
+                named.put(e.getKey(), tenantPolicy(entry, defaults));
+            }
+        }
+        return new Tenants(defaults, named);
+    }
+
+    /** A named tenant's weight and quota; what it leaves out comes from {@code tenants.default}. */
+    private static TenantPolicy tenantPolicy(Node n, TenantPolicy base) {
+        n.allowOnly("weight", "quota");
+        RateLimits quota = base.quota();
+        if (n.has("quota")) {
+            Node q = n.map("quota");
+            q.allowOnly("rpm", "tpm", "inputTpm", "outputTpm");
+            quota = q.build(() -> new RateLimits(
+                    q.integer("rpm", 0), q.integer("tpm", 0), q.integer("inputTpm", 0), q.integer("outputTpm", 0)));
+        }
+        double weight = n.decimal("weight", BigDecimal.valueOf(base.weight())).doubleValue();
+        RateLimits chosen = quota;
+        Node at = n.has("weight") ? n.get("weight") : n;
+        return at.build(() -> new TenantPolicy(weight, chosen));
     }
 
     private static EngineSettings engine(Node n) {

@@ -16,7 +16,8 @@ public record SluiceConfig(
         Map<String, Pipeline> pipelines,
         Map<String, IndexSpec> indexes,
         InputLimits inputLimits,
-        EngineSettings engine) {
+        EngineSettings engine,
+        Tenants tenants) {
 
     public SluiceConfig {
         models = Map.copyOf(models);
@@ -24,7 +25,18 @@ public record SluiceConfig(
         indexes = Map.copyOf(indexes);
         Objects.requireNonNull(inputLimits, "'inputLimits' must not be null");
         Objects.requireNonNull(engine, "'engine' must not be null");
+        Objects.requireNonNull(tenants, "'tenants' must not be null");
         ConfigValidator.validate(models, pipelines, indexes);
+    }
+
+    /** A configuration in which every tenant weighs the same and has no quota. */
+    public SluiceConfig(
+            Map<String, ModelSpec> models,
+            Map<String, Pipeline> pipelines,
+            Map<String, IndexSpec> indexes,
+            InputLimits inputLimits,
+            EngineSettings engine) {
+        this(models, pipelines, indexes, inputLimits, engine, Tenants.EQUAL);
     }
 
     public Optional<Pipeline> pipeline(String name) {
@@ -56,8 +68,8 @@ public record SluiceConfig(
         return Optional.ofNullable(indexes.get(name));
     }
 
-    /** Placeholder until tenant policies are parsed: every tenant weighs the same and has no quota. */
+    /** The tenant's weight and quota: its own entry under {@code tenants:}, else {@code tenants.default}. */
     public TenantPolicy tenantPolicy(dev.sluice.domain.model.TenantId tenant) {
-        return TenantPolicy.DEFAULT;
+        return tenants.policy(tenant);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param hop the next hop to run; equal to {@code hopCount} once every model call is done and only finalizing is left
  * @param hops the memo of every completed hop, in order
  * @param inputFingerprint a hash of pipeline and input, to tell an idempotent retry from a conflicting reuse of a key
+ * @param priority how soon its model calls want admission within its tenant's share
  */
 public record Job(
         JobId id,
@@ -27,6 +28,7 @@ public record Job(
         CorrelationId correlationId,
         Optional<String> idempotencyKey,
         Optional<BatchId> batchId,
+        Priority priority,
         Optional<String> result,
         Optional<String> failureReason,
         Instant createdAt,
@@ -46,6 +48,7 @@ public record Job(
         Objects.requireNonNull(correlationId, "'correlationId' must not be null");
         Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
         Objects.requireNonNull(batchId, "'batchId' must not be null");
+        Objects.requireNonNull(priority, "'priority' must not be null");
         Objects.requireNonNull(result, "'result' must not be null");
         Objects.requireNonNull(failureReason, "'failureReason' must not be null");
         Objects.requireNonNull(createdAt, "'createdAt' must not be null");
@@ -62,6 +65,7 @@ public record Job(
             CorrelationId correlationId,
             Optional<String> idempotencyKey,
             Optional<BatchId> batchId,
+            Priority priority,
             Instant now) {
         return new Job(
                 id,
@@ -76,6 +80,7 @@ public record Job(
                 correlationId,
                 idempotencyKey,
                 batchId,
+                priority,
                 Optional.empty(),
                 Optional.empty(),
                 now,
@@ -102,6 +107,7 @@ public record Job(
                 correlationId,
                 idempotencyKey,
                 batchId,
+                priority,
                 result,
                 failureReason,
                 createdAt,
@@ -126,6 +132,7 @@ public record Job(
                 correlationId,
                 idempotencyKey,
                 batchId,
+                priority,
                 result,
                 failureReason,
                 createdAt,
@@ -146,6 +153,7 @@ public record Job(
                 correlationId,
                 idempotencyKey,
                 batchId,
+                priority,
                 Optional.of(answer),
                 Optional.empty(),
                 createdAt,
@@ -166,6 +174,7 @@ public record Job(
                 correlationId,
                 idempotencyKey,
                 batchId,
+                priority,
                 Optional.empty(),
                 Optional.of(reason),
                 createdAt,
@@ -190,6 +199,7 @@ public record Job(
                 correlationId,
                 idempotencyKey,
                 batchId,
+                priority,
                 Optional.empty(),
                 Optional.empty(),
                 createdAt,

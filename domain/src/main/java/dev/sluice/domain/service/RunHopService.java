@@ -8,7 +8,6 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.Pipeline;
-import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TokenUsage;
@@ -210,7 +209,7 @@ public final class RunHopService implements RunHop {
                 prompt,
                 envelope.correlationId(),
                 attempt.job().tenant(),
-                Priority.INTERACTIVE /* PRIORITY-AFTER-MERGE */)) {
+                attempt.job().priority())) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield defer(envelope, t.retryAfter(), t.reason());

@@ -71,6 +71,7 @@ public final class SubmitBatchService implements SubmitBatch {
                     command.correlationId(),
                     Optional.empty(),
                     Optional.of(batchId),
+                    command.priority(),
                     now));
         }
         Batch batch = new Batch(

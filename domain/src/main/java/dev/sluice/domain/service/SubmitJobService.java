@@ -47,6 +47,7 @@ public final class SubmitJobService implements SubmitJob {
                 command.correlationId(),
                 command.idempotencyKey(),
                 Optional.empty(),
+                command.priority(),
                 clock.instant());
         return switch (jobs.create(job)) {
             case JobStore.CreateResult.Created created -> new Result.Accepted(enqueueFirstHop(created.job()));

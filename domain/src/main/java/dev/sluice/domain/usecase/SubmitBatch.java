@@ -2,6 +2,7 @@ package dev.sluice.domain.usecase;
 
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,25 @@ public interface SubmitBatch {
             String pipeline,
             List<Map<String, String>> items,
             Optional<String> idempotencyKey,
-            CorrelationId correlationId) {
+            CorrelationId correlationId,
+            Priority priority) {
         public Command {
             Objects.requireNonNull(tenant, "'tenant' must not be null");
             Objects.requireNonNull(pipeline, "'pipeline' must not be null");
             items = items.stream().map(Map::copyOf).toList();
             Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
             Objects.requireNonNull(correlationId, "'correlationId' must not be null");
+            Objects.requireNonNull(priority, "'priority' must not be null");
+        }
+
+        /** As batch work. */
+        public Command(
+                TenantId tenant,
+                String pipeline,
+                List<Map<String, String>> items,
+                Optional<String> idempotencyKey,
+                CorrelationId correlationId) {
+            this(tenant, pipeline, items, idempotencyKey, correlationId, Priority.BATCH);
         }
     }
 }

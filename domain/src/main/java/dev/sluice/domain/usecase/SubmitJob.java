@@ -2,6 +2,7 @@ package dev.sluice.domain.usecase;
 
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import java.util.Map;
 import java.util.Objects;
@@ -24,13 +25,25 @@ public interface SubmitJob {
             String pipeline,
             Map<String, String> input,
             Optional<String> idempotencyKey,
-            CorrelationId correlationId) {
+            CorrelationId correlationId,
+            Priority priority) {
         public Command {
             Objects.requireNonNull(tenant, "'tenant' must not be null");
             Objects.requireNonNull(pipeline, "'pipeline' must not be null");
             input = Map.copyOf(input);
             Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
             Objects.requireNonNull(correlationId, "'correlationId' must not be null");
+            Objects.requireNonNull(priority, "'priority' must not be null");
+        }
+
+        /** As an interactive job. */
+        public Command(
+                TenantId tenant,
+                String pipeline,
+                Map<String, String> input,
+                Optional<String> idempotencyKey,
+                CorrelationId correlationId) {
+            this(tenant, pipeline, input, idempotencyKey, correlationId, Priority.INTERACTIVE);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.domain.model.Step;
+import dev.sluice.domain.model.TenantId;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
@@ -88,6 +89,48 @@ class ConfigParserTest {
         assertThat(engine.lease()).isEqualTo(Duration.ofSeconds(90));
         assertThat(engine.cacheTtl()).isEqualTo(Duration.ofHours(2));
         assertThat(engine.maxAttempts()).isEqualTo(5);
+    }
+
+    @Test
+    void tenantsWeighTheSameAndHaveNoQuotaUnlessConfigured() {
+        SluiceConfig config = ConfigParser.parse(root());
+        assertThat(config.tenantPolicy(new TenantId("anyone"))).isEqualTo(TenantPolicy.DEFAULT);
+    }
+
+    @Test
+    void namedTenantsGetTheirWeightAndQuotaAndTheRestTheDefault() {
+        Map<String, Object> root = root();
+        root.put(
+                "tenants",
+                Map.of(
+                        "default", Map.of("weight", 1, "quota", Map.of("rpm", 30)),
+                        "acme", Map.of("weight", 2.5),
+                        "globex", Map.of("quota", Map.of("rpm", 60, "outputTpm", 9000))));
+        SluiceConfig config = ConfigParser.parse(root);
+        assertThat(config.tenantPolicy(new TenantId("someone-else")))
+                .isEqualTo(new TenantPolicy(1, new RateLimits(30, 0, 0, 0)));
+        assertThat(config.tenantPolicy(new TenantId("acme")))
+                .as("a named tenant keeps the default quota it does not override")
+                .isEqualTo(new TenantPolicy(2.5, new RateLimits(30, 0, 0, 0)));
+        assertThat(config.tenantPolicy(new TenantId("globex")))
+                .isEqualTo(new TenantPolicy(1, new RateLimits(60, 0, 0, 9000)));
+    }
+
+    @Test
+    void aBadTenantEntryIsNamed() {
+        Map<String, Object> zero = root();
+        zero.put("tenants", Map.of("acme", Map.of("weight", 0)));
+        assertThatThrownBy(() -> ConfigParser.parse(zero))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tenants.acme.weight: 'weight' must be a positive number, was 0.0");
+        Map<String, Object> typo = root();
+        typo.put("tenants", Map.of("acme", Map.of("quota", Map.of("rqm", 5))));
+        assertThatThrownBy(() -> ConfigParser.parse(typo))
+                .hasMessage("tenants.acme.quota.rqm: unknown field (allowed here: rpm, tpm, inputTpm, outputTpm)");
+        Map<String, Object> negative = root();
+        negative.put("tenants", Map.of("default", Map.of("quota", Map.of("rpm", -1))));
+        assertThatThrownBy(() -> ConfigParser.parse(negative))
+                .hasMessage("tenants.default.quota: limits must not be negative");
     }
 
     @Test

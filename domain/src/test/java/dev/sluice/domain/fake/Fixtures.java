@@ -11,6 +11,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.Pipeline;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.Template;
 import dev.sluice.domain.model.TenantId;
@@ -67,6 +68,7 @@ public final class Fixtures {
                 new CorrelationId("corr-" + id),
                 Optional.empty(),
                 Optional.empty(),
+                Priority.INTERACTIVE,
                 T0);
     }
 

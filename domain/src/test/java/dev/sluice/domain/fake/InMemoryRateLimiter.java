@@ -20,6 +20,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     private final Duration maxWait;
     private final Map<String, KeyState> keys = new HashMap<>();
     private int acquisitions;
+    private final List<Ask> asks = new ArrayList<>();
 
     private static final class KeyState {
         long clock = NEVER;
@@ -50,6 +51,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     @Override
     public synchronized Admission tryAcquire(Ask ask) {
         acquisitions++;
+        asks.add(ask);
         long now = micros(clock.instant());
         List<Charge> charges = new ArrayList<>();
         long start = now;
@@ -157,6 +159,11 @@ public final class InMemoryRateLimiter implements RateLimiter {
             }
             case Signal.Reported r -> state.correction = state.correction.withReported(r.limits());
         }
+    }
+
+    /** Every ask so far, in order: who asked, with which policy and priority. */
+    public synchronized List<Ask> asks() {
+        return List.copyOf(asks);
     }
 
     public synchronized int acquisitions() {

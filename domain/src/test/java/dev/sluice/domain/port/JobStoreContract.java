@@ -10,6 +10,7 @@ import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Priority;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,29 @@ public abstract class JobStoreContract {
         var moved = store.tryLease(job.id(), 1, T0, T0.plusSeconds(5));
         assertThat(moved).isInstanceOf(JobStore.LeaseResult.Moved.class);
         assertThat(((JobStore.LeaseResult.Moved) moved).job().hop()).isZero();
+    }
+
+    @Test
+    void aJobKeepsItsPriorityThroughItsLife() {
+        JobStore store = store();
+        Job batchWork = Job.queued(
+                JobId.random(),
+                Fixtures.TENANT,
+                Fixtures.twoHopPipeline(),
+                Map.of("question", "later is fine"),
+                "fp-batch",
+                new CorrelationId("corr-batch"),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                Priority.BATCH,
+                T0);
+        store.create(batchWork);
+        assertThat(store.find(batchWork.id()).orElseThrow().priority()).isEqualTo(Priority.BATCH);
+        store.advance(batchWork.id(), Fixtures.hop(0, "draft", "the draft"), T0.plusSeconds(2));
+        assertThat(store.find(batchWork.id()).orElseThrow().priority()).isEqualTo(Priority.BATCH);
+        Job interactive = Fixtures.job();
+        store.create(interactive);
+        assertThat(store.find(interactive.id()).orElseThrow().priority()).isEqualTo(Priority.INTERACTIVE);
     }
 
     @Test

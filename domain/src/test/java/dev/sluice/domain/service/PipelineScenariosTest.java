@@ -166,6 +166,35 @@ class PipelineScenariosTest {
     }
 
     @Test
+    void modelCallsAskForAdmissionAsTheirJobsTenantPolicyAndPriority() {
+        Map<String, Object> tree = TestConfig.tree();
+        tree.put(
+                "tenants",
+                Map.of("acme", Map.of("weight", 3, "quota", Map.of("rpm", 100)), "default", Map.of("weight", 0.5)));
+        PipelineHarness tenants = new PipelineHarness(tree);
+        tenants.submit("limited", Map.of("question", "now please"));
+        tenants.batches.submit(new dev.sluice.domain.usecase.SubmitBatch.Command(
+                TENANT,
+                "limited",
+                List.of(Map.of("question", "whenever")),
+                java.util.Optional.empty(),
+                CorrelationId.random()));
+        tenants.submit.submit(new dev.sluice.domain.usecase.SubmitJob.Command(
+                new dev.sluice.domain.model.TenantId("globex"),
+                "limited",
+                Map.of("question", "me too"),
+                java.util.Optional.empty(),
+                CorrelationId.random()));
+        tenants.runUntilQuiet();
+
+        var asks = tenants.limiter.asks();
+        assertThat(asks)
+                .extracting(a -> a.tenant().value() + " " + a.priority().wireName() + " "
+                        + a.policy().weight() + " " + a.policy().quota().rpm())
+                .containsOnly("acme interactive 3.0 100", "acme batch 3.0 100", "globex interactive 0.5 0");
+    }
+
+    @Test
     void aTransientFailureIsRetriedAndTheJobStillSucceeds() {
         sluice.model.failNext("gpt-fast", new TransientException("503 from provider", null));
         Job job = sluice.submit("ask", Map.of("question", "hello?"));

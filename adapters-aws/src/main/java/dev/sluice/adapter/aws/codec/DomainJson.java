@@ -18,6 +18,7 @@ import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.QueueMessage;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.TenantId;
@@ -258,6 +259,7 @@ public final class DomainJson {
         node.put("correlationId", j.correlationId().value());
         j.idempotencyKey().ifPresent(k -> node.put("idempotencyKey", k));
         j.batchId().ifPresent(b -> node.put("batchId", b.value()));
+        node.put("priority", j.priority().wireName());
         j.result().ifPresent(r -> node.put("result", r));
         j.failureReason().ifPresent(r -> node.put("failureReason", r));
         node.put("createdAt", j.createdAt().toString());
@@ -283,10 +285,20 @@ public final class DomainJson {
                         new CorrelationId(in.text("correlationId")),
                         in.optionalText("idempotencyKey"),
                         in.optionalText("batchId").map(BatchId::new),
+                        in.optionalText("priority").map(DomainJson::priority).orElse(Priority.INTERACTIVE),
                         in.optionalText("result"),
                         in.optionalText("failureReason"),
                         in.instant("createdAt"),
                         in.instant("updatedAt")));
+    }
+
+    private static Priority priority(String text) {
+        for (Priority p : Priority.values()) {
+            if (p.wireName().equals(text)) {
+                return p;
+            }
+        }
+        throw new MalformedJsonException("'priority' must be interactive or batch, got '" + text + "'", null);
     }
 
     private static JobStatus status(String text) {

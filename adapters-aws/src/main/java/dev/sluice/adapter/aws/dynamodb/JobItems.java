@@ -8,6 +8,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import java.math.BigDecimal;
@@ -33,6 +34,9 @@ final class JobItems {
     static final String CORRELATION = "correlationId";
     static final String IDEMPOTENCY_KEY = "idempotencyKey";
     static final String BATCH = "batchId";
+    /** {@code interactive} or {@code batch}; items written before priorities existed have none: interactive. */
+    static final String PRIORITY = "priority";
+
     static final String RESULT = "result";
     static final String FAILURE = "failureReason";
     static final String CREATED = "createdAt";
@@ -78,6 +82,7 @@ final class JobItems {
         item.put(CORRELATION, s(job.correlationId().value()));
         job.idempotencyKey().ifPresent(k -> item.put(IDEMPOTENCY_KEY, s(k)));
         job.batchId().ifPresent(b -> item.put(BATCH, s(b.value())));
+        item.put(PRIORITY, s(job.priority().wireName()));
         job.result().ifPresent(r -> item.put(RESULT, result(job.id(), r, large)));
         job.failureReason().ifPresent(r -> item.put(FAILURE, failure(job.id(), r, large)));
         item.put(CREATED, instant(job.createdAt()));
@@ -101,6 +106,9 @@ final class JobItems {
                 new CorrelationId(item.get(CORRELATION).s()),
                 Optional.ofNullable(item.get(IDEMPOTENCY_KEY)).map(AttributeValue::s),
                 Optional.ofNullable(item.get(BATCH)).map(v -> new BatchId(v.s())),
+                Optional.ofNullable(item.get(PRIORITY))
+                        .map(v -> Priority.valueOf(v.s().toUpperCase(java.util.Locale.ROOT)))
+                        .orElse(Priority.INTERACTIVE),
                 Optional.ofNullable(item.get(RESULT)).map(large::load),
                 Optional.ofNullable(item.get(FAILURE)).map(large::load),
                 toInstant(item.get(CREATED)),

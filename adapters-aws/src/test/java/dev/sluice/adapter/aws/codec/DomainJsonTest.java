@@ -16,6 +16,7 @@ import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.TokenUsage;
 import java.time.Duration;
@@ -49,6 +50,7 @@ class DomainJsonTest {
                 new CorrelationId("corr-j"),
                 Optional.of("idem-1"),
                 Optional.of(new BatchId("bat_1")),
+                Priority.BATCH,
                 Fixtures.T0);
         HopRecord hop = new HopRecord(
                 0,

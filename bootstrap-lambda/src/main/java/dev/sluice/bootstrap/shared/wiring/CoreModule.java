@@ -84,7 +84,8 @@ public final class CoreModule {
         }
         engine = new EngineSettings(
                 lease, Math.min(engine.maxAttempts(), mostAttempts), engine.cacheTtl(), engine.maxDeferral());
-        return new SluiceConfig(loaded.models(), loaded.pipelines(), loaded.indexes(), loaded.inputLimits(), engine);
+        return new SluiceConfig(
+                loaded.models(), loaded.pipelines(), loaded.indexes(), loaded.inputLimits(), engine, loaded.tenants());
     }
 
     @Provides
