@@ -14,12 +14,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -28,11 +31,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A local LLM provider on 127.0.0.1 that speaks OpenAI chat completions and embeddings, Anthropic messages, Bedrock
  * Runtime Converse (and Titan-style InvokeModel embeddings), Gemini generateContent and Ollama chat, with per-model
- * latency, limits, faults and answers. It records every request and counts calls per model.
+ * latency, limits (counted as each model's {@link RateCounting} says), faults and answers. It records every request,
+ * counts calls per model and keeps how each chat request was answered ({@link #chatOutcomes(String)}).
  */
 public final class LlmSimulator implements AutoCloseable {
     static {
@@ -43,12 +48,13 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     private static final int RECORDED_LIMIT = 10_000;
+    private static final int OUTCOMES_LIMIT = 1_000_000;
     private static final int SCRIPTED_THROTTLE = 0;
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, ModelBehaviour> behaviours = new ConcurrentHashMap<>();
-    private final Map<String, RateWindow> windows = new ConcurrentHashMap<>();
+    private final Map<String, RateCounter> counters = new ConcurrentHashMap<>();
     private final Map<String, Deque<int[]>> scriptedFaults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
@@ -61,8 +67,22 @@ public final class LlmSimulator implements AutoCloseable {
     private volatile java.util.function.BiConsumer<String, String> onAnswer = (model, body) -> {};
     private final Extractor extractor = new Extractor(2);
     private volatile ModelBehaviour defaultBehaviour = ModelBehaviour.DEFAULT;
+    /** The clock limits are counted by; its reading {@code originNanos} stands for the instant {@code origin}. */
+    private final LongSupplier nanoTime;
 
-    private LlmSimulator(int port) {
+    private final long originNanos;
+    private final Instant origin;
+    /** Chat outcomes numbered by arrival, in the order they were answered; guarded by itself. */
+    private final Deque<Numbered> chatOutcomes = new ArrayDeque<>();
+
+    private final AtomicLong arrivals = new AtomicLong();
+
+    private record Numbered(long arrival, ChatOutcome outcome) {}
+
+    private LlmSimulator(int port, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.originNanos = nanoTime.getAsLong();
+        this.origin = Instant.now();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         } catch (IOException e) {
@@ -80,7 +100,16 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     public static LlmSimulator start(int port) {
-        return new LlmSimulator(port);
+        return start(port, System::nanoTime);
+    }
+
+    /**
+     * Starts a simulator whose rate limits, and the times of its {@link #chatOutcomes(String) outcomes}, follow
+     * {@code nanoTime} (read like {@link System#nanoTime()}) instead of the system clock, so that a test can move time
+     * on without sleeping. Latency and hangs still take real time. {@code port} 0 picks a free port.
+     */
+    public static LlmSimulator start(int port, LongSupplier nanoTime) {
+        return new LlmSimulator(port, Objects.requireNonNull(nanoTime, "'nanoTime' must not be null"));
     }
 
     public int port() {
@@ -127,20 +156,24 @@ public final class LlmSimulator implements AutoCloseable {
     public LlmSimulator throttleNext(String model, Duration retryAfter, int times) {
         Deque<int[]> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
         for (int i = 0; i < times; i++) {
-            faults.addLast(new int[] {SCRIPTED_THROTTLE, (int) Math.max(1, retryAfter.toSeconds())});
+            faults.addLast(
+                    new int[] {SCRIPTED_THROTTLE, (int) Math.clamp(retryAfter.toMillis(), 1, Integer.MAX_VALUE)});
         }
         return this;
     }
 
-    /** Forgets configuration, faults, windows, counters and recordings. */
+    /** Forgets configuration, faults, rate counts, counters and recordings (requests and chat outcomes). */
     public LlmSimulator reset() {
         behaviours.clear();
-        windows.clear();
+        counters.clear();
         scriptedFaults.clear();
         scriptPositions.clear();
         calls.clear();
         totalCalls.set(0);
         received.clear();
+        synchronized (chatOutcomes) {
+            chatOutcomes.clear();
+        }
         defaultBehaviour = ModelBehaviour.DEFAULT;
         return this;
     }
@@ -164,6 +197,22 @@ public final class LlmSimulator implements AutoCloseable {
         return received.stream().filter(r -> r.model().equals(model)).toList();
     }
 
+    /**
+     * How each chat request to {@code model} (not embeddings) was answered, in the order they arrived; a request is
+     * listed once answered. The most recent million over all models are kept.
+     */
+    public List<ChatOutcome> chatOutcomes(String model) {
+        List<Numbered> copy;
+        synchronized (chatOutcomes) {
+            copy = new ArrayList<>(chatOutcomes);
+        }
+        return copy.stream()
+                .filter(n -> n.outcome().model().equals(model))
+                .sorted(Comparator.comparingLong(Numbered::arrival))
+                .map(Numbered::outcome)
+                .toList();
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -171,6 +220,8 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long receivedNanos = nanoTime.getAsLong();
+        long arrival = arrivals.getAndIncrement();
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String body = read(exchange.getRequestBody());
@@ -200,6 +251,14 @@ public final class LlmSimulator implements AutoCloseable {
                 if (outcome.equals("answered")) {
                     onAnswer.accept(model, body);
                 }
+                recordOutcome(
+                        arrival,
+                        new ChatOutcome(
+                                model,
+                                instantAt(receivedNanos),
+                                instantAt(nanoTime.getAsLong()),
+                                reply.status(),
+                                outcome));
             }
             send(exchange, reply.status(), reply.headers(), reply.body());
         } catch (InterruptedException e) {
@@ -212,6 +271,20 @@ public final class LlmSimulator implements AutoCloseable {
             return reply.body().equals(MALFORMED_BODY) ? "malformed" : "answered";
         }
         return reply.status() == 429 ? "throttled" : reply.status() == 504 ? "hung" : "error " + reply.status();
+    }
+
+    private void recordOutcome(long arrival, ChatOutcome outcome) {
+        synchronized (chatOutcomes) {
+            chatOutcomes.addLast(new Numbered(arrival, outcome));
+            while (chatOutcomes.size() > OUTCOMES_LIMIT) {
+                chatOutcomes.pollFirst();
+            }
+        }
+    }
+
+    /** The instant a reading of the simulator's clock stands for. */
+    private Instant instantAt(long nanos) {
+        return origin.plusNanos(nanos - originNanos);
     }
 
     /** Chat requests by how they were answered: answered, malformed, throttled, hung, error 5xx / 4xx. */
@@ -233,16 +306,22 @@ public final class LlmSimulator implements AutoCloseable {
         WireFormat.Parsed request = wire.parse(path, json);
         int[] fault = nextFault(model);
         if (fault != null && fault[0] == SCRIPTED_THROTTLE) {
-            return throttle(wire, fault[1], null, b);
+            long millis = fault[1];
+            return throttle(wire, Math.max(1, millis / 1000), Duration.ofMillis(millis), null, b);
         }
         if (fault != null) {
             return wire.error(fault[0], "simulated error " + fault[0]);
         }
         WireFormat.Answer answer = answer(model, b, request, json);
-        RateWindow.Decision decision = windows.computeIfAbsent(model, k -> new RateWindow())
-                .tryAdmit(System.nanoTime(), b.rpm(), b.tpm(), answer.inputTokens() + answer.outputTokens());
+        RateCounter counter = counters.compute(
+                model,
+                (k, c) -> c != null && c.counting() == b.counting()
+                        ? c
+                        : b.counting().newCounter());
+        RateCounter.Decision decision =
+                counter.tryAdmit(nanoTime.getAsLong(), b.rpm(), b.tpm(), answer.inputTokens() + answer.outputTokens());
         if (!decision.admitted()) {
-            return throttle(wire, decision.retryAfterSeconds(), decision, b);
+            return throttle(wire, decision.retryAfterSeconds(), Duration.ofNanos(decision.resetNanos()), decision, b);
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (random.nextDouble() < b.hangRate()) {
@@ -292,8 +371,9 @@ public final class LlmSimulator implements AutoCloseable {
         return new WireFormat.Answer(text, input, output, Math.min(b.cachedInputTokens(), input), finish);
     }
 
+    /** A 429 saying to come back in {@code retryAfterSeconds}; OpenAI's also says the precise {@code wait} in ms. */
     private WireFormat.Reply throttle(
-            WireFormat wire, long retryAfterSeconds, RateWindow.Decision decision, ModelBehaviour b) {
+            WireFormat wire, long retryAfterSeconds, Duration wait, RateCounter.Decision decision, ModelBehaviour b) {
         WireFormat.Reply reply = wire.throttled(
                 retryAfterSeconds, "Rate limit reached: please try again in " + retryAfterSeconds + "s.");
         Map<String, String> headers = new LinkedHashMap<>(reply.headers());
@@ -303,11 +383,15 @@ public final class LlmSimulator implements AutoCloseable {
         if (wire.provider() != Provider.GEMINI) {
             headers.put("retry-after", Long.toString(retryAfterSeconds));
         }
+        if (wire.provider() == Provider.OPENAI) {
+            long millis = Math.max(1, Math.ceilDiv(wait.toNanos(), 1_000_000L));
+            headers.put("retry-after-ms", Long.toString(millis));
+        }
         return new WireFormat.Reply(reply.status(), headers, reply.body());
     }
 
     /** The limit headers OpenAI and Anthropic send with every answer, when the model has limits. */
-    private static Map<String, String> limitHeaders(Provider provider, ModelBehaviour b, RateWindow.Decision d) {
+    private Map<String, String> limitHeaders(Provider provider, ModelBehaviour b, RateCounter.Decision d) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (b.rpm() == 0 && b.tpm() == 0) {
             return headers;
@@ -325,7 +409,7 @@ public final class LlmSimulator implements AutoCloseable {
                 headers.put("x-ratelimit-reset-tokens", openAiDuration(reset));
             }
         } else if (provider == Provider.ANTHROPIC) {
-            String at = Instant.now().plus(reset).toString();
+            String at = instantAt(nanoTime.getAsLong()).plus(reset).toString();
             if (b.rpm() > 0) {
                 headers.put("anthropic-ratelimit-requests-limit", Long.toString(b.rpm()));
                 headers.put("anthropic-ratelimit-requests-remaining", Long.toString(d.remainingRequests()));

@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the simulator until interrupted: {@code --port 8089} (default), {@code --config sim.json}, and flags for the
  * default behaviour: {@code --latency-ms}, {@code --p99-ms}, {@code --mode}, {@code --rpm}, {@code --tpm},
- * {@code --error-rate}, {@code --malformed-rate}, {@code --hang-rate}.
+ * {@code --error-rate}, {@code --malformed-rate}, {@code --hang-rate}, {@code --counting} (sliding-minute,
+ * token-bucket, per-second).
  */
 public final class LlmSimulatorMain {
     private LlmSimulatorMain() {}
@@ -32,6 +33,8 @@ public final class LlmSimulatorMain {
                 case "--error-rate" -> field(json, "errorRate", value);
                 case "--malformed-rate" -> field(json, "malformedRate", value);
                 case "--hang-rate" -> field(json, "hangRate", value);
+                case "--counting" ->
+                    field(json, "counting", WireFormat.JSON.valueToTree(value).toString());
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }

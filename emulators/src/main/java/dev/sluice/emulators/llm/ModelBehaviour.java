@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param hangRate share of calls that hang for {@code hangFor} before a 504, as a provider that stopped answering
  * @param malformedRate share of calls answered 200 with a truncated, unparseable body
  * @param cachedInputTokens input tokens reported as served from the provider's prompt cache (capped at the input)
+ * @param counting how {@code rpm} and {@code tpm} are counted, as the provider does
  */
 public record ModelBehaviour(
         Latency latency,
@@ -25,15 +26,27 @@ public record ModelBehaviour(
         double hangRate,
         double malformedRate,
         Duration hangFor,
-        long cachedInputTokens) {
+        long cachedInputTokens,
+        RateCounting counting) {
 
     public static final ModelBehaviour DEFAULT = new ModelBehaviour(
-            Latency.NONE, ResponseMode.EXTRACTIVE, List.of(), 0, 0, 0, 0, 0, Duration.ofMinutes(5), 0);
+            Latency.NONE,
+            ResponseMode.EXTRACTIVE,
+            List.of(),
+            0,
+            0,
+            0,
+            0,
+            0,
+            Duration.ofMinutes(5),
+            0,
+            RateCounting.SLIDING_MINUTE);
 
     public ModelBehaviour {
         Objects.requireNonNull(latency, "'latency' must not be null");
         Objects.requireNonNull(mode, "'mode' must not be null");
         Objects.requireNonNull(hangFor, "'hangFor' must not be null");
+        Objects.requireNonNull(counting, "'counting' must not be null");
         script = List.copyOf(script);
         if (rpm < 0 || tpm < 0 || cachedInputTokens < 0) {
             throw new IllegalArgumentException("'rpm', 'tpm' and 'cachedInputTokens' must not be negative");
@@ -41,6 +54,32 @@ public record ModelBehaviour(
         requireRate(errorRate, "errorRate");
         requireRate(hangRate, "hangRate");
         requireRate(malformedRate, "malformedRate");
+    }
+
+    /** A behaviour whose limits are counted over a sliding minute ({@link RateCounting#SLIDING_MINUTE}). */
+    public ModelBehaviour(
+            Latency latency,
+            ResponseMode mode,
+            List<String> script,
+            long rpm,
+            long tpm,
+            double errorRate,
+            double hangRate,
+            double malformedRate,
+            Duration hangFor,
+            long cachedInputTokens) {
+        this(
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens,
+                RateCounting.SLIDING_MINUTE);
     }
 
     private static void requireRate(double rate, String name) {
@@ -51,12 +90,32 @@ public record ModelBehaviour(
 
     public ModelBehaviour withLatency(Latency value) {
         return new ModelBehaviour(
-                value, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, cachedInputTokens);
+                value,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens,
+                counting);
     }
 
     public ModelBehaviour withMode(ResponseMode value) {
         return new ModelBehaviour(
-                latency, value, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, cachedInputTokens);
+                latency,
+                value,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens,
+                counting);
     }
 
     public ModelBehaviour withScript(String... answers) {
@@ -70,7 +129,8 @@ public record ModelBehaviour(
                 hangRate,
                 malformedRate,
                 hangFor,
-                cachedInputTokens);
+                cachedInputTokens,
+                counting);
     }
 
     public ModelBehaviour withLimits(long requestsPerMinute, long tokensPerMinute) {
@@ -84,25 +144,43 @@ public record ModelBehaviour(
                 hangRate,
                 malformedRate,
                 hangFor,
-                cachedInputTokens);
+                cachedInputTokens,
+                counting);
     }
 
     public ModelBehaviour withErrorRate(double value) {
         return new ModelBehaviour(
-                latency, mode, script, rpm, tpm, value, hangRate, malformedRate, hangFor, cachedInputTokens);
+                latency, mode, script, rpm, tpm, value, hangRate, malformedRate, hangFor, cachedInputTokens, counting);
     }
 
     public ModelBehaviour withHangRate(double value, Duration duration) {
         return new ModelBehaviour(
-                latency, mode, script, rpm, tpm, errorRate, value, malformedRate, duration, cachedInputTokens);
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                value,
+                malformedRate,
+                duration,
+                cachedInputTokens,
+                counting);
     }
 
     public ModelBehaviour withMalformedRate(double value) {
         return new ModelBehaviour(
-                latency, mode, script, rpm, tpm, errorRate, hangRate, value, hangFor, cachedInputTokens);
+                latency, mode, script, rpm, tpm, errorRate, hangRate, value, hangFor, cachedInputTokens, counting);
     }
 
     public ModelBehaviour withCachedInputTokens(long value) {
-        return new ModelBehaviour(latency, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, value);
+        return new ModelBehaviour(
+                latency, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, value, counting);
+    }
+
+    /** The same behaviour with its limits counted as {@code value} says. */
+    public ModelBehaviour withCounting(RateCounting value) {
+        return new ModelBehaviour(
+                latency, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, cachedInputTokens, value);
     }
 }

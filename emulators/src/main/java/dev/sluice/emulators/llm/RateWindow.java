@@ -4,18 +4,23 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** One model's requests and tokens over the last minute, as a provider counts them for its RPM and TPM limits. */
-final class RateWindow {
+/**
+ * One model's requests and tokens over the last minute, as a provider counts them for its RPM and TPM limits
+ * ({@link RateCounting#SLIDING_MINUTE}).
+ */
+final class RateWindow implements RateCounter {
     static final long WINDOW_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final Deque<long[]> entries = new ArrayDeque<>();
     private long tokens;
 
-    /** What the window says about one more request of {@code requestTokens}. */
-    record Decision(
-            boolean admitted, long retryAfterSeconds, long remainingRequests, long remainingTokens, long resetNanos) {}
+    @Override
+    public RateCounting counting() {
+        return RateCounting.SLIDING_MINUTE;
+    }
 
-    synchronized Decision tryAdmit(long nowNanos, long rpm, long tpm, long requestTokens) {
+    @Override
+    public synchronized Decision tryAdmit(long nowNanos, long rpm, long tpm, long requestTokens) {
         while (!entries.isEmpty() && nowNanos - entries.peekFirst()[0] >= WINDOW_NANOS) {
             tokens -= entries.pollFirst()[1];
         }
@@ -27,8 +32,12 @@ final class RateWindow {
             return new Decision(true, 0, remaining(rpm, entries.size()), remaining(tpm, tokens), resetNanos(nowNanos));
         }
         long wait = requestsLeft ? tokenWait(nowNanos, tpm, requestTokens) : resetNanos(nowNanos);
-        long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-        return new Decision(false, seconds, remaining(rpm, entries.size()), remaining(tpm, tokens), wait);
+        return new Decision(
+                false,
+                RateCounter.retryAfterSeconds(wait),
+                remaining(rpm, entries.size()),
+                remaining(tpm, tokens),
+                wait);
     }
 
     synchronized void clear() {
@@ -53,6 +62,6 @@ final class RateWindow {
     }
 
     private static long remaining(long limit, long used) {
-        return limit == 0 ? Long.MAX_VALUE : Math.max(0, limit - used);
+        return RateCounter.remaining(limit, used);
     }
 }

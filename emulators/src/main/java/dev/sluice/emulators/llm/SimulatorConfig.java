@@ -16,7 +16,9 @@ import java.util.Map;
  * The simulator's behaviour as a JSON file: {@code {"default": {...}, "models": {"gpt-4o-mini": {...}}}}, each
  * behaviour with optional {@code latencyMs}, {@code p99Ms}, {@code mode} (echo, scripted, extractive),
  * {@code script}, {@code rpm}, {@code tpm}, {@code errorRate}, {@code hangRate}, {@code hangForMs},
- * {@code malformedRate}, {@code cachedInputTokens}.
+ * {@code malformedRate}, {@code cachedInputTokens} and {@code counting}: how {@code rpm} and {@code tpm} are counted,
+ * {@code sliding-minute} (the default), {@code token-bucket} or {@code per-second} (see {@link RateCounting}; the
+ * enum names are accepted too, in any case).
  */
 public record SimulatorConfig(ModelBehaviour defaults, Map<String, ModelBehaviour> models) {
     public SimulatorConfig {
@@ -65,6 +67,29 @@ public record SimulatorConfig(ModelBehaviour defaults, Map<String, ModelBehaviou
                 n.path("hangRate").asDouble(base.hangRate()),
                 n.path("malformedRate").asDouble(base.malformedRate()),
                 Duration.ofMillis(n.path("hangForMs").asLong(base.hangFor().toMillis())),
-                n.path("cachedInputTokens").asLong(base.cachedInputTokens()));
+                n.path("cachedInputTokens").asLong(base.cachedInputTokens()),
+                counting(n.path("counting"), base.counting()));
+    }
+
+    /** {@code sliding-minute}, {@code token-bucket} or {@code per-second}, or an enum name, in any case. */
+    static RateCounting counting(JsonNode value, RateCounting base) {
+        if (value.isMissingNode() || value.isNull()) {
+            return base;
+        }
+        if (value.isTextual()) {
+            String name = value.asText().trim();
+            for (RateCounting counting : RateCounting.values()) {
+                if (counting.configName().equalsIgnoreCase(name)
+                        || counting.name().equalsIgnoreCase(name)) {
+                    return counting;
+                }
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (RateCounting counting : RateCounting.values()) {
+            allowed.add(counting.configName());
+        }
+        throw new IllegalArgumentException(
+                "'counting' must be one of " + String.join(", ", allowed) + "; was " + value);
     }
 }

@@ -73,6 +73,9 @@ class LlmSimulatorIT {
         assertThat(throttled.statusCode()).isEqualTo(429);
         assertThat(Long.parseLong(throttled.headers().firstValue("retry-after").orElseThrow()))
                 .isBetween(50L, 60L);
+        assertThat(Long.parseLong(
+                        throttled.headers().firstValue("retry-after-ms").orElseThrow()))
+                .isBetween(50_000L, 60_000L);
         assertThat(throttled.headers().firstValue("x-ratelimit-limit-requests")).contains("1");
         assertThat(throttled.headers().firstValue("x-ratelimit-remaining-requests"))
                 .contains("0");
@@ -103,6 +106,7 @@ class LlmSimulatorIT {
 
         assertThat(throttled.statusCode()).isEqualTo(429);
         assertThat(throttled.headers().firstValue("retry-after")).isPresent();
+        assertThat(throttled.headers().firstValue("retry-after-ms")).isEmpty();
         assertThat(throttled.headers().firstValue("anthropic-ratelimit-requests-remaining"))
                 .contains("0");
         assertThat(throttled.headers().firstValue("anthropic-ratelimit-input-tokens-limit"))
@@ -110,6 +114,17 @@ class LlmSimulatorIT {
         assertThat(throttled.headers().firstValue("anthropic-ratelimit-requests-reset"))
                 .hasValueSatisfying(v -> assertThat(v).endsWith("Z"));
         assertThat(JSON.readTree(throttled.body()).at("/error/type").asText()).isEqualTo("rate_limit_error");
+    }
+
+    @Test
+    void aScriptedOpenAiThrottleSaysItsWaitInMillisecondsToo() throws Exception {
+        SIMULATOR.throttleNext("gpt", Duration.ofMillis(2500), 1);
+
+        HttpResponse<String> throttled = post("/v1/chat/completions", openAi("gpt", "hi"));
+
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("retry-after")).contains("2");
+        assertThat(throttled.headers().firstValue("retry-after-ms")).contains("2500");
     }
 
     @Test
