@@ -11,6 +11,7 @@ import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.CircuitOpenException;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PermanentException;
@@ -61,6 +62,13 @@ public abstract class LanguageModelContract {
 
     /** The request carried the credentials this provider expects. */
     protected abstract void assertAuthenticated(ReceivedRequest request);
+
+    /**
+     * The account's limits this provider's answers state when the simulator's model has {@code rpm} and
+     * {@code tpm} ({@code 0}: none), as the adapter must report them; {@link ProviderLimits#NONE} for a provider
+     * whose wire format says nothing.
+     */
+    protected abstract ProviderLimits reportedFor(long rpm, long tpm);
 
     protected ModelSpec spec(String modelId) {
         return new ModelSpec(
@@ -116,10 +124,33 @@ public abstract class LanguageModelContract {
         assertThat(completion.usage().output()).isEqualTo(("Paris is the capital of France.".length() + 3) / 4);
         assertThat(completion.usage().cachedInput()).isEqualTo(reportsCachedInput() ? 3 : 0);
         assertThat(completion.raw()).contains("Paris is the capital of France.");
+        assertThat(completion.reported()).isEqualTo(ProviderLimits.NONE);
         ReceivedRequest received = simulator.received(id).getLast();
         assertThat(received.body()).contains(prompt).contains(system);
         assertAuthenticated(received);
         assertThat(simulator.calls(id)).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerCarriesTheAccountsLimitsAsTheProviderStatesThem() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withLimits(600, 150_000));
+        ModelSpec spec = spec(id);
+
+        Completion completion = model(spec, SETTINGS).complete(call(spec, "", "hello"));
+
+        assertThat(completion.reported()).isEqualTo(reportedFor(600, 150_000));
+    }
+
+    @Test
+    void aRequestLimitAloneIsReportedAlone() {
+        String id = newModelId();
+        simulator.configure(id, ModelBehaviour.DEFAULT.withLimits(42, 0));
+        ModelSpec spec = spec(id);
+
+        Completion completion = model(spec, SETTINGS).complete(call(spec, "", "hello"));
+
+        assertThat(completion.reported()).isEqualTo(reportedFor(42, 0));
     }
 
     @Test
@@ -157,22 +188,27 @@ public abstract class LanguageModelContract {
                 ThrottledException.class, () -> model(spec, SETTINGS).complete(call(spec, "", "hello")));
 
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(e.reported()).isEqualTo(ProviderLimits.NONE);
         assertThat(e.getCause()).isNotNull();
         assertThat(simulator.calls(id)).isEqualTo(1);
     }
 
     @Test
-    void theSimulatorsOwnRequestLimitThrottlesWithItsRetryAfter() {
+    void theSimulatorsOwnRequestLimitThrottlesWithItsRetryAfterAndTheReportedLimits() {
         String id = newModelId();
-        simulator.configure(id, ModelBehaviour.DEFAULT.withLimits(1, 0));
+        simulator.configure(id, ModelBehaviour.DEFAULT.withLimits(1, 100_000));
         ModelSpec spec = spec(id);
         LanguageModel model = model(spec, SETTINGS);
-        model.complete(call(spec, "", "first"));
+        Completion first = model.complete(call(spec, "", "first"));
 
         ThrottledException e =
                 catchThrowableOfType(ThrottledException.class, () -> model.complete(call(spec, "", "second")));
 
+        // The simulator states the wait in whole seconds (retry-after, or Gemini's RetryInfo.retryDelay).
         assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
+        assertThat(e.retryAfter().toMillisPart()).isZero();
+        assertThat(first.reported()).isEqualTo(reportedFor(1, 100_000));
+        assertThat(e.reported()).isEqualTo(reportedFor(1, 100_000));
         assertThat(simulator.calls(id)).isEqualTo(2);
     }
 

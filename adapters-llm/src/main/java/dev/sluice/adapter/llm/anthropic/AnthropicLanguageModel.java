@@ -5,6 +5,7 @@ import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.sluice.adapter.llm.internal.ChatModelAdapter;
 import dev.sluice.adapter.llm.internal.HttpFailure;
 import dev.sluice.adapter.llm.internal.ProviderHttpClient;
+import dev.sluice.adapter.llm.internal.ReportedLimits;
 import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelCall;
@@ -13,7 +14,10 @@ import dev.sluice.domain.port.LanguageModel;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Anthropic messages. Built once; LangChain4j's own retries are off. */
+/**
+ * Anthropic messages. Answers and 429s carry the account's limits from the {@code anthropic-ratelimit-*-limit}
+ * headers (requests, tokens, input and output tokens). Built once; LangChain4j's own retries are off.
+ */
 public final class AnthropicLanguageModel implements LanguageModel {
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com/v1/";
 
@@ -30,7 +34,8 @@ public final class AnthropicLanguageModel implements LanguageModel {
                 .timeout(timeout)
                 .maxRetries(0)
                 .build();
-        this.adapter = new ChatModelAdapter(spec, model, AnthropicLanguageModel::usage, HttpFailure::fromCauses);
+        this.adapter = new ChatModelAdapter(
+                spec, model, AnthropicLanguageModel::usage, HttpFailure::fromCauses, ReportedLimits::anthropic);
     }
 
     @Override

@@ -10,24 +10,30 @@ import dev.langchain4j.model.output.FinishReason;
 import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.PermanentException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * One LangChain4j chat model behind the domain's port: renders the call as system and user messages, maps the
- * response to a {@link Completion} and every failure through {@link ProviderErrors}.
+ * response to a {@link Completion} (with the raw body and the limits the provider's headers state) and every
+ * failure through {@link ProviderErrors}.
  */
 public final class ChatModelAdapter {
     private final ModelSpec spec;
     private final ChatModel model;
     private final Function<dev.langchain4j.model.output.TokenUsage, TokenUsage> usage;
     private final Function<Throwable, Optional<HttpFailure>> failureOf;
+    private final Function<Map<String, List<String>>, ProviderLimits> limitsOf;
 
     /**
+     * For a provider that reports no limits.
+     *
      * @param usage the provider's token usage in the domain's terms, where input includes cached input
      * @param failureOf finds the provider's error answer among an exception's causes
      */
@@ -36,10 +42,26 @@ public final class ChatModelAdapter {
             ChatModel model,
             Function<dev.langchain4j.model.output.TokenUsage, TokenUsage> usage,
             Function<Throwable, Optional<HttpFailure>> failureOf) {
+        this(spec, model, usage, failureOf, ReportedLimits::none);
+    }
+
+    /**
+     * @param usage the provider's token usage in the domain's terms, where input includes cached input
+     * @param failureOf finds the provider's error answer among an exception's causes
+     * @param limitsOf the account's limits as a response's headers state them (a {@link ReportedLimits} style),
+     *     for the completion and for a throttled call
+     */
+    public ChatModelAdapter(
+            ModelSpec spec,
+            ChatModel model,
+            Function<dev.langchain4j.model.output.TokenUsage, TokenUsage> usage,
+            Function<Throwable, Optional<HttpFailure>> failureOf,
+            Function<Map<String, List<String>>, ProviderLimits> limitsOf) {
         this.spec = spec;
         this.model = model;
         this.usage = usage;
         this.failureOf = failureOf;
+        this.limitsOf = limitsOf;
     }
 
     public Completion complete(ModelCall call) {
@@ -53,9 +75,10 @@ public final class ChatModelAdapter {
         try {
             response = model.chat(ChatRequest.builder().messages(messages).build());
         } catch (RuntimeException e) {
-            throw ProviderErrors.classify(spec.alias() + " (" + spec.modelId() + ")", e, failureOf);
+            throw ProviderErrors.classify(spec.alias() + " (" + spec.modelId() + ")", e, failureOf, limitsOf);
         }
-        String raw = RawResponses.take().orElse("");
+        RawResponses.Captured captured = RawResponses.take().orElse(RawResponses.Captured.NONE);
+        String raw = captured.body();
         String finish = finishReason(response.finishReason());
         String text = response.aiMessage() == null || response.aiMessage().text() == null
                 ? ""
@@ -68,7 +91,7 @@ public final class ChatModelAdapter {
         TokenUsage tokens = response.tokenUsage() == null ? TokenUsage.ZERO : usage.apply(response.tokenUsage());
         String modelId =
                 response.modelName() == null || response.modelName().isBlank() ? spec.modelId() : response.modelName();
-        return new Completion(text, tokens, modelId, finish, raw);
+        return new Completion(text, tokens, modelId, finish, raw, limitsOf.apply(captured.headers()));
     }
 
     /** Plain token usage: input already includes what was served from the cache. */

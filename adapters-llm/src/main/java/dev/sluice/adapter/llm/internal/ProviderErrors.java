@@ -4,6 +4,7 @@ import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.RetriableException;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.ThrottledException;
@@ -12,15 +13,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Turns whatever a provider call threw into the domain's classification, once: throttled (429, with the provider's
- * retry-after), transient (5xx, 408, Anthropic's 529, timeouts, connection and parse failures of a garbled body)
- * or permanent (other 4xx: auth, invalid request, unknown model, context too long, content filtered). Always
- * keeps the cause.
+ * retry-after and the account's limits its headers state), transient (5xx, 408, Anthropic's 529, timeouts,
+ * connection and parse failures of a garbled body) or permanent (other 4xx: auth, invalid request, unknown model,
+ * context too long, content filtered). Always keeps the cause.
  */
 public final class ProviderErrors {
     /** Used when a 429 says nothing about when to come back. */
@@ -28,14 +31,27 @@ public final class ProviderErrors {
 
     private ProviderErrors() {}
 
+    /** As {@link #classify(String, Throwable, Function, Function)} for a provider that reports no limits. */
     public static PortException classify(
             String model, Throwable error, Function<Throwable, Optional<HttpFailure>> failureOf) {
+        return classify(model, error, failureOf, ReportedLimits::none);
+    }
+
+    /**
+     * @param failureOf finds the provider's error answer among an exception's causes
+     * @param limitsOf the account's limits as the error answer's headers state them, for a throttled call
+     */
+    public static PortException classify(
+            String model,
+            Throwable error,
+            Function<Throwable, Optional<HttpFailure>> failureOf,
+            Function<Map<String, List<String>>, ProviderLimits> limitsOf) {
         if (error instanceof PortException classified) {
             return classified;
         }
         Optional<HttpFailure> failure = failureOf.apply(error);
         if (failure.isPresent()) {
-            return byStatus(model, failure.get(), error);
+            return byStatus(model, failure.get(), error, limitsOf);
         }
         if (error instanceof RateLimitException) {
             return new ThrottledException(model + " throttled", DEFAULT_RETRY_AFTER, error);
@@ -52,12 +68,16 @@ public final class ProviderErrors {
         return new PermanentException(model + ": unexpected " + describe(error), error);
     }
 
-    private static PortException byStatus(String model, HttpFailure f, Throwable error) {
+    private static PortException byStatus(
+            String model,
+            HttpFailure f,
+            Throwable error,
+            Function<Map<String, List<String>>, ProviderLimits> limitsOf) {
         int status = f.status();
         String what = model + " answered " + status + errorText(f);
         if (status == 429 || f.errorCode().startsWith("ThrottlingException")) {
             Duration retryAfter = RetryAfter.of(f, Instant.now()).orElse(DEFAULT_RETRY_AFTER);
-            return new ThrottledException(what, retryAfter, error);
+            return new ThrottledException(what, retryAfter, limitsOf.apply(f.headers()), error);
         }
         if (status >= 500 || status == 408 || status == 409) {
             return new TransientException(what, error);

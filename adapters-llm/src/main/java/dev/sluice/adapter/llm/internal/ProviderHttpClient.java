@@ -18,7 +18,8 @@ import java.time.Duration;
 /**
  * LangChain4j's HTTP seam on {@link java.net.http.HttpClient}, answering errors with a {@link
  * ProviderHttpException} that keeps the headers (retry-after, rate-limit resets) and remembering successful bodies
- * in {@link RawResponses}. Streaming is not used by sluice and is refused.
+ * and headers (the limits the provider reports) in {@link RawResponses}. Streaming is not used by sluice and is
+ * refused.
  */
 public final class ProviderHttpClient implements HttpClient {
     private final java.net.http.HttpClient http;
@@ -68,7 +69,7 @@ public final class ProviderHttpClient implements HttpClient {
             throw new ProviderHttpException(
                     response.statusCode(), response.body(), response.headers().map());
         }
-        RawResponses.offer(response.body());
+        RawResponses.offer(response.body(), response.headers().map());
         return SuccessfulHttpResponse.builder()
                 .statusCode(response.statusCode())
                 .headers(response.headers().map())

@@ -19,6 +19,7 @@ public final class RetryAfter {
     private static final Pattern GO_DURATION =
             Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:([\\d.]+)s)?(?:(\\d+)ms)?");
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"([\\d.]+)s\"");
+    private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
     private static final Pattern TRY_AGAIN = Pattern.compile("(?i)try again in ([\\d.]+)\\s*(ms|s)");
     private static final String[] OPENAI_RESETS = {"x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"};
     private static final String[] ANTHROPIC_KINDS = {"requests", "tokens", "input-tokens", "output-tokens"};
@@ -116,6 +117,10 @@ public final class RetryAfter {
     }
 
     private static Optional<Duration> decimal(String number, String unit) {
+        if (!NUMBER.matcher(number).matches()) {
+            // Double.parseDouble would take NaN, Infinity, 1e9 and hex: none is a delay a provider sends.
+            return Optional.empty();
+        }
         try {
             double value = Double.parseDouble(number);
             return Optional.of(Duration.ofMillis(Math.round(unit.equals("ms") ? value : value * 1000)));

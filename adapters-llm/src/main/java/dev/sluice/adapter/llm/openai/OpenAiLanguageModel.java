@@ -5,6 +5,7 @@ import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.sluice.adapter.llm.internal.ChatModelAdapter;
 import dev.sluice.adapter.llm.internal.HttpFailure;
 import dev.sluice.adapter.llm.internal.ProviderHttpClient;
+import dev.sluice.adapter.llm.internal.ReportedLimits;
 import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelCall;
@@ -15,7 +16,8 @@ import java.util.Optional;
 
 /**
  * OpenAI chat completions, or any OpenAI-compatible server (Azure OpenAI, vLLM, LM Studio) through the
- * {@code baseUrl} option. Built once; LangChain4j's own retries are off.
+ * {@code baseUrl} option. Answers and 429s carry the account's limits from {@code x-ratelimit-limit-requests} and
+ * {@code x-ratelimit-limit-tokens} where the server sends them. Built once; LangChain4j's own retries are off.
  */
 public final class OpenAiLanguageModel implements LanguageModel {
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -37,7 +39,8 @@ public final class OpenAiLanguageModel implements LanguageModel {
                 .timeout(timeout)
                 .maxRetries(0)
                 .build();
-        this.adapter = new ChatModelAdapter(spec, model, OpenAiLanguageModel::usage, HttpFailure::fromCauses);
+        this.adapter = new ChatModelAdapter(
+                spec, model, OpenAiLanguageModel::usage, HttpFailure::fromCauses, ReportedLimits::openAi);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sluice.adapter.llm.anthropic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.adapter.llm.LanguageModelContract;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.emulators.llm.ReceivedRequest;
 import java.net.URI;
@@ -34,5 +35,11 @@ class AnthropicLanguageModelIT extends LanguageModelContract {
         assertThat(request.path()).isEqualTo("/v1/messages");
         assertThat(request.header("x-api-key")).contains(API_KEY);
         assertThat(request.header("anthropic-version")).isPresent();
+    }
+
+    /** The simulator states the token limit for all, input and output tokens. */
+    @Override
+    protected ProviderLimits reportedFor(long rpm, long tpm) {
+        return new ProviderLimits(rpm, tpm, tpm, tpm);
     }
 }

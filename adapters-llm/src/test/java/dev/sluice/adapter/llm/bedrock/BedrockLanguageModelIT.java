@@ -3,6 +3,7 @@ package dev.sluice.adapter.llm.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.adapter.llm.LanguageModelContract;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.emulators.llm.ReceivedRequest;
 import java.net.URI;
@@ -36,5 +37,11 @@ class BedrockLanguageModelIT extends LanguageModelContract {
                 .hasValueSatisfying(v -> assertThat(v)
                         .startsWith("AWS4-HMAC-SHA256 Credential=local/")
                         .contains("/eu-west-1/bedrock/aws4_request"));
+    }
+
+    /** Bedrock states no limits. */
+    @Override
+    protected ProviderLimits reportedFor(long rpm, long tpm) {
+        return ProviderLimits.NONE;
     }
 }

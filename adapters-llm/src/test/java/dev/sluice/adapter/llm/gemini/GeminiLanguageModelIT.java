@@ -3,6 +3,7 @@ package dev.sluice.adapter.llm.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.adapter.llm.LanguageModelContract;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.emulators.llm.ReceivedRequest;
 import java.net.URI;
@@ -34,5 +35,11 @@ class GeminiLanguageModelIT extends LanguageModelContract {
     protected void assertAuthenticated(ReceivedRequest request) {
         assertThat(request.path()).startsWith("/v1beta/models/").endsWith(":generateContent");
         assertThat(request.header("x-goog-api-key")).contains(API_KEY);
+    }
+
+    /** Gemini states no limits in its headers. */
+    @Override
+    protected ProviderLimits reportedFor(long rpm, long tpm) {
+        return ProviderLimits.NONE;
     }
 }

@@ -6,6 +6,7 @@ import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.ThrottledException;
@@ -34,6 +35,56 @@ class ProviderErrorsTest {
 
         assertThat(classified).isInstanceOf(ThrottledException.class).hasCause(e);
         assertThat(((ThrottledException) classified).retryAfter()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void a429CarriesTheLimitsItsHeadersStateAndPrefersRetryAfterMs() {
+        Map<String, List<String>> headers = Map.of(
+                "x-ratelimit-limit-requests", List.of("60"),
+                "x-ratelimit-limit-tokens", List.of("40000"),
+                "retry-after-ms", List.of("2500"),
+                "retry-after", List.of("3"));
+
+        ThrottledException e = (ThrottledException) ProviderErrors.classify(
+                "m", new RateLimitException(http(429, "{}", headers)), HttpFailure::fromCauses, ReportedLimits::openAi);
+
+        assertThat(e.reported()).isEqualTo(new ProviderLimits(60, 40_000, 0, 0));
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void a429ReadByAProviderThatStatesNoLimitsReportsNone() {
+        ThrottledException e = (ThrottledException) classify(new RateLimitException(
+                http(429, "{}", Map.of("x-ratelimit-limit-requests", List.of("60"), "retry-after", List.of("3")))));
+
+        assertThat(e.reported()).isEqualTo(ProviderLimits.NONE);
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void garbledLimitHeadersNeverFailTheClassification() {
+        Map<String, List<String>> headers = Map.of(
+                "Anthropic-Ratelimit-Requests-Limit", List.of("lots"),
+                "anthropic-ratelimit-tokens-limit", List.of("-1"),
+                "anthropic-ratelimit-output-tokens-limit", List.of("8000"),
+                "retry-after", List.of("soon"));
+
+        ThrottledException e = (ThrottledException) ProviderErrors.classify(
+                "m", http(429, "{}", headers), HttpFailure::fromCauses, ReportedLimits::anthropic);
+
+        assertThat(e.reported()).isEqualTo(new ProviderLimits(0, 0, 0, 8000));
+        assertThat(e.retryAfter()).isEqualTo(ProviderErrors.DEFAULT_RETRY_AFTER);
+    }
+
+    @Test
+    void aGemini429WaitsItsRetryInfoDelay() {
+        String body = "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":"
+                + "\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"1.5s\"}]}}";
+
+        ThrottledException e = (ThrottledException) classify(new RateLimitException(http(429, body, Map.of())));
+
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(e.reported()).isEqualTo(ProviderLimits.NONE);
     }
 
     @Test

@@ -31,6 +31,27 @@ class RetryAfterTest {
     }
 
     @Test
+    void garbledRetryAfterMsFallsBackToRetryAfter() {
+        assertThat(RetryAfter.of(
+                        failure(Map.of("retry-after-ms", List.of("later"), "retry-after", List.of("2")), ""), NOW))
+                .contains(Duration.ofSeconds(2));
+        assertThat(RetryAfter.of(failure(Map.of("retry-after-ms", List.of("250.5")), ""), NOW))
+                .contains(Duration.ofMillis(251));
+    }
+
+    @Test
+    void numbersAProviderWouldNotSendAreNotDelays() {
+        for (String odd : new String[] {"NaN", "Infinity", "1e3", "0x10", "-5", "+5"}) {
+            assertThat(RetryAfter.of(failure(Map.of("retry-after", List.of(odd)), "{}"), NOW))
+                    .as("retry-after %s", odd)
+                    .isEmpty();
+            assertThat(RetryAfter.of(failure(Map.of("retry-after-ms", List.of(odd)), "{}"), NOW))
+                    .as("retry-after-ms %s", odd)
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void openAiResetsTakeTheLongerOfRequestsAndTokens() {
         Map<String, List<String>> headers =
                 Map.of("x-ratelimit-reset-requests", List.of("1s"), "x-ratelimit-reset-tokens", List.of("6m0s"));
@@ -54,6 +75,8 @@ class RetryAfterTest {
         String gemini = "{\"error\":{\"code\":429,\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\","
                 + "\"retryDelay\": \"12s\"}]}}";
         assertThat(RetryAfter.of(failure(Map.of(), gemini), NOW)).contains(Duration.ofSeconds(12));
+        assertThat(RetryAfter.of(failure(Map.of(), gemini.replace("12s", "1.5s")), NOW))
+                .contains(Duration.ofMillis(1500));
         assertThat(RetryAfter.of(failure(Map.of(), "Rate limit reached. Please try again in 820ms."), NOW))
                 .contains(Duration.ofMillis(820));
     }

@@ -3,6 +3,7 @@ package dev.sluice.adapter.llm.ollama;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.adapter.llm.LanguageModelContract;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.emulators.llm.ReceivedRequest;
 import java.net.URI;
@@ -32,5 +33,11 @@ class OllamaLanguageModelIT extends LanguageModelContract {
     @Override
     protected void assertAuthenticated(ReceivedRequest request) {
         assertThat(request.path()).isEqualTo("/api/chat");
+    }
+
+    /** Ollama has no limits to state. */
+    @Override
+    protected ProviderLimits reportedFor(long rpm, long tpm) {
+        return ProviderLimits.NONE;
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.adapter.llm.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.adapter.llm.LanguageModelContract;
+import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.emulators.llm.ReceivedRequest;
 import java.net.URI;
@@ -33,5 +34,11 @@ class OpenAiLanguageModelIT extends LanguageModelContract {
     protected void assertAuthenticated(ReceivedRequest request) {
         assertThat(request.path()).isEqualTo("/v1/chat/completions");
         assertThat(request.header("authorization")).contains("Bearer " + API_KEY);
+    }
+
+    /** OpenAI states {@code x-ratelimit-limit-requests} and {@code x-ratelimit-limit-tokens}. */
+    @Override
+    protected ProviderLimits reportedFor(long rpm, long tpm) {
+        return new ProviderLimits(rpm, tpm, 0, 0);
     }
 }
