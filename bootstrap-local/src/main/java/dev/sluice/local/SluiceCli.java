@@ -411,10 +411,32 @@ public final class SluiceCli implements Runnable {
             }
         }
 
-        @Command(name = "throughput", description = "Jobs against a provider rate limit well below demand.")
+        @Command(
+                name = "throughput",
+                mixinStandardHelpOptions = true,
+                description = "Sustained overload of one model's limit: answered/limit over sliding minutes, provider"
+                        + " 429s, lost jobs, the limiter's DynamoDB calls per admission; or, with --fairness, an"
+                        + " interactive tenant's latency beside a batch flood.")
         static final class Throughput implements Callable<Integer> {
-            @Option(names = "--jobs", defaultValue = "2000", description = "Jobs to run (default ${DEFAULT-VALUE}).")
-            int jobs;
+            @Option(
+                    names = "--mode",
+                    defaultValue = "sliding-minute",
+                    converter = CountingConverter.class,
+                    description = "How the simulated provider counts its limits: sliding-minute, token-bucket or"
+                            + " per-second (default ${DEFAULT-VALUE}).")
+            dev.sluice.emulators.llm.RateCounting mode;
+
+            @Option(
+                    names = "--minutes",
+                    defaultValue = "3",
+                    description = "Minutes of sustained overload: rpm x minutes jobs at 3x the limit (default"
+                            + " ${DEFAULT-VALUE}).")
+            int minutes;
+
+            @Option(
+                    names = "--jobs",
+                    description = "Jobs to run instead of rpm x minutes (with --fairness: tenant-a's, default 2000).")
+            Integer jobs;
 
             @Option(
                     names = "--rpm",
@@ -429,11 +451,18 @@ public final class SluiceCli implements Runnable {
             long tpm;
 
             @Option(
-                    names = "--provider-headroom",
+                    names = "--real-limit",
                     defaultValue = "1.1",
-                    description =
-                            "The simulated provider's limits as a multiple of sluice's (default ${DEFAULT-VALUE}).")
-            double headroom;
+                    description = "The simulated provider's limits as a multiple of sluice's: 0.5 means sluice is"
+                            + " configured twice as high as the account's real limit (default ${DEFAULT-VALUE}).")
+            double realLimit;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            /** The old name of --real-limit, which it overrides when given. */
+            @Option(names = "--provider-headroom", hidden = true)
+            Double providerHeadroom;
 
             @Option(
                     names = "--latency-ms",
@@ -441,15 +470,50 @@ public final class SluiceCli implements Runnable {
                     description = "Median model latency (default ${DEFAULT-VALUE}).")
             long latencyMs;
 
+            @Option(
+                    names = "--fairness",
+                    description = "tenant-a floods batches while tenant-b submits an interactive job every 5 s:"
+                            + " tenant-b's submit-to-end p50, p95, max.")
+            boolean fairness;
+
             @Override
             public Integer call() throws Exception {
+                if (providerHeadroom != null) {
+                    realLimit = providerHeadroom;
+                }
+                if (minutes < 1 || rpm < 1 || tpm < 1 || realLimit <= 0 || (jobs != null && jobs < 1)) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--minutes, --rpm, --tpm, --real-limit and --jobs must be positive");
+                }
                 return new dev.sluice.local.bench.ThroughputBench(
                                         System.out,
                                         new dev.sluice.local.bench.ThroughputBench.Settings(
-                                                jobs, rpm, tpm, headroom, Duration.ofMillis(latencyMs)))
+                                                mode,
+                                                minutes,
+                                                jobs == null ? 0 : jobs,
+                                                rpm,
+                                                tpm,
+                                                realLimit,
+                                                Duration.ofMillis(latencyMs),
+                                                fairness))
                                 .run(HOME.resolve("bench"))
                         ? 0
                         : 1;
+            }
+        }
+
+        /** {@code sliding-minute}, {@code token-bucket}, {@code per-second}: a simulator's counting. */
+        static final class CountingConverter
+                implements CommandLine.ITypeConverter<dev.sluice.emulators.llm.RateCounting> {
+            @Override
+            public dev.sluice.emulators.llm.RateCounting convert(String value) {
+                try {
+                    return dev.sluice.emulators.llm.RateCounting.valueOf(
+                            value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.TypeConversionException(
+                            "'" + value + "' is not sliding-minute, token-bucket or per-second");
+                }
             }
         }
 

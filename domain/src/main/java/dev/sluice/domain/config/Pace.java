@@ -28,13 +28,14 @@ public final class Pace {
 
     /**
      * The share of the wait horizon a tenant using its share may start bookings in (its interactive work; batch
-     * work half that). A booking may reach a quarter of the horizon past its start, so that batch work leaves room
-     * for interactive work and both leave room for a tenant arriving.
+     * work a fifth of that). Slices booked end where the next kind of work may still start
+     * ({@link #longestSliceMicros}), so that batch work leaves room for interactive work and both leave room for a
+     * tenant arriving.
      */
     public static final double TENANT_REACH = 0.5;
 
-    /** The longest slice of a key's clock one booking may take, as a share of the wait horizon. */
-    public static final double LONGEST_BOOKING = 0.25;
+    /** Batch work's reach as a share of interactive work's. */
+    private static final double BATCH_REACH = 0.2;
 
     private static final double MIN_SCALE = 0.02;
 
@@ -99,12 +100,22 @@ public final class Pace {
     /**
      * How far ahead of now a tenant using its share (its own clock ahead of now) may start a booking:
      * {@link #TENANT_REACH} of the wait horizon, so that a tenant under its share, which may start one anywhere in
-     * the horizon, always finds room; half that for batch work, so that the tenant's interactive work finds room
-     * before its batch.
+     * the horizon, always finds room; a fifth of that for batch work, so that the tenant's interactive work finds
+     * room before its batch.
      */
     public static long reachMicros(Duration maxWait, Priority priority) {
         double reach = maxWait.toNanos() / 1000.0 * TENANT_REACH;
-        return (long) (priority == Priority.BATCH ? reach / 2 : reach);
+        return (long) (priority == Priority.BATCH ? reach * BATCH_REACH : reach);
+    }
+
+    /**
+     * The longest slice of the key's clock one booking of {@code priority} may take so that it ends where the next
+     * kind of work may still start: batch slices end by the interactive reach, interactive ones by the horizon.
+     */
+    public static long longestSliceMicros(Duration maxWait, Priority priority) {
+        long horizon = maxWait.toNanos() / 1000;
+        long next = priority == Priority.BATCH ? reachMicros(maxWait, Priority.INTERACTIVE) : horizon;
+        return next - reachMicros(maxWait, priority);
     }
 
     /**

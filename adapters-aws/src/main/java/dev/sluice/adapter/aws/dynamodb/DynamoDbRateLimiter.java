@@ -4,6 +4,7 @@ import dev.sluice.adapter.aws.resources.SluiceTables;
 import dev.sluice.domain.config.Pace;
 import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.Hashes;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.RateLimiter;
@@ -30,14 +31,21 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * {@link RateLimiter} shared by every consumer through one DynamoDB item per key, paced by {@link Pace}.
  *
  * <p>The item holds the key's clock, each tenant's share clock and what refusals and reported limits taught. A
- * client never reads it to decide: it books with ONE conditional {@code UpdateItem} that moves the clock forward
- * ({@code SET clock = clock + :lease}, so concurrent bookings never conflict) only if the clock is within the wait
- * horizon and the tenant within its reach, and learns the new state from the answer. What it books is a short
- * <em>lease</em>: the next slice of the key's clock (at most a quarter of the wait, sized to the asks it has seen in
- * the last second), from which it grants this and the following calls of the same tenant and priority locally,
- * each at its own position, so calls start exactly as paced whoever holds the slice. A denial that the last state
- * seen already explains costs no call; a failed booking reads the item once and tries again once. Unused tokens
- * given back by {@link #settle} ride on the next booking (or go alone after a second).
+ * client books with ONE conditional {@code UpdateItem} that moves the clock forward ({@code SET clock = clock +
+ * :slice}, so concurrent bookings never overwrite each other) only if the clock is within the wait horizon and the
+ * tenant within its reach, and learns the new state from the answer. What it books is a short slice of the key's
+ * clock, in whole calls, sized to the asks it has seen in the last second and ending where the next kind of work
+ * may still start ({@link Pace#longestSliceMicros}); it grants this and the following calls of the same tenant and
+ * priority from the slice locally, each at its own position, so calls start exactly as paced whoever holds the
+ * slice.
+ *
+ * <p>Denials cost no call: they rest on the state last seen, which errs only by time given back since (a denial
+ * longer than the wait, which defers work, is checked against the item first). A booking that fails because
+ * other clients booked first learns the item from the failure (AWS returns it; a stand-in that does not is read
+ * only when the failure says nothing about the clock), tries once more if what it learned still leaves room, and
+ * otherwise holds that tenant's and priority's bookings off for a jittered time that doubles with each failure in
+ * a row (batch work by its slice, interactive work by one call), so clients colliding at the horizon's edge spread
+ * out. Unused tokens given back by {@link #settle} ride on the next booking (or go alone after a second).
  */
 public final class DynamoDbRateLimiter implements RateLimiter {
     private static final String PK = SluiceTables.PARTITION_KEY;
@@ -52,7 +60,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     private static final Duration KEEP = Duration.ofDays(1);
     private static final Duration STALE_TENANT = Duration.ofHours(1);
     private static final Duration FLUSH_AFTER = Duration.ofSeconds(1);
-    /** How long a denial may rest on the state last seen; older, the item is read before saying no. */
+    /** How long a long denial may rest on the state last seen; older, the item is read before deferring work. */
     private static final Duration VIEW_TRUST = Duration.ofSeconds(1);
 
     private final DynamoDbClient client;
@@ -82,6 +90,11 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     /** The item as this client last saw it. */
     private record View(long clock, Pace.Correction correction, Map<String, double[]> tenants, long seenAt) {
         static final View NONE = new View(Long.MIN_VALUE, Pace.Correction.NONE, Map.of(), Long.MIN_VALUE);
+
+        /** This view with the clock known to be past {@code clock}, as a failed booking tells. */
+        View atLeast(long clock, long now) {
+            return new View(Math.max(this.clock, clock), correction, tenants, seenAt);
+        }
 
         static View of(Map<String, AttributeValue> item, long seenAt) {
             Map<String, double[]> tenants = new HashMap<>();
@@ -120,6 +133,8 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         final Map<String, Long> pendingTenantRefunds = new HashMap<>();
         long pendingSince = Long.MAX_VALUE;
         long lastWrite = Long.MIN_VALUE;
+        /** Per tenant and priority: bookings that failed in a row (each doubles the hold-off) and its end. */
+        final Map<String, long[]> holdOffs = new HashMap<>();
     }
 
     private sealed interface Booking {
@@ -191,25 +206,42 @@ public final class DynamoDbRateLimiter implements RateLimiter {
             String leaseKey = tenant + "|" + ask.priority();
             int recentAsks = noteAsk(state, leaseKey, now);
 
+            long horizon = now + maxWait.toNanos() / 1000;
             Lease lease = state.leases.get(leaseKey);
             if (lease != null) {
                 lease.cursor = Math.max(lease.cursor, now - burst);
-                if (lease.cursor + cost <= lease.end && lease.cursor <= now + maxWait.toNanos() / 1000) {
+                if (lease.cursor + cost <= lease.end) {
+                    if (lease.cursor > horizon) {
+                        // Positions this client holds come first; booking more now would only queue further ahead.
+                        return deny(
+                                lease.cursor - horizon,
+                                Pace.bindingLimit(limits, ask.estimate()) + " reached (this client holds the next"
+                                        + " positions)");
+                    }
                     long slot = lease.cursor;
                     lease.cursor += cost;
                     return new Booking.Booked(new Charge(key, tenant, limits, cost), slot);
                 }
             }
-            long longest = (long) (maxWait.toNanos() / 1000 * Pace.LONGEST_BOOKING);
+            long[] holdOff = state.holdOffs.computeIfAbsent(leaseKey, k -> new long[] {0, Long.MIN_VALUE});
+            String contended = "the " + Pace.bindingLimit(limits, ask.estimate()) + " is contended by other clients";
+            if (now < holdOff[1]) {
+                return deny(holdOff[1] - now, contended);
+            }
+            long longest = Pace.longestSliceMicros(maxWait, ask.priority());
             // Whole calls only: a remainder shorter than a call would be left unused when the next slice is booked.
             long span = cost * Math.max(1, Math.min(recentAsks, longest / Math.max(1, cost)));
+            // The state last seen decides short denials: the clock only moves ahead but for given-back time, so a
+            // view that says "full" errs by at most what was given back since, and costs no call. A denial longer
+            // than the wait defers the work, so it is checked against the item first (once per VIEW_TRUST).
+            Plan plan = plan(state.view, limits, ask, fair, tenant, now, span, state);
+            if (plan.denial() != null
+                    && plan.denial().retryAfter().compareTo(maxWait) > 0
+                    && now - state.view.seenAt() > VIEW_TRUST.toNanos() / 1000) {
+                state.view = read(key, now);
+                plan = plan(state.view, limits, ask, fair, tenant, now, span, state);
+            }
             for (int attempt = 0; ; attempt++) {
-                Plan plan = plan(state.view, limits, ask, fair, tenant, now, span, state);
-                if (plan.denial() != null && now - state.view.seenAt() > VIEW_TRUST.toNanos() / 1000) {
-                    // Other clients may have given capacity back since: look before saying no.
-                    state.view = read(key, now);
-                    plan = plan(state.view, limits, ask, fair, tenant, now, span, state);
-                }
                 if (plan.denial() != null) {
                     return new Booking.Refused(plan.denial());
                 }
@@ -220,6 +252,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                             .attributes();
                     state.view = View.of(after, now);
                     state.lastWrite = now;
+                    holdOff[0] = 0;
                     clearPending(state);
                     // The slice booked ends at the new clock; given-back time moved its start earlier.
                     long slot = Math.max(state.view.clock() - booking.span(), now - burst);
@@ -229,25 +262,53 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                     state.leases.put(leaseKey, booked);
                     return new Booking.Booked(new Charge(key, tenant, limits, cost), slot);
                 } catch (ConditionalCheckFailedException e) {
-                    state.view = e.hasItem() && !e.item().isEmpty() ? View.of(e.item(), now) : read(key, now);
-                    if (attempt >= 1) {
-                        Plan again = plan(state.view, limits, ask, fair, tenant, now, span, state);
-                        return new Booking.Refused(
-                                again.denial() != null
-                                        ? again.denial()
-                                        : new Admission.Denied(
-                                                Duration.ofMillis(Math.max(1, cost / 1000)),
-                                                "the limits of " + key + " are contended; try again shortly"));
+                    // Another client booked first; AWS returns the item with the failed condition.
+                    boolean learned = true;
+                    if (e.hasItem() && !e.item().isEmpty()) {
+                        state.view = View.of(e.item(), now);
+                    } else if (booking.resets()
+                            || booking.reached() == Long.MIN_VALUE
+                            || holdOff[0] >= 2
+                            || now - state.view.seenAt() > VIEW_TRUST.toNanos() / 1000) {
+                        state.view = read(key, now); // a reset says nothing when it fails; nor a stale view: look
+                    } else {
+                        state.view = state.view.atLeast(booking.reached(), now); // it is past what was allowed
+                        learned = false;
                     }
+                    plan = plan(state.view, limits, ask, fair, tenant, now, span, state);
+                    if (plan.denial() == null && attempt == 0 && learned) {
+                        continue; // what was seen still leaves room (e.g. this work reaches further): try once more
+                    }
+                    // Clients colliding at the horizon's edge: hold off before the next try, twice as long after
+                    // each failure in a row, with jitter, so they spread out instead of herding.
+                    holdOff[0] = Math.min(holdOff[0] + 1, 8);
+                    long due = plan.denial() == null
+                            ? 0
+                            : plan.denial().retryAfter().toNanos() / 1000;
+                    // Batch work backs off by its slice; interactive work, which a person waits for, by one call.
+                    long base = ask.priority() == Priority.BATCH ? span : cost;
+                    long backoff = Math.min(maxWait.toNanos() / 2000, base * (1L << (holdOff[0] - 1)));
+                    backoff = backoff / 2
+                            + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+                    // Only the back-off is held here; a longer wait the item shows stays in the view, where a
+                    // settle seen later can shorten it.
+                    holdOff[1] = now + backoff;
+                    return due > backoff ? new Booking.Refused(plan.denial()) : deny(backoff, contended);
                 }
             }
         }
+    }
+
+    private static Booking.Refused deny(long waitMicros, String reason) {
+        return new Booking.Refused(positive(waitMicros, reason));
     }
 
     /** One booking to write, or the denial the state seen already explains. */
     private record Plan(
             Admission.Denied denial,
             long span,
+            long reached,
+            boolean resets,
             Map<String, String> names,
             Map<String, AttributeValue> values,
             List<String> sets,
@@ -307,7 +368,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
             allowed = reach;
         }
         if (wait > 0) {
-            return new Plan(positive(wait, reason), 0, null, null, null, null, null);
+            return new Plan(positive(wait, reason), 0, 0, false, null, null, null, null, null);
         }
         Map<String, String> names = new HashMap<>(Map.of("#clock", CLOCK, "#ttl", TTL));
         Map<String, AttributeValue> values = new HashMap<>();
@@ -355,7 +416,11 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                 }
             }
         }
-        return new Plan(null, span, names, values, sets, removes, conditions);
+        // Past this, the booking's condition fails: where a failed booking knows the clock to be at least.
+        long reached = reset ? Long.MIN_VALUE : allowed + refund;
+        // A failed reset condition says nothing about where the clock is.
+        boolean resets = reset || (fair && ownReset);
+        return new Plan(null, span, reached, resets, names, values, sets, removes, conditions);
     }
 
     @Override

@@ -30,6 +30,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -71,8 +72,19 @@ class DynamoDbRateLimiterBenchmark {
             byKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
         }
 
+        @Override
+        public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            if (context.exception() instanceof ConditionalCheckFailedException) {
+                byKind.computeIfAbsent("conditions failed", k -> new AtomicLong())
+                        .incrementAndGet();
+            }
+        }
+
         long total() {
-            return byKind.values().stream().mapToLong(AtomicLong::get).sum();
+            return byKind.entrySet().stream()
+                    .filter(e -> !e.getKey().equals("conditions failed"))
+                    .mapToLong(e -> e.getValue().get())
+                    .sum();
         }
     }
 

@@ -92,7 +92,8 @@ class DynamoDbRateLimiterIT extends RateLimiterContract {
             clock.advance(Duration.ofMillis(100));
         }
         long made = calls.count.get() - before;
-        assertThat(granted).isBetween(195L, 222L);
+        // 200 at the pace, the burst (10 + 1) and at most the wait's worth (2 s) granted ahead of its start.
+        assertThat(granted).isBetween(195L, 231L);
         assertThat((double) made / granted)
                 .as("%d calls for %d grants", made, granted)
                 .isLessThanOrEqualTo(0.5);
