@@ -77,7 +77,7 @@ public final class ConfigParser {
     }
 
     private static Pipeline pipeline(String name, Node n) {
-        n.allowOnly("inputs", "steps", "guardrails");
+        n.allowOnly("inputs", "steps", "guardrails", "cache");
         List<Step> steps = new ArrayList<>();
         List<Node> stepNodes = n.list("steps");
         for (Node s : stepNodes) {
@@ -90,7 +90,8 @@ public final class ConfigParser {
                 g.integer("maxOutputChars", 0),
                 g.enumValue("format", Guardrails.OutputFormat.class, Guardrails.OutputFormat.TEXT),
                 g.strings("requiredFields")));
-        return n.build(() -> new Pipeline(name, n.strings("inputs"), steps, guardrails));
+        Pipeline.CacheScope cache = n.enumValue("cache", Pipeline.CacheScope.class, Pipeline.CacheScope.TENANT);
+        return n.build(() -> new Pipeline(name, n.strings("inputs"), steps, guardrails, cache));
     }
 
     private static Step step(Node s) {

@@ -10,9 +10,25 @@ import java.util.Objects;
  *
  * @param inputs the input fields a job must provide
  */
-public record Pipeline(String name, List<String> inputs, List<Step> steps, Guardrails guardrails) {
+public record Pipeline(String name, List<String> inputs, List<Step> steps, Guardrails guardrails, CacheScope cache) {
+
+    /**
+     * Whose answers a step may be answered from: the same tenant's only (the default), or any tenant's for a
+     * pipeline whose prompts carry nothing of a tenant's own ({@code cache: shared}). A shared hit is never shown
+     * to a tenant as a hit: its hop reads as answered, at the answer's price.
+     */
+    public enum CacheScope {
+        TENANT,
+        SHARED
+    }
+
+    public Pipeline(String name, List<String> inputs, List<Step> steps, Guardrails guardrails) {
+        this(name, inputs, steps, guardrails, CacheScope.TENANT);
+    }
+
     public Pipeline {
         Objects.requireNonNull(name, "'name' must not be null");
+        Objects.requireNonNull(cache, "'cache' must not be null");
         inputs = List.copyOf(inputs);
         steps = List.copyOf(steps);
         Objects.requireNonNull(guardrails, "'guardrails' must not be null");

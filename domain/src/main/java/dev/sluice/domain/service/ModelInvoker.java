@@ -8,6 +8,7 @@ import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Hashes;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
@@ -74,7 +75,12 @@ final class ModelInvoker {
 
     /** What one invocation came to. */
     sealed interface Result {
-        record Answered(Completion completion, ModelSpec model, List<String> fallbacks, boolean cacheHit)
+        /**
+         * @param cacheHit answered from the cache
+         * @param disclosed whether the tenant may be told it was a hit: only when the entry was its own
+         */
+        record Answered(
+                Completion completion, ModelSpec model, List<String> fallbacks, boolean cacheHit, boolean disclosed)
                 implements Result {}
 
         record Throttled(Duration retryAfter, String reason) implements Result {}
@@ -88,16 +94,19 @@ final class ModelInvoker {
             String prompt,
             CorrelationId correlationId,
             TenantId tenant,
-            Priority priority) {
+            Priority priority,
+            Pipeline.CacheScope cacheScope) {
         List<String> skipped = new ArrayList<>();
+        // Tenant-scoped entries are keyed by the tenant: no tenant is ever answered from another's entry.
+        String scope = cacheScope == Pipeline.CacheScope.SHARED ? "shared" : "tenant:" + tenant.value();
         boolean lastWorthRetrying = false;
         for (String candidate : config.fallbackChain(alias)) {
             ModelSpec spec = config.model(candidate).orElseThrow();
             ModelCall call = new ModelCall(spec, system, prompt, correlationId);
-            String key = cacheKey(call);
+            String key = cacheKey(scope, call);
             Optional<Completion> cached = lookup(key);
             if (cached.isPresent()) {
-                return new Result.Answered(cached.get(), spec, skipped, true);
+                return new Result.Answered(cached.get(), spec, skipped, true, cacheScope == Pipeline.CacheScope.TENANT);
             }
             Optional<RateLimiter.Permit> permit = Optional.empty();
             TenantPolicy policy = config.tenantPolicy(tenant);
@@ -137,7 +146,7 @@ final class ModelInvoker {
                 if (!skipped.isEmpty()) {
                     telemetry.fallbackUsed(alias, candidate);
                 }
-                return new Result.Answered(completion, spec, skipped, false);
+                return new Result.Answered(completion, spec, skipped, false, false);
             } catch (ThrottledException e) {
                 settleUnused(permit);
                 // Every client of this model slows down, not only the next call of this one.
@@ -210,9 +219,10 @@ final class ModelInvoker {
         }
     }
 
-    static String cacheKey(ModelCall call) {
+    static String cacheKey(String scope, ModelCall call) {
         ModelSpec m = call.model();
         return Hashes.sha256Hex(
+                scope,
                 m.provider(),
                 m.modelId(),
                 Double.toString(m.temperature()),

@@ -163,7 +163,7 @@ public final class RunHopService implements RunHop {
     private HopOutcome guarded(Attempt attempt, Pipeline pipeline) {
         Where step = new Where("hop " + attempt.hop());
         try {
-            return execute(attempt, pipeline.hops().get(attempt.hop()), step);
+            return execute(attempt, pipeline.hops().get(attempt.hop()), pipeline.cache(), step);
         } catch (ThrottledException e) {
             jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
             return defer(attempt.envelope(), e.retryAfter(), step + " throttled: " + e.getMessage());
@@ -186,7 +186,7 @@ public final class RunHopService implements RunHop {
         return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
-    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, Where step) {
+    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, Pipeline.CacheScope cache, Where step) {
         Envelope envelope = attempt.envelope();
         Map<String, String> bindings = attempt.job().bindings();
         Map<String, String> outputs = new LinkedHashMap<>();
@@ -209,7 +209,8 @@ public final class RunHopService implements RunHop {
                 prompt,
                 envelope.correlationId(),
                 attempt.job().tenant(),
-                attempt.job().priority())) {
+                attempt.job().priority(),
+                cache)) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield defer(envelope, t.retryAfter(), t.reason());
@@ -271,7 +272,9 @@ public final class RunHopService implements RunHop {
     private HopOutcome memoAndSend(Attempt attempt, Rendered rendered, ModelInvoker.Result.Answered answer) {
         Envelope envelope = attempt.envelope();
         Completion completion = answer.completion();
-        TokenUsage usage = answer.cacheHit() ? TokenUsage.ZERO : completion.usage();
+        // A hit the tenant may not be told of (another tenant's entry) reads as answered, at the answer's price.
+        boolean shownAsHit = answer.cacheHit() && answer.disclosed();
+        TokenUsage usage = shownAsHit ? TokenUsage.ZERO : completion.usage();
         Cost cost = answer.model().prices().costOf(usage);
         Instant now = clock.instant();
         Duration duration = Duration.between(attempt.started(), now);
@@ -281,7 +284,7 @@ public final class RunHopService implements RunHop {
                 answer.model().alias(),
                 completion.modelId(),
                 answer.fallbacks(),
-                answer.cacheHit(),
+                shownAsHit,
                 usage,
                 cost,
                 attempt.started(),

@@ -253,6 +253,57 @@ class PipelineScenariosTest {
     }
 
     @Test
+    void noTenantIsAnsweredFromAnothersCacheEntryOrToldOfIt() {
+        dev.sluice.domain.model.TenantId globex = new dev.sluice.domain.model.TenantId("globex");
+        Job mine = sluice.submit("ask", Map.of("question", "What did we order last week?"));
+        sluice.runUntilQuiet();
+        Job theirs = submitAs(sluice, globex, "ask", "What did we order last week?");
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.model.calls()).as("each tenant's answer is its own").hasSize(2);
+        Job probed = sluice.job(theirs);
+        assertThat(probed.hops().getFirst().cacheHit()).isFalse();
+        assertThat(probed.totalCost().usd()).isPositive();
+        Job again = submitAs(sluice, globex, "ask", "What did we order last week?");
+        sluice.runUntilQuiet();
+        assertThat(sluice.job(again).hops().getFirst().cacheHit())
+                .as("a tenant's own repeat is a hit")
+                .isTrue();
+        assertThat(sluice.job(mine).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aSharedCachePipelineAnswersAcrossTenantsWithoutShowingTheHit() {
+        Map<String, Object> tree = TestConfig.tree();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ask = (Map<String, Object>) ((Map<String, Object>) tree.get("pipelines")).get("ask");
+        ask.put("cache", "shared");
+        PipelineHarness shared = new PipelineHarness(tree);
+        shared.submit("ask", Map.of("question", "What is the capital of France?"));
+        shared.runUntilQuiet();
+        Job theirs = submitAs(
+                shared, new dev.sluice.domain.model.TenantId("globex"), "ask", "What is the capital of France?");
+        shared.runUntilQuiet();
+
+        assertThat(shared.model.calls())
+                .as("the second tenant is answered from the shared entry")
+                .hasSize(1);
+        Job answered = shared.job(theirs);
+        assertThat(answered.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(answered.hops().getFirst().cacheHit())
+                .as("nothing tells it another tenant asked")
+                .isFalse();
+        assertThat(answered.totalCost().usd()).isPositive();
+    }
+
+    private static Job submitAs(
+            PipelineHarness harness, dev.sluice.domain.model.TenantId tenant, String pipeline, String question) {
+        var result = harness.submit.submit(new dev.sluice.domain.usecase.SubmitJob.Command(
+                tenant, pipeline, Map.of("question", question), java.util.Optional.empty(), CorrelationId.random()));
+        return ((dev.sluice.domain.usecase.SubmitJob.Result.Accepted) result).job();
+    }
+
+    @Test
     void aFallbackModelAnswersWhenThePrimaryFailsAndTheTraceSaysSo() {
         sluice.model.failAlways("gpt-primary", new CircuitOpenException("circuit open for openai:gpt-primary", null));
         Job job = sluice.submit("resilient", Map.of("question", "hello?"));
