@@ -33,6 +33,11 @@ public final class QueryJobService implements QueryJob {
     }
 
     @Override
+    public Optional<List<HopTrace>> traceForOperator(JobId id) {
+        return jobs.find(id).map(job -> traces.find(job.id()));
+    }
+
+    @Override
     public Optional<Batch> batch(TenantId tenant, BatchId id) {
         return jobs.findBatch(id).filter(batch -> batch.tenant().equals(tenant));
     }

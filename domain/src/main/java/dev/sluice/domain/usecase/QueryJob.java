@@ -15,5 +15,8 @@ public interface QueryJob {
 
     Optional<List<HopTrace>> trace(TenantId tenant, JobId id);
 
+    /** Any job's full trace, whoever owns it: for the deployment's operators only (callers check the scope). */
+    Optional<List<HopTrace>> traceForOperator(JobId id);
+
     Optional<Batch> batch(TenantId tenant, BatchId id);
 }

@@ -17,6 +17,9 @@ public final class SluiceStack {
     /** Environment variable names of the runtime contract; {@code sluice:environment} may not redefine them. */
     static final Set<String> CONTRACT_VARIABLES = Set.of(
             "SLUICE_WORK_QUEUE_URL",
+            "SLUICE_TENANT_CLAIM",
+            "SLUICE_IAM_TENANTS",
+            "SLUICE_OPERATOR_ROLES",
             "SLUICE_FINALIZE_QUEUE_URL",
             "SLUICE_INGEST_QUEUE_URL",
             "SLUICE_JOBS_TABLE",
@@ -115,11 +118,25 @@ public final class SluiceStack {
             env.put("SLUICE_EMBEDDER_MODEL", Output.of(s.bedrockEmbeddingModel()));
         }
         env.put("SLUICE_MAX_RECEIVE_COUNT", Output.of(String.valueOf(s.maxReceiveCount())));
+        env.put("SLUICE_TENANT_CLAIM", Output.of(s.api().tenantClaim()));
+        env.put(
+                "SLUICE_IAM_TENANTS",
+                Output.of(String.join(
+                        ",",
+                        s.api().iamTenants().entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .toList())));
+        env.put("SLUICE_OPERATOR_ROLES", Output.of(String.join(",", s.api().operatorRoles())));
         env.put("POWERTOOLS_METRICS_NAMESPACE", Output.of("Sluice"));
         env.put("POWERTOOLS_LOG_LEVEL", Output.of(s.logLevel()));
         // Cold start: C1 only. sluice's functions wait on I/O; full JIT warm-up costs more than it returns.
         env.put("JAVA_TOOL_OPTIONS", Output.of("-XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
         s.environment().forEach((k, v) -> {
+            if (k.equals("SLUICE_TRUST_TENANT_HEADER")) {
+                throw new IllegalArgumentException("sluice:environment." + k
+                        + ": a deployed API takes the tenant from its authorizer only (set sluice:api.tenantClaim or"
+                        + " sluice:api.iamTenants)");
+            }
             if (CONTRACT_VARIABLES.contains(k) || k.equals("JAVA_TOOL_OPTIONS")) {
                 throw new IllegalArgumentException("sluice:environment." + k + ": set by the program, not by config");
             }

@@ -46,9 +46,19 @@ record StackSettings(
         FARGATE
     }
 
-    /** How callers authenticate to the HTTP API: SigV4-signed (IAM) or a bearer token from an OIDC issuer (JWT). */
+    /**
+     * How callers authenticate to the HTTP API: SigV4-signed (IAM) or a bearer token from an OIDC issuer (JWT); and
+     * who they are: the JWT claim that names the tenant, IAM roles (or users) mapped to tenants, operator roles.
+     */
     record ApiSettings(
-            String authorizer, Optional<String> jwtIssuer, List<String> jwtAudiences, double rate, int burst) {}
+            String authorizer,
+            Optional<String> jwtIssuer,
+            List<String> jwtAudiences,
+            double rate,
+            int burst,
+            String tenantClaim,
+            Map<String, String> iamTenants,
+            List<String> operatorRoles) {}
 
     /**
      * @param sigv4 {@code es} (managed domain), {@code aoss} (serverless collection) or empty (plain HTTP)
@@ -84,6 +94,23 @@ record StackSettings(
             Optional<String> vpcId,
             boolean assignPublicIp) {}
 
+    /** {@code sluice:api.iamTenants}: role or user name to tenant, each a plain name (no {@code ,} or {@code =}). */
+    private static Map<String, String> iamTenants(Tree api) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!api.has("iamTenants")) {
+            return out;
+        }
+        api.get("iamTenants").map().forEach((role, tenant) -> {
+            String t = String.valueOf(tenant);
+            if (role.isBlank() || t.isBlank() || (role + t).contains(",") || (role + t).contains("=")) {
+                throw new IllegalArgumentException("sluice:api.iamTenants." + role
+                        + ": role and tenant must be non-empty names without ',' or '='");
+            }
+            out.put(role, t);
+        });
+        return out;
+    }
+
     static StackSettings from(Config config, String stack) {
         Map<String, String> environment = new LinkedHashMap<>();
         object(config, "environment").map().forEach((k, v) -> environment.put(k, String.valueOf(v)));
@@ -108,7 +135,10 @@ record StackSettings(
                 api.string("jwtIssuer"),
                 api.strings("jwtAudiences"),
                 api.decimal("throttleRate").orElse(50.0),
-                api.integer("throttleBurst").orElse(100));
+                api.integer("throttleBurst").orElse(100),
+                api.string("tenantClaim").filter(c -> !c.isBlank()).orElse("sub"),
+                iamTenants(api),
+                api.strings("operatorRoles"));
         if (authorizer.equals("jwt")
                 && (apiSettings.jwtIssuer().isEmpty()
                         || apiSettings.jwtAudiences().isEmpty())) {

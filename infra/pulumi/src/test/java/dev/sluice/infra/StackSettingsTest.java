@@ -18,6 +18,35 @@ class StackSettingsTest {
     }
 
     @Test
+    void aDeployedApiNeverTrustsATenantHeader() {
+        assertThatThrownBy(() ->
+                        StackRun.of("dev", Map.of("sluice:environment", "{\"SLUICE_TRUST_TENANT_HEADER\":\"true\"}")))
+                .hasMessageContaining("sluice:environment.SLUICE_TRUST_TENANT_HEADER")
+                .hasMessageContaining("authorizer only");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTenantClaimIamTenantsAndOperatorRolesReachTheDispatcher() {
+        StackRun run = StackRun.of(
+                "dev",
+                Map.of(
+                        "sluice:api",
+                        "{\"authorizer\":\"iam\",\"tenantClaim\":\"custom:tenant_id\",\"iamTenants\":"
+                                + "{\"OrdersService\":\"acme\",\"Reports\":\"globex\"},\"operatorRoles\":[\"SluiceOps\"]}"));
+        Map<String, String> env = (Map<String, String>) run.one(Types.FUNCTION, run.prefix() + "-dispatcher")
+                .map("environment")
+                .get("variables");
+        assertThat(env)
+                .containsEntry("SLUICE_TENANT_CLAIM", "custom:tenant_id")
+                .containsEntry("SLUICE_IAM_TENANTS", "OrdersService=acme,Reports=globex")
+                .containsEntry("SLUICE_OPERATOR_ROLES", "SluiceOps")
+                .doesNotContainKey("SLUICE_TRUST_TENANT_HEADER");
+        assertThatThrownBy(() -> StackRun.of("dev", Map.of("sluice:api", "{\"iamTenants\":{\"a,b\":\"x\"}}")))
+                .hasMessageContaining("sluice:api.iamTenants.a,b");
+    }
+
+    @Test
     void fargateNeedsAnImageAndSubnets() {
         assertThatThrownBy(() -> StackRun.of("dev", Map.of("sluice:consumers", "fargate")))
                 .hasMessageContaining("sluice:fargate.image: is required");
