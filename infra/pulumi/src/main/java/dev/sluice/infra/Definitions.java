@@ -60,6 +60,8 @@ final class Definitions {
 
     /** Inbound EventBridge detail-type that starts a job; outbound ones the functions emit with source {@code sluice}. */
     static final String JOB_REQUESTED = "job.requested";
+    /** The source of the events sluice's functions put (adapters-aws {@code EventBridgeSettings.SOURCE}). */
+    static final String EVENT_SOURCE = "sluice";
 
     static final List<String> EMITTED = List.of("job.completed", "job.failed", "batch.completed");
 

@@ -43,7 +43,14 @@ final class Events {
                         .build());
     }
 
+    /**
+     * Only the sources {@code sluice:api.eventSources} lists reach the dispatcher (which maps each to its tenant);
+     * with none listed, no rule is made and events cannot submit jobs.
+     */
     static void create(StackSettings s, DataPlane data, Functions.Deployed dispatcher, Queue eventsDlq) {
+        if (s.api().eventSources().isEmpty()) {
+            return;
+        }
         String name = s.prefix() + "-job-requested";
         EventRule rule = new EventRule(
                 name,
@@ -51,8 +58,12 @@ final class Events {
                         .name(name)
                         .description("Jobs requested by event start like POST /v1/jobs")
                         .eventBusName(data.bus().name())
-                        // Any source: callers announce themselves; the detail-type is the contract.
-                        .eventPattern(new Gson().toJson(Map.of("detail-type", List.of(Definitions.JOB_REQUESTED))))
+                        .eventPattern(new Gson()
+                                .toJson(Map.of(
+                                        "detail-type",
+                                        List.of(Definitions.JOB_REQUESTED),
+                                        "source",
+                                        List.copyOf(s.api().eventSources().keySet()))))
                         .build());
         new EventTarget(
                 name + "-dispatcher",

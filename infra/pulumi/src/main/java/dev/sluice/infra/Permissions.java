@@ -93,8 +93,7 @@ record Permissions(
         secrets(doc);
         bedrock(doc, true);
         // A job that fails on its last delivery is announced by the processor itself.
-        doc.allow(
-                "PublishEvents", List.of("events:PutEvents"), List.of(data.bus().arn()));
+        publishOwnEvents(doc);
     }
 
     private void finalizer(PolicyDocument doc) {
@@ -103,8 +102,21 @@ record Permissions(
         prefix(doc, "PayloadObjects", Definitions.PAYLOADS, READ);
         prefix(doc, "ResultObjects", Definitions.RESULTS, READ_WRITE);
         prefix(doc, "TraceObjects", Definitions.TRACES, READ_WRITE);
-        doc.allow(
-                "PublishEvents", List.of("events:PutEvents"), List.of(data.bus().arn()));
+        publishOwnEvents(doc);
+    }
+
+    /**
+     * PutEvents on the stack's bus with sluice's own source only: a function cannot put a {@code job.requested}
+     * event from a source the dispatcher accepts, and so cannot submit jobs for a tenant.
+     */
+    private void publishOwnEvents(PolicyDocument doc) {
+        doc.allowWhere(
+                "PublishEvents",
+                List.of("events:PutEvents"),
+                List.of(data.bus().arn()),
+                "StringEquals",
+                "events:source",
+                Output.of(Definitions.EVENT_SOURCE));
     }
 
     private void ingestor(PolicyDocument doc) {

@@ -20,6 +20,7 @@ public final class SluiceStack {
             "SLUICE_TENANT_CLAIM",
             "SLUICE_IAM_TENANTS",
             "SLUICE_OPERATOR_ROLES",
+            "SLUICE_EVENT_SOURCES",
             "SLUICE_FINALIZE_QUEUE_URL",
             "SLUICE_INGEST_QUEUE_URL",
             "SLUICE_JOBS_TABLE",
@@ -127,6 +128,13 @@ public final class SluiceStack {
                                 .map(e -> e.getKey() + "=" + e.getValue())
                                 .toList())));
         env.put("SLUICE_OPERATOR_ROLES", Output.of(String.join(",", s.api().operatorRoles())));
+        env.put(
+                "SLUICE_EVENT_SOURCES",
+                Output.of(String.join(
+                        ",",
+                        s.api().eventSources().entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .toList())));
         env.put("POWERTOOLS_METRICS_NAMESPACE", Output.of("Sluice"));
         env.put("POWERTOOLS_LOG_LEVEL", Output.of(s.logLevel()));
         // Cold start: C1 only. sluice's functions wait on I/O; full JIT warm-up costs more than it returns.

@@ -58,7 +58,8 @@ record StackSettings(
             int burst,
             String tenantClaim,
             Map<String, String> iamTenants,
-            List<String> operatorRoles) {}
+            List<String> operatorRoles,
+            Map<String, String> eventSources) {}
 
     /**
      * @param sigv4 {@code es} (managed domain), {@code aoss} (serverless collection) or empty (plain HTTP)
@@ -94,17 +95,20 @@ record StackSettings(
             Optional<String> vpcId,
             boolean assignPublicIp) {}
 
-    /** {@code sluice:api.iamTenants}: role or user name to tenant, each a plain name (no {@code ,} or {@code =}). */
-    private static Map<String, String> iamTenants(Tree api) {
+    /**
+     * {@code sluice:api.iamTenants} (role or user name to tenant) or {@code sluice:api.eventSources} (EventBridge
+     * source to tenant): plain names, without {@code ,} or {@code =}.
+     */
+    private static Map<String, String> names(Tree api, String key) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (!api.has("iamTenants")) {
+        if (!api.has(key)) {
             return out;
         }
-        api.get("iamTenants").map().forEach((role, tenant) -> {
+        api.get(key).map().forEach((role, tenant) -> {
             String t = String.valueOf(tenant);
             if (role.isBlank() || t.isBlank() || (role + t).contains(",") || (role + t).contains("=")) {
-                throw new IllegalArgumentException("sluice:api.iamTenants." + role
-                        + ": role and tenant must be non-empty names without ',' or '='");
+                throw new IllegalArgumentException(
+                        "sluice:api." + key + "." + role + ": names and tenants must be non-empty, without ',' or '='");
             }
             out.put(role, t);
         });
@@ -137,8 +141,9 @@ record StackSettings(
                 api.decimal("throttleRate").orElse(50.0),
                 api.integer("throttleBurst").orElse(100),
                 api.string("tenantClaim").filter(c -> !c.isBlank()).orElse("sub"),
-                iamTenants(api),
-                api.strings("operatorRoles"));
+                names(api, "iamTenants"),
+                api.strings("operatorRoles"),
+                names(api, "eventSources"));
         if (authorizer.equals("jwt")
                 && (apiSettings.jwtIssuer().isEmpty()
                         || apiSettings.jwtAudiences().isEmpty())) {

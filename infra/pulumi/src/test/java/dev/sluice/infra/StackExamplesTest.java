@@ -115,7 +115,12 @@ class StackExamplesTest {
         assertThat(run.one(Types.BUS, run.prefix() + "-bus").string("name")).isEqualTo(run.prefix());
         StackRun.Created rule = run.one(Types.RULE, run.prefix() + "-job-requested");
         assertThat(rule.string("eventBusName")).isEqualTo(run.prefix());
-        assertThat(json(rule.string("eventPattern"))).isEqualTo(Map.of("detail-type", List.of("job.requested")));
+        assertThat(json(rule.string("eventPattern")))
+                .as("only the listed sources, never sluice's own")
+                .isEqualTo(Map.of("detail-type", List.of("job.requested"), "source", List.of("orders.app")));
+        assertThat(run.one(Types.ROLE_POLICY, run.prefix() + "-processor-policy")
+                        .string("policy"))
+                .contains("\"events:source\":\"sluice\"");
         StackRun.Created target = run.one(Types.TARGET, run.prefix() + "-job-requested-dispatcher");
         assertThat(target.string("arn")).contains("function:" + run.prefix() + "-dispatcher");
         assertThat(target.map("deadLetterConfig").get("arn")).asString().endsWith(run.prefix() + "-events-dlq");
