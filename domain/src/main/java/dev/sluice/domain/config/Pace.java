@@ -26,6 +26,15 @@ public final class Pace {
      */
     public static final Duration CUT_COOLDOWN = Duration.ofMinutes(1);
 
+    /** A refusal whose retry-after is at most this is a momentary overrun, not proof of a lower limit. */
+    public static final Duration SHORT_REFUSAL = Duration.ofSeconds(2);
+
+    /** Short refusals closer together than this are one burst. */
+    public static final Duration STRIKE_GAP = Duration.ofSeconds(5);
+
+    /** A second short refusal within this of the first cuts the pace. */
+    public static final Duration STRIKE_WINDOW = Duration.ofMinutes(1);
+
     /**
      * The share of the wait horizon a tenant using its share may start bookings in (its interactive work; batch
      * work a fifth of that). Slices booked end where the next kind of work may still start
@@ -132,13 +141,19 @@ public final class Pace {
      * What the provider has taught the clients of one key: the limits it reports, and how far refusals have cut
      * the pace ({@code scale} of the limits, cut at {@code cutAtMillis} from {@code ceiling}, the level refused).
      *
-     * <p>A refusal halves the pace in force. It then climbs back to halfway between the cut and the refused level
+     * <p>A refusal that says the limit is spent for a while (retry-after over {@link #SHORT_REFUSAL}) halves the pace
+     * in force. A short one (a per-second quantum overrun by jitter, as OpenAI enforces per-minute limits per
+     * second) only holds every client for its retry-after, and is remembered as a <em>strike</em>: a second short
+     * refusal at least {@link #STRIKE_GAP} later (not an echo of the same burst) and within {@link #STRIKE_WINDOW}
+     * halves the pace, so an isolated overrun costs a second, not a fifth of the throughput for minutes, while a
+     * limit that is really lower still draws a cut within seconds. The pace then climbs back to halfway between the cut and the refused level
      * within a minute, then by 2% of the limits per minute, no higher than 95% of the refused level for ten
      * minutes; after ten minutes without a refusal it may climb back to the configured limits. A limit configured
      * twice too high is thereby found in a few cuts and then held just under the real one.
      */
-    public record Correction(double scale, double ceiling, long cutAtMillis, ProviderLimits reported) {
-        public static final Correction NONE = new Correction(1, 1, 0, ProviderLimits.NONE);
+    public record Correction(
+            double scale, double ceiling, long cutAtMillis, long strikeAtMillis, ProviderLimits reported) {
+        public static final Correction NONE = new Correction(1, 1, 0, 0, ProviderLimits.NONE);
 
         public Correction {
             Objects.requireNonNull(reported, "'reported' must not be null");
@@ -155,16 +170,30 @@ public final class Pace {
             return Math.min(1, Math.min(climbed, cap));
         }
 
-        public Correction refused(long nowMillis) {
+        /** What a refusal with {@code retryAfter} teaches: nothing (an echo), a strike, or a cut. */
+        public Correction refused(long nowMillis, Duration retryAfter) {
             if (nowMillis - cutAtMillis < CUT_COOLDOWN.toMillis()) {
                 return this;
             }
+            if (retryAfter.compareTo(SHORT_REFUSAL) <= 0) {
+                long sinceStrike = nowMillis - strikeAtMillis;
+                if (strikeAtMillis > 0 && sinceStrike < STRIKE_GAP.toMillis()) {
+                    return this; // the same burst
+                }
+                if (strikeAtMillis <= 0 || sinceStrike > STRIKE_WINDOW.toMillis()) {
+                    return new Correction(scale, ceiling, cutAtMillis, nowMillis, reported);
+                }
+            }
             double level = scaleAt(nowMillis);
-            return new Correction(Math.max(MIN_SCALE, level / 2), level, nowMillis, reported);
+            return new Correction(Math.max(MIN_SCALE, level / 2), level, nowMillis, 0, reported);
+        }
+
+        public boolean cutSince(Correction before) {
+            return cutAtMillis != before.cutAtMillis;
         }
 
         public Correction withReported(ProviderLimits limits) {
-            return new Correction(scale, ceiling, cutAtMillis, limits);
+            return new Correction(scale, ceiling, cutAtMillis, strikeAtMillis, limits);
         }
 
         /** The limits to pace by now: the configured ones, capped by what the provider reports, then scaled. */

@@ -154,7 +154,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
         long nowMillis = clock.millis();
         switch (signal) {
             case Signal.Refused r -> {
-                state.correction = state.correction.refused(nowMillis);
+                state.correction = state.correction.refused(nowMillis, r.retryAfter());
                 state.clock = Math.max(state.clock, micros(clock.instant()) + Pace.holdMicros(r.retryAfter()));
             }
             case Signal.Reported r -> state.correction = state.correction.withReported(r.limits());

@@ -383,8 +383,9 @@ public abstract class RateLimiterContract {
         List<Asker> askers = List.of(new Asker("two", two, () -> ask(key, limits, new TokenUsage(5, 5)), 6));
         long before =
                 simulate(Duration.ofSeconds(10), Duration.ofMillis(50), askers).size();
-        one.observe(key, limits, new RateLimiter.Signal.Refused(Duration.ofSeconds(1)));
-        clock.advance(Duration.ofSeconds(3));
+        // A limit spent for a while: the provider says come back in 20 s.
+        one.observe(key, limits, new RateLimiter.Signal.Refused(Duration.ofSeconds(20)));
+        clock.advance(Duration.ofSeconds(21));
         long after =
                 simulate(Duration.ofSeconds(10), Duration.ofMillis(50), askers).size();
         assertThat(after).as("before the refusal %d in 10 s", before).isLessThan((long) (before * 0.75));
@@ -392,6 +393,52 @@ public abstract class RateLimiterContract {
         long recovered =
                 simulate(Duration.ofSeconds(10), Duration.ofMillis(50), askers).size();
         assertThat(recovered).isGreaterThanOrEqualTo((long) (before * 0.95));
+    }
+
+    @Test
+    void anIsolatedShortRefusalHoldsForItsRetryAfterButKeepsThePace() throws Exception {
+        String key = key();
+        RateLimits limits = new RateLimits(600, 0, 0, 0);
+        RateLimiter one = limiter(clock);
+        RateLimiter two = limiter(clock);
+        List<Asker> askers = List.of(new Asker("two", two, () -> ask(key, limits, new TokenUsage(5, 5)), 6));
+        long before =
+                simulate(Duration.ofSeconds(10), Duration.ofMillis(50), askers).size();
+        // One call overran a per-second quantum: come back in a second.
+        one.observe(key, limits, new RateLimiter.Signal.Refused(Duration.ofSeconds(1)));
+        var held = two.tryAcquire(ask(key, limits, new TokenUsage(5, 5)));
+        assertThat(held instanceof RateLimiter.Admission.Denied
+                        || ((RateLimiter.Admission.Granted) held)
+                                .permit()
+                                .notBefore()
+                                .isAfter(clock.instant().plusMillis(900)))
+                .as("every client holds for the retry-after")
+                .isTrue();
+        clock.advance(Duration.ofSeconds(3));
+        long after =
+                simulate(Duration.ofSeconds(10), Duration.ofMillis(50), askers).size();
+        assertThat(after).as("before the refusal %d in 10 s", before).isGreaterThanOrEqualTo((long) (before * 0.95));
+    }
+
+    @Test
+    void shortRefusalsThatRecurCutThePaceOfEveryClient() throws Exception {
+        String key = key();
+        RateLimits limits = new RateLimits(600, 0, 0, 0);
+        RateLimiter one = limiter(clock);
+        RateLimiter two = limiter(clock);
+        RateLimiter three = limiter(clock);
+        List<Asker> askers = List.of(new Asker("three", three, () -> ask(key, limits, new TokenUsage(5, 5)), 6));
+        long before =
+                simulate(Duration.ofSeconds(10), Duration.ofMillis(50), askers).size();
+        one.observe(key, limits, new RateLimiter.Signal.Refused(Duration.ofSeconds(1)));
+        clock.advance(Duration.ofSeconds(6));
+        two.observe(key, limits, new RateLimiter.Signal.Refused(Duration.ofSeconds(1)));
+        clock.advance(Duration.ofSeconds(2));
+        long after =
+                simulate(Duration.ofSeconds(10), Duration.ofMillis(50), askers).size();
+        assertThat(after)
+                .as("a second short refusal 6 s after the first, on another client (before: %d in 10 s)", before)
+                .isLessThan((long) (before * 0.75));
     }
 
     @Test

@@ -54,6 +54,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     private static final String SCALE = "scale";
     private static final String CEILING = "ceiling";
     private static final String CUT_AT = "cutAt";
+    private static final String STRIKE_AT = "strikeAt";
     private static final String[] REPORTED = {"reportedRpm", "reportedTpm", "reportedInputTpm", "reportedOutputTpm"};
     private static final String SHARE_CLOCK = "f_";
     private static final String SHARE_WEIGHT = "w_";
@@ -113,7 +114,11 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                     number(item, REPORTED[2], 0),
                     number(item, REPORTED[3], 0));
             Pace.Correction correction = new Pace.Correction(
-                    decimal(item, SCALE, 1), decimal(item, CEILING, 1), number(item, CUT_AT, 0), reported);
+                    decimal(item, SCALE, 1),
+                    decimal(item, CEILING, 1),
+                    number(item, CUT_AT, 0),
+                    number(item, STRIKE_AT, 0),
+                    reported);
             return new View(number(item, CLOCK, Long.MIN_VALUE), correction, tenants, seenAt);
         }
     }
@@ -551,18 +556,55 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         }
     }
 
-    /** Cuts the shared pace (once per cooldown, whoever sees the refusal first) and holds every client back. */
+    /**
+     * Records a short refusal's time; answers the one it replaced ({@code 0}: none, or one in the same burst, which
+     * is left as it was).
+     */
+    private long strike(String key, long nowMillis) {
+        UpdateItemRequest request = UpdateItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(PK, AttributeValue.fromS(key)))
+                .updateExpression("SET #strikeAt = :now")
+                .conditionExpression("attribute_not_exists(#strikeAt) OR #strikeAt < :gap")
+                .expressionAttributeNames(Map.of("#strikeAt", STRIKE_AT))
+                .expressionAttributeValues(
+                        Map.of(":now", n(nowMillis), ":gap", n(nowMillis - Pace.STRIKE_GAP.toMillis())))
+                .returnValues(ReturnValue.UPDATED_OLD)
+                .build();
+        try {
+            Map<String, AttributeValue> old = call("UpdateItem (strike)", () -> client.updateItem(request))
+                    .attributes();
+            return number(old, STRIKE_AT, 0);
+        } catch (ConditionalCheckFailedException e) {
+            return 0; // another client struck within the gap: the same burst
+        }
+    }
+
+    /**
+     * Cuts the shared pace (a long refusal, or a second short one; once per cooldown, whoever sees it first) and
+     * holds every client back.
+     */
     private void refused(String key, KeyState state, Pace.Correction seen, long nowMillis, Duration retryAfter) {
         long hold = nowMillis * 1000 + Pace.holdMicros(retryAfter);
         state.leases.clear();
-        Pace.Correction cut = seen.refused(nowMillis);
-        if (cut != seen) {
+        Pace.Correction cut = seen.refused(nowMillis, retryAfter);
+        if (cut != seen && !cut.cutSince(seen)) {
+            // A strike, remembered for every client; one another client left earlier (and not in the same burst)
+            // makes this refusal the second, which cuts.
+            long earlier = strike(key, nowMillis);
+            if (earlier > 0) {
+                cut = new Pace.Correction(seen.scale(), seen.ceiling(), seen.cutAtMillis(), earlier, seen.reported())
+                        .refused(nowMillis, retryAfter);
+            }
+        }
+        if (cut.cutSince(seen)) {
             UpdateItemRequest request = UpdateItemRequest.builder()
                     .tableName(table)
                     .key(Map.of(PK, AttributeValue.fromS(key)))
-                    .updateExpression("SET #scale = :scale, #ceiling = :ceiling, #cutAt = :cutAt")
+                    .updateExpression("SET #scale = :scale, #ceiling = :ceiling, #cutAt = :cutAt REMOVE #strikeAt")
                     .conditionExpression("attribute_not_exists(#cutAt) OR #cutAt < :cooldown")
-                    .expressionAttributeNames(Map.of("#scale", SCALE, "#ceiling", CEILING, "#cutAt", CUT_AT))
+                    .expressionAttributeNames(
+                            Map.of("#scale", SCALE, "#ceiling", CEILING, "#cutAt", CUT_AT, "#strikeAt", STRIKE_AT))
                     .expressionAttributeValues(Map.of(
                             ":scale", AttributeValue.fromN(Double.toString(cut.scale())),
                             ":ceiling", AttributeValue.fromN(Double.toString(cut.ceiling())),
