@@ -17,6 +17,68 @@ final class Json {
         this.s = s;
     }
 
+    /** {@code value} (as {@link #parse} makes them) written back as compact JSON. */
+    static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out) {
+        switch (value) {
+            case Map<?, ?> m -> {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!first) {
+                        out.append(',');
+                    }
+                    first = false;
+                    quote(String.valueOf(e.getKey()), out);
+                    out.append(':');
+                    write(e.getValue(), out);
+                }
+                out.append('}');
+            }
+            case List<?> l -> {
+                out.append('[');
+                for (int k = 0; k < l.size(); k++) {
+                    if (k > 0) {
+                        out.append(',');
+                    }
+                    write(l.get(k), out);
+                }
+                out.append(']');
+            }
+            case String text -> quote(text, out);
+            case java.math.BigDecimal n -> out.append(n.toString());
+            case Boolean b -> out.append(b);
+            default -> out.append("null");
+        }
+    }
+
+    private static void quote(String text, StringBuilder out) {
+        out.append('"');
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
     /** @throws IllegalArgumentException with the position of the first error */
     static Object parse(String text) {
         Json p = new Json(text);
