@@ -85,6 +85,9 @@ public final class DomainJson {
         node.put("pipeline", e.pipeline());
         node.put("hop", e.hop());
         node.put("attempt", e.attempt());
+        if (e.throttled() > 0) {
+            node.put("throttled", e.throttled());
+        }
         e.deadline().ifPresent(d -> node.put("deadline", d.toString()));
         return node;
     }
@@ -99,7 +102,8 @@ public final class DomainJson {
                         in.text("pipeline"),
                         in.integer("hop"),
                         in.integer("attempt"),
-                        in.optionalInstant("deadline")));
+                        in.optionalInstant("deadline"),
+                        in.optionalInteger("throttled", 0)));
     }
 
     private static ObjectNode ingestNode(IngestRequest r) {
