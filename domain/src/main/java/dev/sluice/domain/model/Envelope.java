@@ -19,26 +19,9 @@ public record Envelope(
         String pipeline,
         int hop,
         int attempt,
-        Optional<Instant> deadline,
-        int throttled)
+        Optional<Instant> deadline)
         implements QueueMessage {
-
-    /** A message whose hop has not been turned away by admission yet. */
-    public Envelope(
-            JobId jobId,
-            TenantId tenant,
-            CorrelationId correlationId,
-            String pipeline,
-            int hop,
-            int attempt,
-            Optional<Instant> deadline) {
-        this(jobId, tenant, correlationId, pipeline, hop, attempt, deadline, 0);
-    }
-
     public Envelope {
-        if (throttled < 0) {
-            throw new IllegalArgumentException("'throttled' must not be negative");
-        }
         Objects.requireNonNull(jobId, "'jobId' must not be null");
         Objects.requireNonNull(tenant, "'tenant' must not be null");
         Objects.requireNonNull(correlationId, "'correlationId' must not be null");
@@ -66,11 +49,6 @@ public record Envelope(
     }
 
     public Envelope withAttempt(int deliveries) {
-        return new Envelope(jobId, tenant, correlationId, pipeline, hop, deliveries, deadline, throttled);
-    }
-
-    /** This message turned away by admission once more: {@code throttled} counts how often, for the back-off. */
-    public Envelope throttledOnceMore() {
-        return new Envelope(jobId, tenant, correlationId, pipeline, hop, attempt, deadline, throttled + 1);
+        return new Envelope(jobId, tenant, correlationId, pipeline, hop, deliveries, deadline);
     }
 }

@@ -166,7 +166,7 @@ public final class RunHopService implements RunHop {
             return execute(attempt, pipeline.hops().get(attempt.hop()), pipeline.cache(), step);
         } catch (ThrottledException e) {
             jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
-            return deferThrottled(attempt.envelope(), e.retryAfter(), step + " throttled: " + e.getMessage());
+            return defer(attempt.envelope(), e.retryAfter(), step + " throttled: " + e.getMessage());
         } catch (TransientException e) {
             return retryOrFail(attempt, step + " failed: " + e.getMessage());
         } catch (PermanentException e) {
@@ -213,7 +213,7 @@ public final class RunHopService implements RunHop {
                 cache)) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
-                yield deferThrottled(envelope, t.retryAfter(), t.reason());
+                yield defer(envelope, t.retryAfter(), t.reason());
             }
             case ModelInvoker.Result.Unavailable u ->
                 u.worthRetrying() ? retryOrFail(attempt, u.reason()) : fail(attempt.job(), u.reason());
@@ -337,23 +337,6 @@ public final class RunHopService implements RunHop {
             return new HopOutcome.Retry("could not queue the next step: " + e.getMessage());
         }
     }
-
-    /**
-     * A hop admission turned away (or the provider refused): back after the retry-after, doubled for every time this
-     * message was turned away before, with full jitter, up to {@link #THROTTLE_BACKOFF_CAP}. Work far beyond a
-     * model's limits thus waits out of sight in the queue, instead of cycling through it every second: a backlog of
-     * thousands from one tenant leaves few visible messages, so another tenant's job is picked up within seconds.
-     */
-    private HopOutcome deferThrottled(Envelope envelope, Duration retryAfter, String reason) {
-        Duration base = retryAfter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retryAfter;
-        long cap = Math.max(base.toMillis(), THROTTLE_BACKOFF_CAP.toMillis());
-        long backoff = Math.min(cap, base.toMillis() << Math.min(envelope.throttled(), 16));
-        long spread = backoff - base.toMillis();
-        Duration delay = base.plusMillis(spread <= 0 ? 0 : random.nextLong(spread + 1));
-        return defer(envelope.throttledOnceMore(), delay, reason);
-    }
-
-    static final Duration THROTTLE_BACKOFF_CAP = Duration.ofMinutes(2);
 
     private HopOutcome defer(Envelope envelope, Duration retryAfter, String reason) {
         Duration base = retryAfter.isNegative() || retryAfter.isZero() ? Duration.ofSeconds(1) : retryAfter;

@@ -166,22 +166,6 @@ class PipelineScenariosTest {
     }
 
     @Test
-    void workFarBeyondTheLimitWaitsOutOfSightInsteadOfCyclingThroughTheQueue() {
-        // 20 jobs on a model paced at 2 per minute: the last waits about ten minutes for its turn.
-        List<Job> jobs = new java.util.ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            jobs.add(sluice.submit("limited", Map.of("question", "q" + i)));
-        }
-        sluice.runUntilQuiet();
-        assertThat(jobs).allMatch(j -> sluice.job(j).status() == JobStatus.SUCCEEDED);
-        long deferred = sluice.count(HopOutcome.Deferred.class);
-        // Re-asking every second or so would turn the messages away about 6,000 times; each turn away doubles the
-        // next wait (up to two minutes), so a hop is turned away a handful of times over its ten minutes.
-        assertThat(deferred).as("times a hop was turned away, for 20 hops").isLessThan(20 * 12);
-        assertThat(sluice.model.calls()).hasSize(20);
-    }
-
-    @Test
     void modelCallsAskForAdmissionAsTheirJobsTenantPolicyAndPriority() {
         Map<String, Object> tree = TestConfig.tree();
         tree.put(

@@ -85,9 +85,6 @@ public final class DomainJson {
         node.put("pipeline", e.pipeline());
         node.put("hop", e.hop());
         node.put("attempt", e.attempt());
-        if (e.throttled() > 0) {
-            node.put("throttled", e.throttled());
-        }
         e.deadline().ifPresent(d -> node.put("deadline", d.toString()));
         return node;
     }
@@ -102,8 +99,7 @@ public final class DomainJson {
                         in.text("pipeline"),
                         in.integer("hop"),
                         in.integer("attempt"),
-                        in.optionalInstant("deadline"),
-                        in.optionalInteger("throttled", 0)));
+                        in.optionalInstant("deadline")));
     }
 
     private static ObjectNode ingestNode(IngestRequest r) {

@@ -66,11 +66,6 @@ final class JsonIn {
         return value.intValue();
     }
 
-    /** An integer that may be absent (fields added later): {@code fallback} then. */
-    int optionalInteger(String field, int fallback) {
-        return present(field).isEmpty() ? fallback : integer(field);
-    }
-
     long longInteger(String field) {
         JsonNode value = required(field);
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {

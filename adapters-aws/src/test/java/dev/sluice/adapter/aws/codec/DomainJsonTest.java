@@ -83,9 +83,6 @@ class DomainJsonTest {
         assertThat(DomainJson.readQueueMessage(DomainJson.write(withDeadline))).isEqualTo(withDeadline);
         assertThat(DomainJson.readQueueMessage(DomainJson.write(without))).isEqualTo(without);
         assertThat(DomainJson.write(without)).doesNotContain("deadline");
-        Envelope turnedAway = withDeadline.throttledOnceMore().throttledOnceMore();
-        assertThat(DomainJson.readQueueMessage(DomainJson.write(turnedAway))).isEqualTo(turnedAway);
-        assertThat(DomainJson.write(without)).as("a message never turned away").doesNotContain("throttled");
     }
 
     @Test
