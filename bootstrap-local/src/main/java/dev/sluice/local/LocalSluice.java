@@ -120,6 +120,8 @@ public final class LocalSluice implements AutoCloseable {
     private LocalSluice() {}
 
     public static LocalSluice start(Options options) throws IOException {
+        // The simulator and the event bus stand-in make HttpServers first; the API's limits must be set before.
+        ApiServer.configureJdkHttpServer();
         LocalSluice local = new LocalSluice();
         try {
             local.boot(options);

@@ -48,6 +48,8 @@ public final class SluiceCli implements Runnable {
             System.setProperty("sluice.logAppender", "Console");
         }
         Console.install(HOME);
+        // Before any HttpServer exists in this process: its limits are read once (ApiServer says which).
+        ApiServer.configureJdkHttpServer();
         int code = new CommandLine(new SluiceCli()).execute(args);
         System.exit(code);
     }

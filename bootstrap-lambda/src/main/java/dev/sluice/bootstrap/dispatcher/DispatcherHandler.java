@@ -3,6 +3,7 @@ package dev.sluice.bootstrap.dispatcher;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.Priming;
@@ -14,6 +15,9 @@ import dev.sluice.domain.usecase.SubmitJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -34,10 +38,13 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 public final class DispatcherHandler implements RequestStreamHandler {
     private static final Logger LOG = LogManager.getLogger(DispatcherHandler.class);
 
+    /** The largest request body the API takes, in UTF-8 bytes; a local front door refuses larger ones itself. */
+    public static final int MAX_BODY_BYTES = HttpApi.MAX_BODY_BYTES;
+
     private final HttpApi api;
     private final SubmitJob submitJob;
     private final Metrics metrics;
-    private final boolean trustTenantHeader;
+    private final Callers callers;
     private final Priming priming;
 
     /** Lambda's entry point: builds the object graph once, at init. */
@@ -50,39 +57,52 @@ public final class DispatcherHandler implements RequestStreamHandler {
                 new HttpApi(c.submitJob(), c.submitBatch(), c.queryJob(), c.ingestDocuments(), c.retryJob()),
                 c.submitJob(),
                 c.metrics(),
-                c.settings().trustTenantHeader());
+                Callers.fromEnvironment(c.settings().trustTenantHeader()));
     }
 
-    DispatcherHandler(HttpApi api, SubmitJob submitJob, Metrics metrics, boolean trustTenantHeader) {
+    DispatcherHandler(HttpApi api, SubmitJob submitJob, Metrics metrics, Callers callers) {
         this.api = api;
         this.submitJob = submitJob;
         this.metrics = metrics;
-        this.trustTenantHeader = trustTenantHeader;
+        this.callers = callers;
         // A read of a job that does not exist: the DynamoDB client, TLS and JSON paths of every request, no writes.
         this.priming = Priming.register(
                 "dispatcher",
                 () -> api.handle(
-                        new HttpRequest("GET", "/v1/jobs/job_priming", Map.of(), "", Optional.of("priming")),
+                        new HttpRequest(
+                                "GET",
+                                "/v1/jobs/job_priming",
+                                Map.of(),
+                                "",
+                                Optional.of(new Caller(new TenantId("priming"), Caller.TENANT))),
                         new CorrelationId("priming")));
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode parsed;
+        InvalidInputException refused = null;
         try {
             parsed = Json.MAPPER.readTree(input);
+        } catch (StreamConstraintsException e) {
+            // A value beyond the reader's limits (a string of over 20 million characters): too large, not broken.
+            LOG.error("event beyond the JSON reader's limits: {}", e.getOriginalMessage());
+            parsed = null;
+            refused = HttpApi.beyondReaderLimits(e);
         } catch (JsonProcessingException e) {
             // Neither API Gateway nor EventBridge would send this, but an event can carry what Jackson refuses (an
             // unpaired surrogate in a field name): answer as HTTP, which an asynchronous invocation ignores.
             LOG.error("unreadable event: {}", e.getOriginalMessage());
             parsed = null;
+            refused = InvalidInputException.invalid("body", "the request is not readable JSON");
         }
         JsonNode event = parsed;
+        InvalidInputException unreadable = refused;
         metrics.captureColdStartMetric(context);
         Object response = PowertoolsLogging.withLogging(context, () -> {
             try {
                 if (event == null) {
-                    return unreadable();
+                    return unreadable(unreadable);
                 }
                 if (event.has("detail-type")) {
                     onEvent(event);
@@ -96,19 +116,42 @@ public final class DispatcherHandler implements RequestStreamHandler {
         output.write(Json.MAPPER.writeValueAsBytes(response));
     }
 
-    private Map<String, Object> unreadable() {
+    private Map<String, Object> unreadable(InvalidInputException refused) {
         metrics.addMetric("RejectedEvents", 1, MetricUnit.COUNT);
-        return answer(
-                HttpResponse.fieldError(400, "invalid_request", "body", "the request is not readable JSON"),
-                CorrelationId.random());
+        return answer(refusal(refused), CorrelationId.random());
     }
 
+    private static HttpResponse refusal(InvalidInputException e) {
+        return e.tooLarge()
+                ? HttpResponse.fieldError(413, "too_large", e.field(), e.getMessage())
+                : HttpResponse.fieldError(400, "invalid_request", e.field(), e.getMessage());
+    }
+
+    /** Always an answer: a defect outside the API's own handling is a 500 that says nothing of its cause. */
     private Map<String, Object> onHttp(JsonNode event) {
+        try {
+            return http(event);
+        } catch (RuntimeException e) {
+            LOG.error("request failed before it reached the API", e);
+            metrics.addMetric("ApiErrors", 1, MetricUnit.COUNT);
+            CorrelationId correlationId = CorrelationId.random();
+            return answer(
+                    HttpResponse.error(
+                            500,
+                            "internal",
+                            "sluice failed to handle the request; quote correlation id " + correlationId),
+                    correlationId);
+        }
+    }
+
+    private Map<String, Object> http(JsonNode event) {
         Map<String, String> headers = new HashMap<>();
-        event.path("headers")
-                .properties()
-                .forEach(h -> headers.put(
-                        h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
+        // API Gateway sends every header value as text; anything else (a JSON null) is no header, not "null".
+        event.path("headers").properties().forEach(h -> {
+            if (h.getValue().isTextual()) {
+                headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText());
+            }
+        });
         Optional<String> given =
                 Optional.ofNullable(headers.get("x-correlation-id")).filter(v -> !v.isBlank());
         Optional<String> refused = given.flatMap(CorrelationId::problem);
@@ -122,16 +165,23 @@ public final class DispatcherHandler implements RequestStreamHandler {
         if (refused.isPresent()) {
             response = HttpResponse.fieldError(400, "invalid_request", "X-Correlation-Id", refused.get());
         } else {
-            Optional<String> body = body(event);
-            response = body.isEmpty()
-                    ? HttpResponse.fieldError(400, "invalid_request", "body", "is marked base64 but is not base64")
+            String body = null;
+            InvalidInputException unusable = null;
+            try {
+                body = body(event);
+            } catch (InvalidInputException e) {
+                unusable = e;
+            }
+            response = unusable != null
+                    ? refusal(unusable)
                     : api.handle(
                             new HttpRequest(
                                     method,
                                     path,
                                     headers,
-                                    body.get(),
-                                    tenant(event.path("requestContext").path("authorizer"), headers)),
+                                    body,
+                                    callers.identify(
+                                            event.path("requestContext").path("authorizer"), headers)),
                             correlationId);
         }
         LOG.info("{} {} -> {}", HttpResponse.printable(method), HttpResponse.printable(path), response.status());
@@ -156,39 +206,82 @@ public final class DispatcherHandler implements RequestStreamHandler {
         return out;
     }
 
-    /** The request body as text; empty when it claims to be base64 and is not. */
-    private static Optional<String> body(JsonNode event) {
-        String body = event.path("body").asText("");
-        if (!event.path("isBase64Encoded").asBoolean(false)) {
-            return Optional.of(body);
+    /**
+     * The request body as text. A body marked base64 may use the standard or the URL-safe alphabet, with or without
+     * padding, in lines (MIME) or not; anything else is refused, as is a decoded body that is not UTF-8 or is over
+     * the API's limit.
+     */
+    private static String body(JsonNode event) {
+        JsonNode node = event.path("body");
+        if (node.isMissingNode() || node.isNull()) {
+            return "";
         }
+        if (!node.isTextual()) {
+            throw InvalidInputException.invalid(
+                    "body", "must be text (the event's body is a " + node.getNodeType() + ")");
+        }
+        if (!event.path("isBase64Encoded").asBoolean(false)) {
+            return node.asText();
+        }
+        return utf8(base64(node.asText()))
+                .orElseThrow(
+                        () -> InvalidInputException.invalid("body", "is not UTF-8 text; send JSON encoded as UTF-8"));
+    }
+
+    /** {@code bytes} as text when they are well-formed UTF-8; empty otherwise (never replaced characters). */
+    public static Optional<String> utf8(byte[] bytes) {
         try {
-            return Optional.of(new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
+        } catch (CharacterCodingException e) {
             return Optional.empty();
         }
     }
 
-    /**
-     * The caller is who the authorizer says: a JWT's {@code tenant} (or {@code sub}) claim, or the IAM principal. The
-     * {@code X-Tenant-Id} header counts only where the deployment trusts it (the local runtime).
-     */
-    private Optional<String> tenant(JsonNode authorizer, Map<String, String> headers) {
-        JsonNode claims = authorizer.path("jwt").path("claims");
-        for (String claim : new String[] {"tenant", "custom:tenant", "sub"}) {
-            if (claims.hasNonNull(claim)) {
-                return Optional.of(claims.get(claim).asText());
+    /** Standard, URL-safe and MIME base64 (line breaks and spaces ignored, padding optional); nothing else. */
+    static byte[] base64(String text) {
+        StringBuilder canonical = new StringBuilder(text.length());
+        int padding = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r' || c == '\n' || c == ' ' || c == '\t') {
+                continue;
             }
+            if (c == '=') {
+                padding++;
+                continue;
+            }
+            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (padding > 0 || !(alphabet || c == '+' || c == '/' || c == '-' || c == '_')) {
+                throw notBase64();
+            }
+            canonical.append(c == '-' ? '+' : c == '_' ? '/' : c);
         }
-        JsonNode iam = authorizer.path("iam");
-        if (iam.hasNonNull("userId")) {
-            return Optional.of(iam.get("userId").asText());
+        int partial = canonical.length() % 4;
+        if (partial == 1 || padding > 2 || (padding > 0 && partial + padding != 4)) {
+            throw notBase64();
         }
-        return trustTenantHeader ? Optional.ofNullable(headers.get("x-tenant-id")) : Optional.empty();
+        if ((long) canonical.length() / 4 * 3 + Math.max(0, partial - 1) > MAX_BODY_BYTES) {
+            throw InvalidInputException.tooLarge(
+                    "body", "is larger than " + MAX_BODY_BYTES + " bytes (6 MiB), the most one request takes");
+        }
+        try {
+            return Base64.getDecoder().decode(canonical.toString());
+        } catch (IllegalArgumentException e) {
+            throw notBase64();
+        }
+    }
+
+    private static InvalidInputException notBase64() {
+        return InvalidInputException.invalid("body", "is marked base64 but is not base64");
     }
 
     /**
-     * {@code job.requested} from EventBridge: the bus is trusted, the tenant comes in the detail. A bad event is
+     * {@code job.requested} from EventBridge, from a source the deployment lists, for that source's tenant. A bad event is
      * refused with a logged reason and a metric (nobody waits on an answer, and retrying cannot make it valid); only
      * a dependency failure is thrown, so that Lambda's retries of the asynchronous event can pass it.
      */
@@ -199,7 +292,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
             return;
         }
         try {
-            SubmitJob.Command command = jobRequest(event.path("detail"));
+            SubmitJob.Command command = jobRequest(event);
             ThreadContext.put("correlation_id", command.correlationId().value());
             SubmitJob.Result result = submitJob.submit(command);
             switch (result) {
@@ -214,7 +307,12 @@ public final class DispatcherHandler implements RequestStreamHandler {
         }
     }
 
-    private static SubmitJob.Command jobRequest(JsonNode detail) {
+    /**
+     * The job an event asks for, for its source's tenant. EventBridge delivers at least once and retries, so without
+     * an idempotency key of its own the event's id is the key: a redelivered event finds its job, not a new one.
+     */
+    private SubmitJob.Command jobRequest(JsonNode event) {
+        JsonNode detail = event.path("detail");
         if (!detail.isObject()) {
             throw InvalidInputException.invalid("detail", "must be a JSON object");
         }
@@ -223,17 +321,16 @@ public final class DispatcherHandler implements RequestStreamHandler {
         given.flatMap(CorrelationId::problem).ifPresent(problem -> {
             throw InvalidInputException.invalid("detail.correlationId", problem);
         });
-        TenantId tenant;
-        try {
-            tenant = new TenantId(Fields.text(detail, "tenant", "detail.tenant"));
-        } catch (IllegalArgumentException e) {
-            throw InvalidInputException.invalid("detail.tenant", e.getMessage());
-        }
+        TenantId tenant = callers.eventTenant(event.path("source").asText(""), detail);
+        Optional<String> key = Fields.optionalText(detail, "idempotencyKey", "detail.idempotencyKey")
+                .or(() -> Optional.of(event.path("id").asText(""))
+                        .filter(id -> !id.isBlank())
+                        .map(id -> "event:" + id));
         return new SubmitJob.Command(
                 tenant,
                 Fields.text(detail, "pipeline", "detail.pipeline"),
                 Fields.strings(detail.get("input"), "detail.input"),
-                Fields.optionalText(detail, "idempotencyKey", "detail.idempotencyKey"),
+                key,
                 given.map(CorrelationId::new).orElseGet(CorrelationId::random),
                 Fields.priority(detail, "priority", "detail.priority", Priority.INTERACTIVE));
     }

@@ -1,7 +1,11 @@
 package dev.sluice.bootstrap.dispatcher;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
@@ -11,6 +15,7 @@ import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
+import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
 import dev.sluice.domain.usecase.IdempotencyConflictException;
@@ -21,6 +26,7 @@ import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.SubmissionIncompleteException;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +43,14 @@ final class HttpApi {
     private static final Pattern TRACE = Pattern.compile("/v1/jobs/([A-Za-z0-9_-]{1,64})/trace");
     private static final Pattern RETRY = Pattern.compile("/v1/jobs/([A-Za-z0-9_-]{1,64})/retry");
     private static final Pattern BATCH = Pattern.compile("/v1/batches/([A-Za-z0-9_-]{1,64})");
+    /** Lambda's limit on a synchronous invocation's payload (6 MB), counted in UTF-8 bytes of the body. */
     static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+    /**
+     * Request bodies are one JSON value and nothing after it, with each field once: a second {@code "pipeline"} or
+     * a trailing {@code x} is a mistake to report, not something to guess about.
+     */
+    private static final ObjectReader BODY = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     private final SubmitJob submitJob;
     private final SubmitBatch submitBatch;
@@ -55,12 +68,11 @@ final class HttpApi {
 
     HttpResponse handle(HttpRequest request, CorrelationId correlationId) {
         try {
-            if (request.tenant().isEmpty()) {
+            if (request.caller().isEmpty()) {
                 return HttpResponse.error(
                         401, "unauthenticated", "no caller identity: call through the API's authorizer");
             }
-            TenantId tenant = tenant(request.tenant().get());
-            return route(request, tenant, correlationId);
+            return route(request, request.caller().get(), correlationId);
         } catch (InvalidInputException e) {
             return HttpResponse.fieldError(
                     e.tooLarge() ? 413 : 400,
@@ -70,10 +82,11 @@ final class HttpApi {
         } catch (IdempotencyConflictException e) {
             return HttpResponse.error(409, "idempotency_conflict", e.getMessage());
         } catch (SubmissionIncompleteException e) {
+            // Its message says what was queued and what the caller can do; the dependency's own words stay in the log.
             LOG.warn("a batch was cut short", e);
             return e.retryable()
                     ? HttpResponse.error(503, "unavailable", e.getMessage() + " (correlation id " + correlationId + ")")
-                    : internal(correlationId);
+                    : HttpResponse.error(500, "internal", e.getMessage() + " (correlation id " + correlationId + ")");
         } catch (TransientException | ThrottledException e) {
             LOG.warn("a dependency is unavailable", e);
             return HttpResponse.error(
@@ -81,8 +94,14 @@ final class HttpApi {
                     "unavailable",
                     "sluice could not reach a dependency; retry with the same" + " idempotency key (correlation id "
                             + correlationId + ")");
+        } catch (PermanentException e) {
+            // A missing queue or table, denied access, a stored trace that cannot be read: input a dependency would
+            // refuse is refused by validation before anything is written, so this is sluice's fault. Its text names
+            // resources and accounts; it goes to the log, the caller gets the correlation id to quote.
+            LOG.error("a dependency refused the request", e);
+            return internal(correlationId);
         } catch (RuntimeException e) {
-            // A permanent dependency failure (a missing queue, denied access) or a defect: nothing the caller did.
+            // A defect: nothing the caller did.
             LOG.error("request failed", e);
             return internal(correlationId);
         }
@@ -93,31 +112,39 @@ final class HttpApi {
                 500, "internal", "sluice failed to handle the request; quote correlation id " + correlationId);
     }
 
-    private HttpResponse route(HttpRequest r, TenantId tenant, CorrelationId correlationId) {
+    private HttpResponse route(HttpRequest r, Caller caller, CorrelationId correlationId) {
         String path = r.path().endsWith("/") && r.path().length() > 1
                 ? r.path().substring(0, r.path().length() - 1)
                 : r.path();
+        TenantId tenant = caller.tenant();
         Matcher m;
         if (path.equals("/v1/jobs")) {
-            return r.method().equals("POST") ? submitJob(r, tenant, correlationId) : notAllowed("POST");
+            return allowed(r, "POST", caller, Caller.Scope.JOBS_WRITE)
+                    .orElseGet(() -> submitJob(r, tenant, correlationId));
         }
         if (path.equals("/v1/batches")) {
-            return r.method().equals("POST") ? submitBatch(r, tenant, correlationId) : notAllowed("POST");
+            return allowed(r, "POST", caller, Caller.Scope.JOBS_WRITE)
+                    .orElseGet(() -> submitBatch(r, tenant, correlationId));
         }
         if (path.equals("/v1/documents")) {
-            return r.method().equals("POST") ? ingest(r, tenant, correlationId) : notAllowed("POST");
+            return allowed(r, "POST", caller, Caller.Scope.DOCUMENTS_WRITE)
+                    .orElseGet(() -> ingest(r, tenant, correlationId));
         }
         if ((m = TRACE.matcher(path)).matches()) {
-            return r.method().equals("GET") ? trace(tenant, new JobId(m.group(1))) : notAllowed("GET");
+            JobId id = new JobId(m.group(1));
+            return allowed(r, "GET", caller, Caller.Scope.OPERATOR).orElseGet(() -> trace(id));
         }
         if ((m = RETRY.matcher(path)).matches()) {
-            return r.method().equals("POST") ? retry(tenant, new JobId(m.group(1))) : notAllowed("POST");
+            JobId id = new JobId(m.group(1));
+            return allowed(r, "POST", caller, Caller.Scope.JOBS_WRITE).orElseGet(() -> retry(tenant, id));
         }
         if ((m = JOB.matcher(path)).matches()) {
-            return r.method().equals("GET") ? job(tenant, new JobId(m.group(1))) : notAllowed("GET");
+            JobId id = new JobId(m.group(1));
+            return allowed(r, "GET", caller, Caller.Scope.JOBS_READ).orElseGet(() -> job(tenant, id));
         }
         if ((m = BATCH.matcher(path)).matches()) {
-            return r.method().equals("GET") ? batch(tenant, new BatchId(m.group(1))) : notAllowed("GET");
+            BatchId id = new BatchId(m.group(1));
+            return allowed(r, "GET", caller, Caller.Scope.JOBS_READ).orElseGet(() -> batch(tenant, id));
         }
         return HttpResponse.error(
                 404,
@@ -125,6 +152,23 @@ final class HttpApi {
                 "no route " + r.method() + " " + r.path()
                         + " (routes: POST /v1/jobs, POST /v1/batches, GET /v1/jobs/{id}, GET /v1/jobs/{id}/trace,"
                         + " POST /v1/jobs/{id}/retry, GET /v1/batches/{id}, POST /v1/documents)");
+    }
+
+    /** A 405 for another method, a 403 naming the scope the caller lacks; empty when the route may run. */
+    private static Optional<HttpResponse> allowed(HttpRequest r, String method, Caller caller, Caller.Scope scope) {
+        if (!r.method().equals(method)) {
+            return Optional.of(notAllowed(method));
+        }
+        if (!caller.may(scope)) {
+            String hint = scope == Caller.Scope.OPERATOR
+                    ? "; a job's own hops (models, tokens, cost, timings) are in GET /v1/jobs/{id}"
+                    : "";
+            return Optional.of(HttpResponse.error(
+                    403,
+                    "forbidden",
+                    "this route needs the scope " + scope.oauthName + ", which the caller lacks" + hint));
+        }
+        return Optional.empty();
     }
 
     private HttpResponse submitJob(HttpRequest r, TenantId tenant, CorrelationId correlationId) {
@@ -180,7 +224,8 @@ final class HttpApi {
                         Fields.text(d, "text", path + ".text"),
                         metadata));
             } catch (IllegalArgumentException e) {
-                throw InvalidInputException.invalid(path, e.getMessage());
+                // Only the id has a rule of its own in the record (its length).
+                throw InvalidInputException.invalid(path + ".id", e.getMessage());
             }
         }
         List<JsonNode> delete = Fields.list(body, "delete", "delete");
@@ -223,8 +268,9 @@ final class HttpApi {
                 Map.of("jobId", id.value(), "outcome", outcome, "message", result.describe()));
     }
 
-    private HttpResponse trace(TenantId tenant, JobId id) {
-        return query.trace(tenant, id)
+    /** The full trace (rendered prompts, chunks, raw responses) of any job: an operator route. */
+    private HttpResponse trace(JobId id) {
+        return query.traceForOperator(id)
                 .map(hops -> HttpResponse.json(200, new Views.TraceView(id.value(), hops)))
                 .orElseGet(() -> notFound("job", id.value()));
     }
@@ -244,37 +290,90 @@ final class HttpApi {
                 405, new HttpResponse.ApiError("method_not_allowed", "use " + allowed, null), Map.of("Allow", allowed));
     }
 
-    private static TenantId tenant(String raw) {
-        try {
-            return new TenantId(raw);
-        } catch (IllegalArgumentException e) {
-            throw InvalidInputException.invalid("tenant", e.getMessage());
-        }
-    }
-
     private static JsonNode body(HttpRequest r) {
         if (r.body() == null || r.body().isBlank()) {
             throw InvalidInputException.invalid("body", "is empty; send a JSON object");
         }
-        if (r.body().length() > MAX_BODY_BYTES) {
-            throw InvalidInputException.tooLarge("body", "is larger than " + MAX_BODY_BYTES + " bytes");
+        long bytes = utf8Length(r.body(), MAX_BODY_BYTES + 1L);
+        if (bytes > MAX_BODY_BYTES) {
+            throw InvalidInputException.tooLarge(
+                    "body", "is larger than " + MAX_BODY_BYTES + " bytes (6 MiB of UTF-8), the most one request takes");
         }
-        try {
-            JsonNode node = Json.MAPPER.readTree(r.body());
-            if (node == null || !node.isObject()) {
+        try (JsonParser parser = BODY.createParser(r.body())) {
+            JsonNode node = BODY.readTree(parser);
+            if (node == null || node.isMissingNode() || !node.isObject()) {
                 throw InvalidInputException.invalid("body", "must be a JSON object");
             }
+            boolean more;
+            try {
+                more = parser.nextToken() != null;
+            } catch (JsonProcessingException e) {
+                more = true;
+            }
+            if (more) {
+                throw InvalidInputException.invalid(
+                        "body", "has more after its JSON object; send one JSON object and nothing else");
+            }
             return node;
+        } catch (StreamConstraintsException e) {
+            throw beyondReaderLimits(e);
         } catch (JsonProcessingException e) {
             throw InvalidInputException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // Reading a String fails only as JSON does; this is for the compiler.
+            throw InvalidInputException.invalid("body", "is not valid JSON");
         }
+    }
+
+    /** Jackson's limits (nesting, number and name lengths, string length), said as the caller's mistake. */
+    static InvalidInputException beyondReaderLimits(StreamConstraintsException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (m.contains("nesting depth")) {
+            return InvalidInputException.invalid("body", "nests objects or lists more than 1000 levels deep");
+        }
+        if (m.contains("Number value length")) {
+            return InvalidInputException.invalid("body", "holds a number longer than 1000 digits");
+        }
+        if (m.contains("Name length")) {
+            return InvalidInputException.invalid("body", "holds a field name longer than 50000 characters");
+        }
+        if (m.contains("String value length") || m.contains("Document length") || m.contains("Token count")) {
+            return InvalidInputException.tooLarge("body", "holds more than sluice reads in one request");
+        }
+        return InvalidInputException.invalid("body", "is beyond what sluice's JSON reader accepts");
+    }
+
+    /**
+     * The UTF-8 size of {@code text}, counting no further than {@code stop}: a body is limited in bytes, and a
+     * character may take up to four of them.
+     */
+    static long utf8Length(String text, long stop) {
+        long bytes = 0;
+        for (int i = 0; i < text.length() && bytes < stop; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static String text(JsonNode node, String field) {
         return Fields.text(node, field, field);
     }
 
+    /** The header, else the body's field; the field's type is checked either way (JSON null is no key). */
     private static Optional<String> idempotencyKey(HttpRequest r, JsonNode body) {
-        return r.header("idempotency-key").or(() -> Fields.optionalText(body, "idempotencyKey", "idempotencyKey"));
+        Optional<String> inBody = Fields.optionalText(body, "idempotencyKey", "idempotencyKey");
+        return r.header("idempotency-key").or(() -> inBody);
     }
 }

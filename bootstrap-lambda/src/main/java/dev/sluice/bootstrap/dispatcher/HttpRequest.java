@@ -7,9 +7,9 @@ import java.util.Optional;
  * One API request as the dispatcher sees it, whatever carried it.
  *
  * @param headers lower-cased names
- * @param tenant the caller's identity as the authorizer established it, if any
+ * @param caller who is calling, as the authorizer established it, if anyone
  */
-record HttpRequest(String method, String path, Map<String, String> headers, String body, Optional<String> tenant) {
+record HttpRequest(String method, String path, Map<String, String> headers, String body, Optional<Caller> caller) {
     Optional<String> header(String name) {
         return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
     }

@@ -135,6 +135,154 @@ class DispatcherFuzzTest {
         assertThat(sluice.jobs.all()).hasSizeLessThanOrEqualTo(1);
     }
 
+    /**
+     * One field of one route given a value of another JSON type, or a string with characters SQS refuses, in a body
+     * sent plain or marked base64 in any alphabet: the answer is never a 5xx; a type the field does not take, a
+     * refused character, or a body marked base64 that is not, is a 4xx naming the field, and records nothing.
+     */
+    @Property(tries = 800)
+    void aWrongTypeAnOddCharacterOrAnEncodingIsA4xxNamingTheFieldAndRecordsNothing(
+            @ForAll("fieldValues") FieldValue sent) throws Exception {
+        Snapshot before = snapshot();
+        TestDispatcher.Answer answer =
+                sluice.http("POST", sent.path(), sent.body(), sent.encoding() != null, Map.of("x-tenant-id", "acme"));
+        assertThat(answer.status()).as("%s -> %s", sent, answer.body()).isLessThan(500);
+        assertThat(answer.body().path("message").isTextual() || answer.status() < 400)
+                .isTrue();
+        if (sent.mustRefuse()) {
+            assertThat(answer.status()).as("%s -> %s", sent, answer.body()).isIn(400, 413);
+            assertThat(answer.body().path("field").asText())
+                    .as("%s", sent)
+                    .isEqualTo(sent.encoding() == Encoding.NOT_ENCODED ? "body" : sent.field());
+        }
+        if (answer.status() >= 400) {
+            assertThat(snapshot())
+                    .as("a refused request changed state: %s", sent)
+                    .isEqualTo(before);
+        }
+        if (sent.encoding() != null && sent.encoding() != Encoding.NOT_ENCODED) {
+            // Encoded in any alphabet, a body is read exactly as the same body sent plain.
+            TestDispatcher.Answer plain =
+                    new TestDispatcher().http("POST", sent.path(), sent.plain(), false, Map.of("x-tenant-id", "acme"));
+            assertThat(answer.status()).as("%s", sent).isEqualTo(plain.status());
+            assertThat(answer.body().path("field"))
+                    .as("%s", sent)
+                    .isEqualTo(plain.body().path("field"));
+        }
+        assertEveryQueuedJobHasItsMessageAndCleanInput();
+    }
+
+    /** A body with one field's value replaced; {@code encoding} null when sent plain. */
+    record FieldValue(String field, String path, String plain, String body, Encoding encoding, boolean mustRefuse) {
+        @Override
+        public String toString() {
+            return "POST " + path + " " + field + " encoding=" + encoding + " mustRefuse=" + mustRefuse + " body="
+                    + escape(body.length() > 300 ? body.substring(0, 300) + "…" : body);
+        }
+    }
+
+    /** A field of a route: its body with %s for the value, and the JSON types it takes (Z B N S A O). */
+    private record Slot(String field, String path, String template, String takes) {}
+
+    private static final List<Slot> SLOTS = List.of(
+            new Slot("pipeline", "/v1/jobs", "{\"pipeline\":%s,\"input\":{\"question\":\"q\"}}", "S"),
+            new Slot("input", "/v1/jobs", "{\"pipeline\":\"rag\",\"input\":%s}", "O"),
+            new Slot("input.question", "/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":%s}}", "SNB"),
+            new Slot(
+                    "idempotencyKey",
+                    "/v1/jobs",
+                    "{\"pipeline\":\"rag\",\"input\":{\"question\":\"q\"},\"idempotencyKey\":%s}",
+                    "SZ"),
+            new Slot(
+                    "priority",
+                    "/v1/batches",
+                    "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"q\"}],\"priority\":%s}",
+                    "SZ"),
+            new Slot("items", "/v1/batches", "{\"pipeline\":\"rag\",\"items\":%s}", "A"),
+            new Slot("items[1]", "/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"a\"},%s]}", "O"),
+            new Slot(
+                    "items[0].question",
+                    "/v1/batches",
+                    "{\"pipeline\":\"rag\",\"items\":[{\"question\":%s}],\"idempotencyKey\":\"k-9\"}",
+                    "SNB"),
+            new Slot("index", "/v1/documents", "{\"index\":%s,\"delete\":[\"d1\"]}", "S"),
+            new Slot("documents", "/v1/documents", "{\"index\":\"docs\",\"documents\":%s}", "AZ"),
+            new Slot("documents[0]", "/v1/documents", "{\"index\":\"docs\",\"documents\":[%s]}", "O"),
+            new Slot(
+                    "documents[0].id",
+                    "/v1/documents",
+                    "{\"index\":\"docs\",\"documents\":[{\"id\":%s,\"text\":\"t\"}]}",
+                    "S"),
+            new Slot(
+                    "documents[0].text",
+                    "/v1/documents",
+                    "{\"index\":\"docs\",\"documents\":[{\"id\":\"d\",\"text\":%s}]}",
+                    "S"),
+            new Slot(
+                    "documents[0].contentType",
+                    "/v1/documents",
+                    "{\"index\":\"docs\",\"documents\":[{\"id\":\"d\",\"text\":\"t\",\"contentType\":%s}]}",
+                    "SZ"),
+            new Slot(
+                    "documents[0].metadata",
+                    "/v1/documents",
+                    "{\"index\":\"docs\",\"documents\":[{\"id\":\"d\",\"text\":\"t\",\"metadata\":%s}]}",
+                    "OZ"),
+            new Slot(
+                    "documents[0].metadata.k",
+                    "/v1/documents",
+                    "{\"index\":\"docs\",\"documents\":[{\"id\":\"d\",\"text\":\"t\",\"metadata\":{\"k\":%s}}]}",
+                    "SNB"),
+            new Slot("delete", "/v1/documents", "{\"index\":\"docs\",\"delete\":%s}", "AZ"),
+            new Slot("delete[1]", "/v1/documents", "{\"index\":\"docs\",\"delete\":[\"ok\",%s]}", "S"));
+
+    /** A JSON value and its type's letter. */
+    private record Value(String json, char type, boolean oddText) {}
+
+    @Provide
+    Arbitrary<FieldValue> fieldValues() {
+        Arbitrary<Value> typed = Arbitraries.of(
+                new Value("null", 'Z', false),
+                new Value("true", 'B', false),
+                new Value("false", 'B', false),
+                new Value("0", 'N', false),
+                new Value("-1.5e3", 'N', false),
+                new Value("[]", 'A', false),
+                new Value("[\"a\"]", 'A', false),
+                new Value("[{}]", 'A', false),
+                new Value("{}", 'O', false),
+                new Value("{\"question\":\"q\"}", 'O', false),
+                new Value("{\"a\":[1]}", 'O', false),
+                new Value("\"\"", 'S', false),
+                new Value("\"plain\"", 'S', false));
+        // Strings of characters SQS takes and refuses, escaped as \\uXXXX so every encoding carries them intact.
+        Arbitrary<Value> odd = Arbitraries.strings()
+                .withChars(
+                        "\u0000\u0001\u0008\u000b\u000c\u001f\t\n\r \u007f\ud800\udbff\udc00\udfff\ufffe\uffff\ufffd\ue000é")
+                .withCharRange('a', 'c')
+                .ofMinLength(1)
+                .ofMaxLength(12)
+                .map(text -> new Value(
+                        jsonString(text, true), 'S', WireText.problem(text).isPresent()));
+        Arbitrary<Encoding> encoding = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just((Encoding) null)), Tuple.of(4, Arbitraries.of(Encoding.values())));
+        return Combinators.combine(Arbitraries.of(SLOTS), Arbitraries.oneOf(typed, odd), encoding)
+                .as((slot, value, enc) -> {
+                    String body = slot.template().replace("%s", value.json());
+                    boolean wrongType = slot.takes().indexOf(value.type()) < 0;
+                    // A refused character is refused wherever it is; a pipeline or index name is refused whatever
+                    // its characters unless it is known, which no generated one is.
+                    boolean refused = wrongType || (value.type() == 'S' && value.oddText());
+                    return new FieldValue(
+                            slot.field(),
+                            slot.path(),
+                            body,
+                            enc == null ? body : enc.apply(body),
+                            enc,
+                            refused || enc == Encoding.NOT_ENCODED);
+                });
+    }
+
     // ---- invariants
 
     private record Snapshot(Map<?, Job> jobs, Map<?, ?> batches, int workSent, int ingestSent) {}
@@ -207,11 +355,33 @@ class DispatcherFuzzTest {
         return Combinators.combine(method, path, body, headers(), Arbitraries.of(false, false, false, true))
                 .as((m, p, b, h, base64) -> {
                     boolean b64 = base64 && b != null;
-                    String sent = b64 && b.hashCode() % 2 == 0
-                            ? Base64.getEncoder().encodeToString(b.getBytes(StandardCharsets.UTF_8))
-                            : b;
+                    // Marked base64: encoded in one of the alphabets API Gateway and clients use, or not at all.
+                    String sent = b64 ? Encoding.values()[Math.floorMod(b.hashCode(), 6)].apply(b) : b;
                     return new Request(m, p, sent, b64, h);
                 });
+    }
+
+    /** How a body marked base64 may arrive. */
+    enum Encoding {
+        STANDARD,
+        UNPADDED,
+        MIME,
+        URL_SAFE,
+        URL_SAFE_UNPADDED,
+        NOT_ENCODED;
+
+        String apply(String body) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            return switch (this) {
+                case STANDARD -> Base64.getEncoder().encodeToString(bytes);
+                case UNPADDED -> Base64.getEncoder().withoutPadding().encodeToString(bytes);
+                case MIME -> Base64.getMimeEncoder().encodeToString(bytes);
+                case URL_SAFE -> Base64.getUrlEncoder().encodeToString(bytes);
+                case URL_SAFE_UNPADDED ->
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+                case NOT_ENCODED -> body;
+            };
+        }
     }
 
     /** Mostly the route's own body with one hostile value in a field, else any hostile body. */

@@ -45,18 +45,15 @@ class DispatcherHandlerTest {
                     .withNamespace("SluiceTest")
                     .withService("dispatcher")
                     .build(),
-            true);
+            new Callers(
+                    "sub",
+                    Map.of("OrdersService", "acme"),
+                    java.util.Set.of("SluiceOperator"),
+                    Map.of("orders.app", "acme"),
+                    true));
 
     private JsonNode call(String method, String path, String body, Map<String, String> headers) throws Exception {
-        ObjectNode event = Json.MAPPER.createObjectNode();
-        event.put("version", "2.0");
-        event.put("rawPath", path);
-        event.putObject("requestContext").putObject("http").put("method", method);
-        ObjectNode h = event.putObject("headers");
-        headers.forEach(h::put);
-        if (body != null) {
-            event.put("body", body);
-        }
+        ObjectNode event = TestDispatcher.httpEvent(method, path, body, false, headers);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), out, new TestContext());
         JsonNode response = Json.MAPPER.readTree(out.toByteArray());

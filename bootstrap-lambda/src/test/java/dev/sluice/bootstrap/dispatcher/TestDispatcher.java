@@ -41,7 +41,17 @@ final class TestDispatcher {
     final InMemoryWorkQueue ingest = new InMemoryWorkQueue(Clock.systemUTC());
     final DispatcherHandler handler;
 
+    /** As the local runtime runs it: the tenant header trusted, with the deployment's lists too. */
     TestDispatcher() {
+        this(new Callers(
+                "sub",
+                Map.of("OrdersService", "acme"),
+                java.util.Set.of("SluiceOperator"),
+                Map.of("orders.app", "acme"),
+                true));
+    }
+
+    TestDispatcher(Callers callers) {
         SubmitJobService submit = new SubmitJobService(config, jobs, work, Clock.systemUTC());
         handler = new DispatcherHandler(
                 new HttpApi(
@@ -55,7 +65,7 @@ final class TestDispatcher {
                         .withNamespace("SluiceTest")
                         .withService("dispatcher")
                         .build(),
-                true);
+                callers);
     }
 
     /** What a client sees: status, headers and the parsed body. */
@@ -65,7 +75,8 @@ final class TestDispatcher {
         return http(method, path, body, false, headers);
     }
 
-    Answer http(String method, String path, String body, boolean base64, Map<String, String> headers) throws Exception {
+    /** An API Gateway HTTP API (v2) event with the fields the dispatcher reads. */
+    static ObjectNode httpEvent(String method, String path, String body, boolean base64, Map<String, String> headers) {
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.put("version", "2.0");
         event.put("rawPath", path);
@@ -76,6 +87,11 @@ final class TestDispatcher {
             event.put("body", body);
         }
         event.put("isBase64Encoded", base64);
+        return event;
+    }
+
+    Answer http(String method, String path, String body, boolean base64, Map<String, String> headers) throws Exception {
+        ObjectNode event = httpEvent(method, path, body, base64, headers);
         JsonNode response = invoke(EVENTS.writeValueAsString(event));
         return new Answer(
                 response.get("statusCode").asInt(),

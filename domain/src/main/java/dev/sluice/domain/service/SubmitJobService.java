@@ -8,6 +8,7 @@ import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.port.JobStore;
+import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.WorkQueue;
 import dev.sluice.domain.usecase.SubmitJob;
@@ -100,7 +101,12 @@ public final class SubmitJobService implements SubmitJob {
             return;
         }
         try {
-            jobs.fail(job.id(), "could not be queued: " + e.getMessage(), clock.instant());
+            // The reason is shown to the job's caller: the queue's own message (its URL, the account) is not.
+            jobs.fail(
+                    job.id(),
+                    "could not be queued: sluice's work queue "
+                            + (e instanceof PermanentException ? "refused it" : "was unavailable"),
+                    clock.instant());
         } catch (PortException again) {
             e.addSuppressed(again);
         }

@@ -17,6 +17,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
     private final List<Sent> sent = new ArrayList<>();
     private int failNextSends;
     private int succeedBeforeFailing;
+    private int calls;
+    private boolean inSendAll;
 
     public InMemoryWorkQueue(Clock clock) {
         this.clock = clock;
@@ -32,6 +34,9 @@ public final class InMemoryWorkQueue implements WorkQueue {
         if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
             throw new IllegalArgumentException("delay must be between 0 and 900 s, got " + delay);
         }
+        if (!inSendAll) {
+            calls++;
+        }
         if (failNextSends > 0 && succeedBeforeFailing > 0) {
             succeedBeforeFailing--;
         } else if (failNextSends > 0) {
@@ -41,6 +46,23 @@ public final class InMemoryWorkQueue implements WorkQueue {
         Instant now = clock.instant();
         pending.add(new Pending(message, now.plus(delay)));
         sent.add(new Sent(message, delay, now));
+    }
+
+    /** One message at a time, as the port's default does; counted, so a test can see how many calls were made. */
+    @Override
+    public synchronized List<Unsent> sendAll(List<? extends QueueMessage> messages) {
+        calls++;
+        inSendAll = true;
+        try {
+            return WorkQueue.super.sendAll(messages);
+        } finally {
+            inSendAll = false;
+        }
+    }
+
+    /** How many calls reached the queue: each {@link #send}, and each {@link #sendAll} once. */
+    public synchronized int calls() {
+        return calls;
     }
 
     /** Removes and returns every message visible now, oldest first. */

@@ -79,6 +79,26 @@ public abstract class WorkQueueContract {
         assertThat(receiveAtLeast(25, Duration.ofSeconds(10))).containsExactlyInAnyOrderElementsOf(sent);
     }
 
+    @Test
+    void messagesSentTogetherAllArriveIntactIncludingALargeOne() {
+        List<QueueMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            sent.add(envelope());
+        }
+        // One body over any inline limit, among small ones: it travels aside and is restored like a single send.
+        sent.add(
+                7,
+                new IngestRequest(
+                        Fixtures.TENANT,
+                        new CorrelationId("corr-batch"),
+                        "docs",
+                        List.of(new Document("big", "text/plain", "x".repeat(300_000), Map.of("k", "v"))),
+                        List.of()));
+        assertThat(queue().sendAll(sent)).isEmpty();
+        assertThat(receiveAtLeast(sent.size(), Duration.ofSeconds(10))).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(queue().sendAll(List.of())).isEmpty();
+    }
+
     protected List<QueueMessage> receiveAtLeast(int count, Duration within) {
         List<QueueMessage> got = new ArrayList<>();
         long deadline = System.nanoTime() + within.toNanos();

@@ -252,4 +252,37 @@ class SqsWorkQueueIT extends WorkQueueContract {
                 .isInstanceOf(PermanentException.class)
                 .hasMessageContaining(key);
     }
+
+    @Test
+    void messagesSentTogetherTravelTenToACallAndBigOnesInCallsOfTheirOwnSize() {
+        // Ten bodies of 150 KB each: under the claim-check threshold one by one, over a batch's 256 KiB together.
+        List<QueueMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(new IngestRequest(
+                    Fixtures.TENANT,
+                    new CorrelationId("corr-" + i),
+                    "docs",
+                    List.of(new Document(
+                            "d" + i, "text/plain", Integer.toString(i).repeat(150_000), Map.of())),
+                    List.of()));
+        }
+        for (int i = 0; i < 25; i++) {
+            sent.add(envelope());
+        }
+        assertThat(queue.sendAll(sent)).isEmpty();
+        assertThat(receiveAtLeast(sent.size(), Duration.ofSeconds(15))).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
+    void messagesSentTogetherToAQueueThatIsGoneAreEachReportedUnsentAndPermanent() {
+        SqsWorkQueue gone = new SqsWorkQueue(
+                sqs, payloads, SqsWorkQueueSettings.of(queueUrl.replaceAll("[^/]+$", "no-such-queue")));
+        List<QueueMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            sent.add(envelope());
+        }
+        List<WorkQueue.Unsent> unsent = gone.sendAll(sent);
+        assertThat(unsent).extracting(WorkQueue.Unsent::index).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        assertThat(unsent).allSatisfy(u -> assertThat(u.failure()).isInstanceOf(PermanentException.class));
+    }
 }
