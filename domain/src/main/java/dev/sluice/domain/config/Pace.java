@@ -43,6 +43,13 @@ public final class Pace {
      */
     public static final double TENANT_REACH = 0.5;
 
+    /**
+     * Another tenant whose share clock is this recent (a minute) is about: a tenant's own share clock then never
+     * stays behind the position it books, so one that fills a key counts as using its share and leaves the others
+     * the room they are promised.
+     */
+    public static final long OTHERS_NEAR_MICROS = 60_000_000L;
+
     /** Batch work's reach as a share of interactive work's. */
     private static final double BATCH_REACH = 0.2;
 

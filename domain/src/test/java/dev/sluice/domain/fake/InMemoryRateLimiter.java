@@ -1,5 +1,6 @@
 package dev.sluice.domain.fake;
 
+import dev.sluice.domain.config.Comeback;
 import dev.sluice.domain.config.Pace;
 import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.TokenUsage;
@@ -21,6 +22,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     private final Map<String, KeyState> keys = new HashMap<>();
     private int acquisitions;
     private final List<Ask> asks = new ArrayList<>();
+    private final Map<String, Comeback> lanes = new HashMap<>();
 
     private static final class KeyState {
         long clock = NEVER;
@@ -52,6 +54,20 @@ public final class InMemoryRateLimiter implements RateLimiter {
     public synchronized Admission tryAcquire(Ask ask) {
         acquisitions++;
         asks.add(ask);
+        Comeback lane = lanes.computeIfAbsent(
+                ask.key() + "|" + ask.tenant().value() + "|" + ask.priority(), k -> new Comeback());
+        lane.asked(clock.millis());
+        Admission admission = admit(ask);
+        return switch (admission) {
+            case Admission.Granted g -> {
+                lane.granted();
+                yield g;
+            }
+            case Admission.Denied d -> new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason());
+        };
+    }
+
+    private Admission admit(Ask ask) {
         long now = micros(clock.instant());
         List<Charge> charges = new ArrayList<>();
         long start = now;
@@ -124,7 +140,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
         state.clock = slot + cost;
         if (fair) {
             double weight = ask.policy().weight();
-            double base = Math.max(own == null ? Double.NEGATIVE_INFINITY : own[0], now - Pace.burstMicros(limits));
+            // With other tenants about, never behind the position booked (Pace.OTHERS_NEAR_MICROS).
+            boolean othersNear = state.tenants.entrySet().stream()
+                    .anyMatch(t -> !t.getKey().equals(tenant) && t.getValue()[0] > now - Pace.OTHERS_NEAR_MICROS);
+            double base = Math.max(
+                    own == null ? Double.NEGATIVE_INFINITY : own[0],
+                    othersNear ? slot : now - Pace.burstMicros(limits));
             state.tenants.put(tenant, new double[] {base + Pace.tenantMicros(cost, weight, competing), weight});
         }
         return new Booking.Booked(new Charge(key, tenant, limits, cost), slot);

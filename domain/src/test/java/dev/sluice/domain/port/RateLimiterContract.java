@@ -353,6 +353,42 @@ public abstract class RateLimiterContract {
     }
 
     @Test
+    void aLaneFarBeyondItsLimitIsToldToComeBackLaterAndAnotherTenantIsNot() {
+        String key = key();
+        RateLimits limits = new RateLimits(600, 0, 0, 0);
+        RateLimiter limiter = limiter(clock);
+        Duration lastToA = Duration.ZERO;
+        int askedB = 0;
+        int grantedB = 0;
+        // Tenant a: a backlog asking 30 times per 100 ms against a pace of 10/s; tenant b: one ask per second.
+        for (int step = 0; step < 300; step++) {
+            for (int i = 0; i < 30; i++) {
+                if (limiter.tryAcquire(ask(key, limits, new TokenUsage(5, 5), A, TenantPolicy.DEFAULT, Priority.BATCH))
+                        instanceof RateLimiter.Admission.Denied d) {
+                    lastToA = d.retryAfter();
+                }
+            }
+            if (step % 10 == 0) {
+                askedB++;
+                var toB = limiter.tryAcquire(
+                        ask(key, limits, new TokenUsage(5, 5), B, TenantPolicy.DEFAULT, Priority.BATCH));
+                if (toB instanceof RateLimiter.Admission.Granted) {
+                    grantedB++;
+                }
+            }
+            clock.advance(Duration.ofMillis(100));
+        }
+        assertThat(lastToA)
+                .as("asking 300 times per second for 10 grants, a's work is told to come back much later")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        assertThat(grantedB).as("b asked %d times", askedB).isGreaterThanOrEqualTo(askedB - 2);
+        // A lane silent for a while starts afresh.
+        clock.advance(Duration.ofSeconds(11));
+        var again = limiter.tryAcquire(ask(key, limits, new TokenUsage(5, 5), A, TenantPolicy.DEFAULT, Priority.BATCH));
+        assertThat(again).isInstanceOf(RateLimiter.Admission.Granted.class);
+    }
+
+    @Test
     void aQuotaCapsItsTenantAlone() throws Exception {
         String key = key();
         RateLimits limits = new RateLimits(600, 0, 0, 0);

@@ -1,6 +1,7 @@
 package dev.sluice.adapter.aws.dynamodb;
 
 import dev.sluice.adapter.aws.resources.SluiceTables;
+import dev.sluice.domain.config.Comeback;
 import dev.sluice.domain.config.Pace;
 import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.Hashes;
@@ -69,6 +70,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     private final Duration maxWait;
     private final Clock clock;
     private final Map<String, KeyState> keys = new ConcurrentHashMap<>();
+    private final Map<String, Comeback> lanes = new ConcurrentHashMap<>();
 
     /**
      * @param table the limits table ({@code SluiceTables.limits()})
@@ -160,8 +162,30 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         return maxWait;
     }
 
+    /**
+     * Admits as {@link #admit} does; a lane (tenant and priority at a key) that asks much more often than it is
+     * granted is told to come back later, in proportion ({@link Comeback}), so its backlog waits out of sight.
+     */
     @Override
     public Admission tryAcquire(Ask ask) {
+        Comeback lane = lanes.computeIfAbsent(
+                ask.key() + "|" + ask.tenant().value() + "|" + ask.priority(), k -> new Comeback());
+        synchronized (lane) {
+            lane.asked(clock.millis());
+        }
+        Admission admission = admit(ask);
+        synchronized (lane) {
+            return switch (admission) {
+                case Admission.Granted g -> {
+                    lane.granted();
+                    yield g;
+                }
+                case Admission.Denied d -> new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason());
+            };
+        }
+    }
+
+    private Admission admit(Ask ask) {
         List<Charge> charges = new ArrayList<>();
         long start = micros(clock.instant());
         if (ask.policy().quota().isLimited()) {
@@ -395,16 +419,23 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         if (fair) {
             double weight = ask.policy().weight();
             long share = Pace.tenantMicros(span, weight, competing);
+            // With other tenants about (asked within the last minute), a tenant's share clock never stays behind the
+            // position it books: one that fills the key is using its share, whatever the others took, and so leaves
+            // them the room they are promised. Alone, it may use the whole horizon.
+            boolean othersNear = view.tenants().entrySet().stream()
+                    .anyMatch(t -> !t.getKey().equals(tenant) && t.getValue()[0] > now - Pace.OTHERS_NEAR_MICROS);
             names.put("#f", SHARE_CLOCK + tenant);
             names.put("#w", SHARE_WEIGHT + tenant);
             values.put(":w", AttributeValue.fromN(Double.toString(weight)));
             sets.add("#w = :w");
             if (ownReset) {
-                values.put(":f", n(lo + share));
+                // Never behind the position booked: a tenant that fills the key is using its share, whatever others
+                // took.
+                values.put(":f", n((othersNear ? Math.max(lo, slot) : lo) + share));
                 sets.add("#f = :f");
                 conditions.add("(attribute_not_exists(#f) OR #f < :lo)");
             } else {
-                values.put(":finc", n(share - tenantRefund));
+                values.put(":finc", n(share - tenantRefund + (othersNear ? Math.max(0, slot - ownClock) : 0)));
                 sets.add("#f = #f + :finc");
                 long limit = overShare ? now + Pace.reachMicros(maxWait, ask.priority()) : now;
                 values.put(":flimit", n(limit + tenantRefund));
