@@ -8,9 +8,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * a model's limits must not cycle through the queue every second: a backlog of thousands from one tenant would
  * fill the queue with visible messages, and another tenant's job would wait behind all of them before admission is
  * even asked. So a lane that asks much more often than it is granted is told to come back later, in proportion:
- * every {@link #WINDOW} the lane's asks are compared with its grants, and the suggested wait grows (by at most 4x)
- * while asks exceed {@link #TARGET} per grant, and halves once they do not. It settles where denied work returns
- * about as fast as it can be admitted, which is before the backlog drains, so the key stays busy.
+ * every {@link #WINDOW} the lane's asks are compared with its grants. While asks exceed {@link #TARGET} per grant the
+ * suggested wait doubles (at most), but only once the last change has had time to show (the messages told the old
+ * wait have come back); once asks fall to a grant each it halves. By Little's law it settles where denied work
+ * returns about {@link #TARGET} times as fast as it can be admitted: out of sight, yet back before the backlog
+ * drains, so the key stays busy.
  *
  * <p>Not thread-safe: a limiter holds one per lane under its own lock.
  */
@@ -19,15 +21,16 @@ public final class Comeback {
     public static final Duration WINDOW = Duration.ofSeconds(5);
 
     /** Asks per grant the lane may make before it is told to wait longer. */
-    public static final double TARGET = 1.5;
+    public static final double TARGET = 2.0;
 
     /** The longest wait suggested (SQS delays a message at most 15 minutes). */
-    public static final Duration LONGEST = Duration.ofMinutes(10);
+    public static final Duration LONGEST = Duration.ofMinutes(5);
 
     private long windowStart = Long.MIN_VALUE;
     private int asks;
     private int grants;
     private long waitMillis;
+    private long changedAt = Long.MIN_VALUE;
 
     /** An ask of this lane at {@code nowMillis}. */
     public void asked(long nowMillis) {
@@ -63,17 +66,21 @@ public final class Comeback {
             asks = 0;
             grants = 0;
             waitMillis = 0;
+            changedAt = Long.MIN_VALUE;
             return;
         }
         if (elapsed < WINDOW.toMillis()) {
             return;
         }
         double perGrant = grants == 0 ? (asks > 0 ? 4 * TARGET : 0) : (double) asks / grants;
-        if (perGrant > TARGET) {
+        boolean shown = changedAt == Long.MIN_VALUE || nowMillis - changedAt >= Math.min(waitMillis, 60_000);
+        if (perGrant > TARGET && shown) {
             long from = Math.max(waitMillis, 1000);
-            waitMillis = Math.min(LONGEST.toMillis(), Math.round(from * Math.min(perGrant / TARGET, 4)));
-        } else {
+            waitMillis = Math.min(LONGEST.toMillis(), Math.round(from * Math.min(perGrant / TARGET, 2)));
+            changedAt = nowMillis;
+        } else if (perGrant <= 1) {
             waitMillis = waitMillis < 2000 ? 0 : waitMillis / 2;
+            changedAt = nowMillis;
         }
         windowStart = nowMillis;
         asks = 0;
