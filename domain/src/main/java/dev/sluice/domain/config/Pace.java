@@ -192,7 +192,9 @@ public final class Pace {
                 }
             }
             double level = scaleAt(nowMillis);
-            return new Correction(Math.max(MIN_SCALE, level / 2), level, nowMillis, 0, reported);
+            // A long refusal halves the pace; recurring short ones (overruns of a per-second quantum) take a fifth off.
+            double cut = retryAfter.compareTo(SHORT_REFUSAL) <= 0 ? level * 0.8 : level / 2;
+            return new Correction(Math.max(MIN_SCALE, cut), level, nowMillis, 0, reported);
         }
 
         public boolean cutSince(Correction before) {

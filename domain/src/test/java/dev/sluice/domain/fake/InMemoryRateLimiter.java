@@ -63,8 +63,18 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 lane.granted();
                 yield g;
             }
-            case Admission.Denied d -> new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason());
+            case Admission.Denied d ->
+                othersNear(ask) ? new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason()) : d;
         };
+    }
+
+    private boolean othersNear(Ask ask) {
+        KeyState state = keys.get(ask.key());
+        long now = micros(clock.instant());
+        return state != null
+                && state.tenants.entrySet().stream()
+                        .anyMatch(t -> !t.getKey().equals(ask.tenant().value())
+                                && t.getValue()[0] > now - Pace.OTHERS_NEAR_MICROS);
     }
 
     private Admission admit(Ask ask) {

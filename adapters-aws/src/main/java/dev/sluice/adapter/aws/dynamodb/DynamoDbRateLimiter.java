@@ -174,14 +174,31 @@ public final class DynamoDbRateLimiter implements RateLimiter {
             lane.asked(clock.millis());
         }
         Admission admission = admit(ask);
+        boolean crowded = othersNear(ask);
         synchronized (lane) {
             return switch (admission) {
                 case Admission.Granted g -> {
                     lane.granted();
                     yield g;
                 }
-                case Admission.Denied d -> new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason());
+                // Only where other tenants share the key: alone, a backlog keeps nobody waiting.
+                case Admission.Denied d ->
+                    crowded ? new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason()) : d;
             };
+        }
+    }
+
+    /** Whether tenants other than the asker's used this key in the last minute, as this client last saw it. */
+    private boolean othersNear(Ask ask) {
+        KeyState state = keys.get(ask.key());
+        if (state == null) {
+            return false;
+        }
+        String own = tenantHash(ask);
+        long now = micros(clock.instant());
+        synchronized (state) {
+            return state.view.tenants().entrySet().stream()
+                    .anyMatch(t -> !t.getKey().equals(own) && t.getValue()[0] > now - Pace.OTHERS_NEAR_MICROS);
         }
     }
 
