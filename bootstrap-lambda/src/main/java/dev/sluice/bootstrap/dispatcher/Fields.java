@@ -46,10 +46,9 @@ final class Fields {
         if (given.isEmpty()) {
             return fallback;
         }
-        for (Priority p : Priority.values()) {
-            if (p.wireName().equals(given.get())) {
-                return p;
-            }
+        Optional<Priority> known = Priority.ofWireName(given.get());
+        if (known.isPresent()) {
+            return known.get();
         }
         throw InvalidInputException.invalid(
                 path, "must be \"interactive\" or \"batch\" (got \"" + HttpResponse.printable(given.get()) + "\")");

@@ -12,4 +12,14 @@ public enum Priority {
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** The priority spelled {@code text} as the API and the configuration spell it; empty for anything else. */
+    public static java.util.Optional<Priority> ofWireName(String text) {
+        for (Priority p : values()) {
+            if (p.wireName().equals(text)) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

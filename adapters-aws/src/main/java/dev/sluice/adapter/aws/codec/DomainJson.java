@@ -293,12 +293,9 @@ public final class DomainJson {
     }
 
     private static Priority priority(String text) {
-        for (Priority p : Priority.values()) {
-            if (p.wireName().equals(text)) {
-                return p;
-            }
-        }
-        throw new MalformedJsonException("'priority' must be interactive or batch, got '" + text + "'", null);
+        return Priority.ofWireName(text)
+                .orElseThrow(() -> new MalformedJsonException(
+                        "'priority' must be interactive or batch, got '" + text + "'", null));
     }
 
     private static JobStatus status(String text) {

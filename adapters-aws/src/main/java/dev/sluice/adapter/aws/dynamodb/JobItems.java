@@ -107,7 +107,7 @@ final class JobItems {
                 Optional.ofNullable(item.get(IDEMPOTENCY_KEY)).map(AttributeValue::s),
                 Optional.ofNullable(item.get(BATCH)).map(v -> new BatchId(v.s())),
                 Optional.ofNullable(item.get(PRIORITY))
-                        .map(v -> Priority.valueOf(v.s().toUpperCase(java.util.Locale.ROOT)))
+                        .flatMap(v -> Priority.ofWireName(v.s()))
                         .orElse(Priority.INTERACTIVE),
                 Optional.ofNullable(item.get(RESULT)).map(large::load),
                 Optional.ofNullable(item.get(FAILURE)).map(large::load),
