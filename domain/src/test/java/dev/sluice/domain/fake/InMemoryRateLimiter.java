@@ -64,7 +64,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 yield g;
             }
             case Admission.Denied d ->
-                othersNear(ask) ? new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason()) : d;
+                othersNear(ask) ? new Admission.Denied(lane.retryAfter(d.retryAfter(), clock.millis()), d.reason()) : d;
         };
     }
 

@@ -183,7 +183,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                 }
                 // Only where other tenants share the key: alone, a backlog keeps nobody waiting.
                 case Admission.Denied d ->
-                    crowded ? new Admission.Denied(lane.retryAfter(d.retryAfter()), d.reason()) : d;
+                    crowded ? new Admission.Denied(lane.retryAfter(d.retryAfter(), clock.millis()), d.reason()) : d;
             };
         }
     }
