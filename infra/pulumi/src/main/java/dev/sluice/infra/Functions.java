@@ -106,7 +106,9 @@ final class Functions {
                 RolePolicyArgs.builder()
                         .name(name)
                         .role(iamRole.id())
-                        .policy(permissions.function(role, logs.arn()).toJson())
+                        .policy(permissions
+                                .function(role, logs.arn(), consumesFromLambda(s, role))
+                                .toJson())
                         .build());
 
         Map<String, Output<String>> env = new LinkedHashMap<>(environment);

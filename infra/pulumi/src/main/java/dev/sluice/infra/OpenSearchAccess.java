@@ -4,48 +4,61 @@ import com.google.gson.GsonBuilder;
 import com.pulumi.aws.opensearch.ServerlessAccessPolicy;
 import com.pulumi.aws.opensearch.ServerlessAccessPolicyArgs;
 import com.pulumi.core.Output;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * OpenSearch Serverless checks a collection's data access policy besides IAM: this one lets the roles that search
- * and index (processor, ingestor, worker) use the collection's indexes, and nothing else.
+ * OpenSearch Serverless checks a collection's data access policy besides IAM (where the only data-plane action is
+ * {@code aoss:APIAccessAll}). This one admits, on the configured indexes only, the roles that search (the processor:
+ * it reads mappings and searches) and the roles that index (the ingestor and the container worker: they also create
+ * indexes and write and delete chunks, finding a document's chunks by search first). Nothing else: no index updates,
+ * deletions or collection items.
  */
 final class OpenSearchAccess {
+    static final List<String> SEARCH = List.of("aoss:DescribeIndex", "aoss:ReadDocument");
+    static final List<String> INDEX =
+            List.of("aoss:CreateIndex", "aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument");
+
     private OpenSearchAccess() {}
 
-    static void create(StackSettings s, List<Output<String>> roleArns) {
+    /**
+     * @param searchers roles that only search
+     * @param indexers roles that create indexes and write chunks (and search)
+     */
+    static void create(StackSettings s, List<Output<String>> searchers, List<Output<String>> indexers) {
         StackSettings.VectorStore vs = s.vectorStore();
         if (!vs.kind().equals("opensearch")
                 || !vs.sigv4().filter("aoss"::equals).isPresent()) {
             return;
         }
         String collection = vs.opensearchCollection().orElseThrow();
-        Output<String> policy = Output.all(roleArns)
-                .applyValue(principals -> new GsonBuilder()
-                        .disableHtmlEscaping()
-                        .create()
-                        .toJson(List.of(Map.of(
-                                "Description",
-                                "sluice " + s.stack() + " functions read and write the vector indexes",
-                                "Rules",
-                                List.of(
-                                        Map.of(
-                                                "ResourceType", "index",
-                                                "Resource", List.of("index/" + collection + "/*"),
-                                                "Permission",
-                                                        List.of(
-                                                                "aoss:CreateIndex",
-                                                                "aoss:DescribeIndex",
-                                                                "aoss:UpdateIndex",
-                                                                "aoss:ReadDocument",
-                                                                "aoss:WriteDocument")),
-                                        Map.of(
-                                                "ResourceType", "collection",
-                                                "Resource", List.of("collection/" + collection),
-                                                "Permission", List.of("aoss:DescribeCollectionItems"))),
-                                "Principal",
-                                principals))));
+        List<String> indexes = new ArrayList<>();
+        s.pipeline().indexes().forEach(i -> indexes.add("index/" + collection + "/" + i));
+        if (indexes.isEmpty()) {
+            return;
+        }
+        List<Output<String>> principals = new ArrayList<>(searchers);
+        principals.addAll(indexers);
+        Output<String> policy = Output.all(principals).applyValue(arns -> {
+            List<String> searching = arns.subList(0, searchers.size());
+            List<String> indexing = arns.subList(searchers.size(), arns.size());
+            return new GsonBuilder()
+                    .disableHtmlEscaping()
+                    .create()
+                    .toJson(List.of(
+                            rule(
+                                    "sluice " + s.stack() + " processor searches the vector indexes",
+                                    indexes,
+                                    SEARCH,
+                                    searching),
+                            rule(
+                                    "sluice " + s.stack() + " ingestor indexes into the vector indexes",
+                                    indexes,
+                                    INDEX,
+                                    indexing)));
+        });
         new ServerlessAccessPolicy(
                 s.prefix() + "-vectors",
                 ServerlessAccessPolicyArgs.builder()
@@ -55,5 +68,19 @@ final class OpenSearchAccess {
                         .description("sluice " + s.stack() + " vector store access")
                         .policy(policy)
                         .build());
+    }
+
+    private static Map<String, Object> rule(
+            String description, List<String> indexes, List<String> permissions, List<String> principals) {
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put("Description", description);
+        rule.put(
+                "Rules",
+                List.of(Map.of(
+                        "ResourceType", "index",
+                        "Resource", indexes,
+                        "Permission", permissions)));
+        rule.put("Principal", principals);
+        return rule;
     }
 }

@@ -2,12 +2,32 @@ package dev.sluice.infra;
 
 import com.pulumi.core.Output;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * What each function may do, and nothing more: its own queues, tables, bucket prefixes, secrets and bus. The
- * container worker gets the union of the three consumers.
+ * What each function may do, and nothing more: the calls its code makes, on its own queues, tables, bucket
+ * prefixes, secrets and bus. The container worker runs the three consumers, so it gets their union.
+ *
+ * <p>Who calls what (bootstrap-lambda's components and the adapters they wire):
+ *
+ * <ul>
+ *   <li>dispatcher: creates jobs and batches (PutItem; inputs over 4 KB go to {@code jobs/}), reads them (GetItem,
+ *       large values from {@code jobs/}), withdraws a job whose first message could not be sent (DeleteItem), fails,
+ *       counts and reopens (UpdateItem); sends to {@code work}, {@code ingest} and, when a retried job has run all its
+ *       hops, {@code finalize}, large bodies claim-checked under {@code payloads/}; lists and reads {@code traces/}.
+ *       No model, embedder or vector store is built, so no secret and no Bedrock.
+ *   <li>processor: leases, advances, releases, completes and fails jobs (GetItem, UpdateItem); the completion cache
+ *       (GetItem, PutItem, DeleteItem) and the rate limiter (GetItem, UpdateItem); reads its messages' payloads and
+ *       writes claim checks; writes hop traces (never reads them); every model client, the embedder and the vector
+ *       store are built at init, so it reads every provider key; searches the vector store, never writes it.
+ *   <li>finalizer: reads and ends jobs (GetItem, UpdateItem, results and failures under {@code jobs/}); publishes.
+ *   <li>ingestor: no job table at all; reads its payloads; the embedder's and the vector store's keys only; creates
+ *       indexes and writes chunks.
+ * </ul>
  *
  * @param account the deploying account id
  * @param region the stack's region
@@ -18,46 +38,51 @@ record Permissions(
         Output<String> account,
         Output<String> region,
         Output<String> eventsDlqArn) {
-    private static final List<String> CONSUME =
-            List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes");
-    /** Item-level access only: no Scan, no table administration. */
-    private static final List<String> ITEMS = List.of(
-            "dynamodb:GetItem",
-            "dynamodb:BatchGetItem",
-            "dynamodb:Query",
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:BatchWriteItem");
+    /** What Lambda's SQS event source mapping calls as the function's role. */
+    private static final List<String> LAMBDA_POLLS =
+            List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+    /** What the container worker's pollers call: ReceiveMessage, DeleteMessageBatch (authorized as DeleteMessage). */
+    private static final List<String> WORKER_POLLS = List.of("sqs:ReceiveMessage", "sqs:DeleteMessage");
+    /** SendMessageBatch is authorized as SendMessage. */
+    private static final List<String> SEND = List.of("sqs:SendMessage");
 
-    private static final List<String> READ = List.of("s3:GetObject");
-    private static final List<String> READ_WRITE = List.of("s3:GetObject", "s3:PutObject");
+    /** DynamoDbJobStore as the dispatcher uses it: create, read, withdraw, fail/count/reopen. */
+    private static final List<String> JOBS_SUBMIT =
+            List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+    /** DynamoDbJobStore as the engine uses it: conditional updates of existing items, and reads. */
+    private static final List<String> JOBS_ENGINE = List.of("dynamodb:GetItem", "dynamodb:UpdateItem");
+    /** DynamoDbCompletionCache: get, put, and delete of an entry that can no longer be used. */
+    private static final List<String> CACHE = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
+    /** DynamoDbRateLimiter: conditional updates (book, settle, strike, hold) and reads. */
+    private static final List<String> LIMITS = List.of("dynamodb:GetItem", "dynamodb:UpdateItem");
+
+    private static final List<String> GET = List.of("s3:GetObject");
+    private static final List<String> PUT = List.of("s3:PutObject");
+    private static final List<String> GET_PUT = List.of("s3:GetObject", "s3:PutObject");
+
+    /** Converse and InvokeModel are both authorized as InvokeModel; sluice never streams. */
+    private static final List<String> INVOKE = List.of("bedrock:InvokeModel");
+
     /** Geography prefixes of Bedrock cross-region inference profile ids, e.g. {@code eu.anthropic.claude-...}. */
     private static final Pattern INFERENCE_PROFILE = Pattern.compile("^(us|eu|apac|us-gov|ca|jp|au|global)\\.(.+)$");
 
-    /** The inline policy of one function's role. */
-    PolicyDocument function(FunctionRole role, Output<String> logGroupArn) {
+    /**
+     * The inline policy of one function's role.
+     *
+     * @param polled whether Lambda polls the function's queue for it (no event source mapping in fargate mode)
+     */
+    PolicyDocument function(FunctionRole role, Output<String> logGroupArn, boolean polled) {
         PolicyDocument doc = new PolicyDocument();
         logs(doc, logGroupArn);
-        doc.allow(
-                "ReadConfig",
-                List.of("ssm:GetParameter"),
-                List.of(data.configParameter().arn()));
+        readConfig(doc);
+        if (polled) {
+            doc.allow(
+                    "ConsumeQueues",
+                    LAMBDA_POLLS,
+                    List.of(data.queueArn(role.consumes().orElseThrow())));
+        }
         switch (role) {
-            case DISPATCHER -> {
-                doc.allow(
-                        "SendMessages",
-                        List.of("sqs:SendMessage"),
-                        List.of(data.queueArn("work"), data.queueArn("ingest")));
-                // Lambda's on-failure destination for events it could not handle.
-                doc.allow("EventsDeadLetters", List.of("sqs:SendMessage"), List.of(eventsDlqArn));
-                table(doc, "jobs");
-                prefix(doc, "PayloadObjects", Definitions.PAYLOADS, READ_WRITE);
-                prefix(doc, "ResultObjects", Definitions.RESULTS, READ);
-                prefix(doc, "TraceObjects", Definitions.TRACES, READ);
-                // GET /v1/jobs/{id}/trace lists the job's hop records under traces/{jobId}/.
-                listing(doc, "ListTraces", Definitions.TRACES);
-            }
+            case DISPATCHER -> dispatcher(doc);
             case PROCESSOR -> processor(doc);
             case FINALIZER -> finalizer(doc);
             case INGESTOR -> ingestor(doc);
@@ -65,44 +90,91 @@ record Permissions(
         return doc;
     }
 
-    /** The ECS task role of the container worker: it polls all three queues, so it may do what their consumers do. */
+    /** The ECS task role of the container worker: it polls all three queues and runs their three consumers. */
     PolicyDocument worker() {
         PolicyDocument doc = new PolicyDocument();
-        doc.allow(
-                "ReadConfig",
-                List.of("ssm:GetParameter"),
-                List.of(data.configParameter().arn()));
+        readConfig(doc);
+        List<Output<String>> queues = new ArrayList<>();
+        for (FunctionRole role : FunctionRole.values()) {
+            role.consumes().ifPresent(q -> queues.add(data.queueArn(q)));
+        }
+        doc.allow("ConsumeQueues", WORKER_POLLS, queues);
         processor(doc);
         finalizer(doc);
         ingestor(doc);
         return doc;
     }
 
-    private void processor(PolicyDocument doc) {
-        doc.allow("ConsumeQueues", CONSUME, List.of(data.queueArn("work")));
-        // Next hop and deferrals go back to the work queue; the last hop hands over to the finalizer.
+    private void readConfig(PolicyDocument doc) {
         doc.allow(
-                "SendMessages", List.of("sqs:SendMessage"), List.of(data.queueArn("work"), data.queueArn("finalize")));
-        table(doc, "jobs");
-        table(doc, "cache");
-        table(doc, "limits");
-        prefix(doc, "PayloadObjects", Definitions.PAYLOADS, READ_WRITE);
-        prefix(doc, "ResultObjects", Definitions.RESULTS, READ_WRITE);
-        prefix(doc, "TraceObjects", Definitions.TRACES, READ_WRITE);
-        vectorStoreRead(doc);
-        secrets(doc);
+                "ReadConfig",
+                List.of("ssm:GetParameter"),
+                List.of(data.configParameter().arn()));
+    }
+
+    private void dispatcher(PolicyDocument doc) {
+        // Submissions and ingestion requests; a retried job whose hops are all done goes straight to the finalizer.
+        doc.allow(
+                "SendMessages",
+                SEND,
+                List.of(data.queueArn("work"), data.queueArn("finalize"), data.queueArn("ingest")));
+        // Lambda's on-failure destination for events it could not handle.
+        doc.allow("EventsDeadLetters", SEND, List.of(eventsDlqArn));
+        table(doc, "jobs", JOBS_SUBMIT);
+        // Claim checks of large bodies it sends; it never receives a message.
+        prefix(doc, "PayloadObjects", Definitions.PAYLOADS, PUT);
+        // Large job inputs (and failure reasons) are written under jobs/{id}/ with the item, and read back with it.
+        prefix(doc, "ResultObjects", Definitions.RESULTS, GET_PUT);
+        prefix(doc, "TraceObjects", Definitions.TRACES, GET);
+        // GET /v1/jobs/{id}/trace lists the job's hop records under traces/{jobId}/.
+        listing(doc, "ListTraces", Definitions.TRACES);
+    }
+
+    private void processor(PolicyDocument doc) {
+        // Next hop and deferrals go back to the work queue; the last hop hands over to the finalizer.
+        doc.allow("SendMessages", SEND, List.of(data.queueArn("work"), data.queueArn("finalize")));
+        table(doc, "jobs", JOBS_ENGINE);
+        table(doc, "cache", CACHE);
+        table(doc, "limits", LIMITS);
+        prefix(doc, "PayloadObjects", Definitions.PAYLOADS, GET_PUT);
+        prefix(doc, "ResultObjects", Definitions.RESULTS, GET_PUT);
+        prefix(doc, "TraceObjects", Definitions.TRACES, PUT);
+        if (lucene()) {
+            // Restores the snapshot the ingestor last published; a missing one must read as 404, not 403.
+            prefix(doc, "IndexObjects", Definitions.INDEXES, GET);
+            listing(doc, "ListIndexSnapshots", Definitions.INDEXES);
+        }
+        opensearch(doc, false);
+        Collection<String> secrets = new TreeSet<>(settings.modelSecretNames());
+        secrets.addAll(settings.retrievalSecretNames());
+        secrets(doc, secrets);
         bedrock(doc, true);
         // A job that fails on its last delivery is announced by the processor itself.
         publishOwnEvents(doc);
     }
 
     private void finalizer(PolicyDocument doc) {
-        doc.allow("ConsumeQueues", CONSUME, List.of(data.queueArn("finalize")));
-        table(doc, "jobs");
-        prefix(doc, "PayloadObjects", Definitions.PAYLOADS, READ);
-        prefix(doc, "ResultObjects", Definitions.RESULTS, READ_WRITE);
-        prefix(doc, "TraceObjects", Definitions.TRACES, READ_WRITE);
+        table(doc, "jobs", JOBS_ENGINE);
+        prefix(doc, "PayloadObjects", Definitions.PAYLOADS, GET);
+        prefix(doc, "ResultObjects", Definitions.RESULTS, GET_PUT);
         publishOwnEvents(doc);
+    }
+
+    private void ingestor(PolicyDocument doc) {
+        prefix(doc, "PayloadObjects", Definitions.PAYLOADS, GET);
+        if (lucene()) {
+            // The ingestor catches up with, and publishes, the Lucene index snapshots the processor reads.
+            prefix(doc, "IndexObjects", Definitions.INDEXES, GET_PUT);
+            listing(doc, "ListIndexSnapshots", Definitions.INDEXES);
+        }
+        opensearch(doc, true);
+        // The embedder's and the vector store's keys only: the ingestor builds no model client.
+        secrets(doc, settings.retrievalSecretNames());
+        bedrock(doc, false);
+    }
+
+    private boolean lucene() {
+        return settings.vectorStore().kind().equals("lucene");
     }
 
     /**
@@ -119,32 +191,6 @@ record Permissions(
                 Output.of(Definitions.EVENT_SOURCE));
     }
 
-    private void ingestor(PolicyDocument doc) {
-        doc.allow("ConsumeQueues", CONSUME, List.of(data.queueArn("ingest")));
-        table(doc, "jobs");
-        prefix(doc, "PayloadObjects", Definitions.PAYLOADS, READ);
-        if (settings.vectorStore().kind().equals("lucene")) {
-            // The ingestor writes the Lucene index snapshots the processor reads.
-            prefix(doc, "IndexObjects", Definitions.INDEXES, READ_WRITE);
-            indexListing(doc);
-        }
-        opensearch(doc);
-        secrets(doc);
-        bedrock(doc, false);
-    }
-
-    private void vectorStoreRead(PolicyDocument doc) {
-        if (settings.vectorStore().kind().equals("lucene")) {
-            prefix(doc, "IndexObjects", Definitions.INDEXES, READ);
-            indexListing(doc);
-        }
-        opensearch(doc);
-    }
-
-    private void indexListing(PolicyDocument doc) {
-        listing(doc, "ListIndexSnapshots", Definitions.INDEXES);
-    }
-
     /** Listing is a bucket-level permission; the condition keeps it to one prefix. */
     private void listing(PolicyDocument doc, String sid, String prefix) {
         doc.allowWhere(
@@ -156,7 +202,15 @@ record Permissions(
                 Output.of(prefix + "*"));
     }
 
-    private void opensearch(PolicyDocument doc) {
+    /**
+     * OpenSearch with SigV4. Serverless authorizes data calls in IAM as {@code aoss:APIAccessAll} only; what a role
+     * may do to the indexes is in the collection's data access policy ({@link OpenSearchAccess}). A managed domain
+     * authorizes each HTTP method on each path, so each role gets the requests OpenSearchVectorStore makes on the
+     * configured indexes: searching is {@code GET <index>/_mapping} and {@code POST <index>/_search}; writing adds
+     * {@code HEAD} and {@code PUT <index>} (exists, create) and {@code POST <index>/_bulk} and
+     * {@code /_delete_by_query}. No {@code DELETE} is ever sent.
+     */
+    private void opensearch(PolicyDocument doc, boolean writes) {
         StackSettings.VectorStore vs = settings.vectorStore();
         if (!vs.kind().equals("opensearch") || vs.sigv4().isEmpty()) {
             return;
@@ -164,17 +218,39 @@ record Permissions(
         String arn = vs.opensearchArn().orElseThrow();
         switch (vs.sigv4().get()) {
             case "aoss" -> doc.allow("OpenSearchCollection", List.of("aoss:APIAccessAll"), List.of(Output.of(arn)));
-            case "es" ->
-                doc.allow(
-                        "OpenSearchDomainPaths",
-                        List.of("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"),
-                        List.of(Output.of(arn + "/*")));
+            case "es" -> {
+                List<String> indexes = List.copyOf(settings.pipeline().indexes());
+                if (indexes.isEmpty()) {
+                    return;
+                }
+                doc.allow("OpenSearchReadMappings", List.of("es:ESHttpGet"), paths(arn, indexes, "/_mapping"));
+                if (writes) {
+                    doc.allow(
+                            "OpenSearchCreateIndexes",
+                            List.of("es:ESHttpHead", "es:ESHttpPut"),
+                            paths(arn, indexes, ""));
+                    List<Output<String>> writePaths = new ArrayList<>(paths(arn, indexes, "/_bulk"));
+                    writePaths.addAll(paths(arn, indexes, "/_delete_by_query"));
+                    doc.allow("OpenSearchWriteDocuments", List.of("es:ESHttpPost"), writePaths);
+                } else {
+                    doc.allow("OpenSearchSearch", List.of("es:ESHttpPost"), paths(arn, indexes, "/_search"));
+                }
+            }
             default -> throw new IllegalArgumentException("sluice:opensearch.sigv4: must be 'es', 'aoss' or empty");
         }
     }
 
-    private void secrets(PolicyDocument doc) {
-        List<String> names = settings.secretNames();
+    private static List<Output<String>> paths(String domainArn, List<String> indexes, String suffix) {
+        return indexes.stream()
+                .map(i -> Output.of(domainArn + "/" + i + suffix))
+                .toList();
+    }
+
+    /**
+     * GetSecretValue on exactly the named secrets, and with {@code sluice:secretsKmsKeyArn} Decrypt on that key, only
+     * through Secrets Manager. Secrets under the AWS-managed key ({@code aws/secretsmanager}) need no KMS grant.
+     */
+    private void secrets(PolicyDocument doc, Collection<String> names) {
         if (names.isEmpty()) {
             return;
         }
@@ -183,12 +259,20 @@ record Permissions(
             arns.add(Output.format("arn:aws:secretsmanager:%s:%s:secret:%s-??????", region, account, name));
         }
         doc.allow("ProviderApiKeys", List.of("secretsmanager:GetSecretValue"), arns);
+        settings.secretsKmsKey()
+                .ifPresent(key -> doc.allowWhere(
+                        "ProviderApiKeysKmsKey",
+                        List.of("kms:Decrypt"),
+                        List.of(Output.of(key)),
+                        "StringEquals",
+                        "kms:ViaService",
+                        Output.format("secretsmanager.%s.amazonaws.com", region)));
     }
 
     /** Chat models for the processor; the Bedrock embedding model for both when it is the embedder. */
     private void bedrock(PolicyDocument doc, boolean chatModels) {
         List<String> ids = new ArrayList<>();
-        List<java.util.Optional<String>> regions = new ArrayList<>();
+        List<Optional<String>> regions = new ArrayList<>();
         if (chatModels) {
             settings.pipeline().bedrockModels().forEach(m -> {
                 ids.add(m.modelId());
@@ -197,7 +281,7 @@ record Permissions(
         }
         if (settings.embedder().equals("bedrock")) {
             ids.add(settings.bedrockEmbeddingModel());
-            regions.add(java.util.Optional.empty());
+            regions.add(Optional.empty());
         }
         List<Output<String>> direct = new ArrayList<>();
         List<Output<String>> crossRegion = new ArrayList<>();
@@ -212,18 +296,17 @@ record Permissions(
                 direct.add(Output.format("arn:aws:bedrock:%s::foundation-model/%s", r, id));
             }
         }
-        List<String> invoke = List.of("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream");
         if (!direct.isEmpty()) {
-            doc.allow("BedrockModels", invoke, direct);
+            doc.allow("BedrockModels", INVOKE, direct);
         }
         if (!crossRegion.isEmpty()) {
-            doc.allow("BedrockCrossRegionInference", invoke, crossRegion);
+            doc.allow("BedrockCrossRegionInference", INVOKE, crossRegion);
         }
     }
 
-    private void table(PolicyDocument doc, String name) {
+    private void table(PolicyDocument doc, String name, List<String> actions) {
         String sid = Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Table";
-        doc.allow(sid, ITEMS, List.of(data.tables().get(name).arn()));
+        doc.allow(sid, actions, List.of(data.tables().get(name).arn()));
     }
 
     private void prefix(PolicyDocument doc, String sid, String prefix, List<String> actions) {

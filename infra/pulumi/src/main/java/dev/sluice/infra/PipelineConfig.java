@@ -18,11 +18,13 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The models/pipelines/indexes document of a stack ({@code sluice:pipeline}). The functions parse and validate it at
  * init; the program only reads what the infrastructure depends on: each model's provider, id and limits (for the
- * processor's concurrency), the secrets it names (for IAM) and Bedrock model ids (for IAM).
+ * processor's concurrency), the secrets it names, Bedrock model ids and index names (for IAM).
  *
  * @param yaml the document as the functions receive it, placeholders untouched
+ * @param indexes the names of the vector indexes, which the functions use as OpenSearch index names
  */
-record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAliases, HopBudget hopBudget) {
+record PipelineConfig(
+        String yaml, Map<String, Model> models, Set<String> usedAliases, Set<String> indexes, HopBudget hopBudget) {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
 
     /** One model alias as far as the infrastructure cares. */
@@ -45,6 +47,7 @@ record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAl
     PipelineConfig {
         models = Map.copyOf(models);
         usedAliases = Set.copyOf(usedAliases);
+        indexes = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(indexes));
     }
 
     /**
@@ -82,7 +85,9 @@ record PipelineConfig(String yaml, Map<String, Model> models, Set<String> usedAl
                         + "' (known: " + models.keySet() + ")");
             }
         }
-        return new PipelineConfig(toYaml(typed(original.value())), models, used, hopBudget(resolved));
+        Set<String> indexes =
+                resolved.has("indexes") ? resolved.get("indexes").map().keySet() : Set.of();
+        return new PipelineConfig(toYaml(typed(original.value())), models, used, indexes, hopBudget(resolved));
     }
 
     private static Model model(String alias, Tree t) {

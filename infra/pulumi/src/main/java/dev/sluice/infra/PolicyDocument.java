@@ -31,9 +31,6 @@ final class PolicyDocument {
             "BedrockCrossRegionInference",
             "A cross-region inference profile may serve the call from any region of its geography; AWS requires the"
                     + " foundation-model ARN in each of them, so the region part is '*' (the model id is fixed).",
-            "OpenSearchDomainPaths",
-            "OpenSearch domain permissions address HTTP paths under the domain ARN; '/*' is the paths of this one"
-                    + " domain.",
             "EcrAuthToken",
             "ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource '*'.",
             "DenyInsecureTransport",

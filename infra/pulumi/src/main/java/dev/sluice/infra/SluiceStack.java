@@ -59,15 +59,17 @@ public final class SluiceStack {
 
         List<String> consumers = new ArrayList<>();
         consumers.add(s.prefix() + "-" + FunctionRole.PROCESSOR.key());
-        List<Output<String>> searchers = new ArrayList<>(List.of(
-                functions.get(FunctionRole.PROCESSOR).roleArn(),
-                functions.get(FunctionRole.INGESTOR).roleArn()));
+        List<Output<String>> searchers =
+                List.of(functions.get(FunctionRole.PROCESSOR).roleArn());
+        // The worker runs the ingestor's consumer too, so it indexes (and searches).
+        List<Output<String>> indexers =
+                new ArrayList<>(List.of(functions.get(FunctionRole.INGESTOR).roleArn()));
         s.fargate().ifPresent(f -> {
-            searchers.add(
+            indexers.add(
                     FargateWorker.create(s, f, permissions, environment, region).taskRoleArn());
             consumers.add(FargateWorker.serviceName(s));
         });
-        OpenSearchAccess.create(s, searchers);
+        OpenSearchAccess.create(s, searchers, indexers);
         var topic = Monitoring.create(s, consumers, region);
 
         ctx.export("apiUrl", apiUrl);
@@ -140,6 +142,14 @@ public final class SluiceStack {
         // Cold start: C1 only. sluice's functions wait on I/O; full JIT warm-up costs more than it returns.
         env.put("JAVA_TOOL_OPTIONS", Output.of("-XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
         s.environment().forEach((k, v) -> {
+            if (k.equals("SLUICE_SECRETS") || k.startsWith("SLUICE_SECRET_") || k.endsWith("_API_KEY")) {
+                // SLUICE_SECRETS=env makes the runtime take keys from these variables: plain text in the function's
+                // configuration for anyone who may read it. A deployed function reads them from Secrets Manager.
+                throw new IllegalArgumentException("sluice:environment." + k
+                        + ": provider keys are not environment variables in AWS; store the key in Secrets Manager"
+                        + " and name the secret in options.apiKeySecret (models), sluice:pinecone.apiKeySecret or"
+                        + " sluice:embedderApiKeySecret");
+            }
             if (k.equals("SLUICE_TRUST_TENANT_HEADER")) {
                 throw new IllegalArgumentException("sluice:environment." + k
                         + ": a deployed API takes the tenant from its authorizer only (set sluice:api.tenantClaim or"
@@ -152,7 +162,8 @@ public final class SluiceStack {
                 throw new IllegalArgumentException(
                         "sluice:environment." + k + ": with the bedrock embedder, set sluice:bedrockEmbeddingModel");
             }
-            env.put(k, Output.of(v));
+            // A secret stack value stays a secret: Pulumi encrypts it, and everything built from it, in state.
+            env.put(k, s.environmentSecret() ? Output.ofSecret(v) : Output.of(v));
         });
         return env;
     }

@@ -1,12 +1,16 @@
 package dev.sluice.infra;
 
 import com.pulumi.Config;
+import com.pulumi.deployment.internal.DeploymentInternal;
 import dev.sluice.domain.config.HopBudget;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +37,8 @@ record StackSettings(
         Optional<String> embedderApiKeySecret,
         PipelineConfig pipeline,
         Map<String, String> environment,
+        boolean environmentSecret,
+        Optional<String> secretsKmsKey,
         Alarms alarms,
         int payloadRetentionDays,
         int traceRetentionDays,
@@ -40,6 +46,13 @@ record StackSettings(
 
     /** What Secrets Manager accepts in a secret name. */
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+
+    /**
+     * A KMS key ARN (a key id or alias cannot be the resource of an IAM grant): partition, region, account, key id
+     * (a UUID, or {@code mrk-...} for a multi-Region key).
+     */
+    private static final Pattern KMS_KEY_ARN =
+            Pattern.compile("arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\\d+:\\d{12}:key/(mrk-)?[A-Za-z0-9-]{32,36}");
 
     enum Consumers {
         LAMBDA,
@@ -116,8 +129,42 @@ record StackSettings(
     }
 
     static StackSettings from(Config config, String stack) {
+        return from(config, stack, StackSettings::secretInStackConfig);
+    }
+
+    /**
+     * Whether {@code sluice:<key>} is a secret of the stack's config ({@code pulumi config set --secret}, with or
+     * without {@code --path}: Pulumi marks the whole top-level key). Pulumi Java's {@link Config} hands a secret's
+     * plain text to {@code get} and has no public question for this; the deployment that holds the config answers
+     * it. Empty when it cannot be asked (no deployment, or an SDK without that method).
+     */
+    static Optional<Boolean> secretInStackConfig(String key) {
+        try {
+            return DeploymentInternal.getInstanceOptional().map(d -> d.isConfigSecret("sluice:" + key));
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @param secret whether a {@code sluice:} key is a secret of the stack config, empty when unknown */
+    static StackSettings from(Config config, String stack, Function<String, Optional<Boolean>> secret) {
         Map<String, String> environment = new LinkedHashMap<>();
         object(config, "environment").map().forEach((k, v) -> environment.put(k, String.valueOf(v)));
+        // Values marked secret stay secret in the functions' environment (and so in state); unknown counts as secret.
+        boolean environmentSecret = secret.apply("environment").orElse(true);
+        if (secret.apply("pipeline").orElse(false)) {
+            throw new IllegalArgumentException("sluice:pipeline: is marked secret, but the functions read the document"
+                    + " from a String SSM parameter, in plain text: keep secret values out of it. Name provider keys"
+                    + " with options.apiKeySecret (Secrets Manager); put any other secret value in sluice:environment"
+                    + " with --secret and refer to it as ${NAME}. Then store sluice:pipeline without --secret.");
+        }
+        Optional<String> secretsKmsKey = config.get("secretsKmsKeyArn").map(String::trim);
+        if (secretsKmsKey.isPresent()
+                && !KMS_KEY_ARN.matcher(secretsKmsKey.get()).matches()) {
+            throw new IllegalArgumentException("sluice:secretsKmsKeyArn: must be the ARN of the customer-managed KMS"
+                    + " key that encrypts the provider-key secrets, arn:aws:kms:<region>:<account>:key/<key-id>"
+                    + " (IAM cannot grant on a key id or an alias); got '" + secretsKmsKey.get() + "'");
+        }
 
         Consumers consumers = switch (config.get("consumers").orElse("lambda")) {
             case "lambda" -> Consumers.LAMBDA;
@@ -261,6 +308,8 @@ record StackSettings(
                 embedderApiKeySecret,
                 pipeline,
                 environment,
+                environmentSecret,
+                secretsKmsKey,
                 new Alarms(
                         alarms.string("email"),
                         alarms.integer("queueDepth").orElse(1000),
@@ -328,14 +377,22 @@ record StackSettings(
     }
 
     /**
-     * Secrets the model-calling and embedding code reads: provider keys named in the pipeline document, Pinecone's,
-     * and the OpenAI embedder's.
+     * Secrets the model clients read at init (every configured model's {@code options.apiKeySecret}): only the
+     * processor builds them.
      */
-    List<String> secretNames() {
-        java.util.Set<String> names = new java.util.TreeSet<>(pipeline.secretNames());
+    Set<String> modelSecretNames() {
+        return new TreeSet<>(pipeline.secretNames());
+    }
+
+    /**
+     * Secrets the embedder and the vector store read at init (Pinecone's key, the OpenAI embedder's): whoever embeds
+     * or touches the store, the processor and the ingestor.
+     */
+    Set<String> retrievalSecretNames() {
+        Set<String> names = new TreeSet<>();
         vectorStore.pineconeApiKeySecret().ifPresent(names::add);
         embedderApiKeySecret.ifPresent(names::add);
-        return List.copyOf(names);
+        return names;
     }
 
     /**

@@ -8,6 +8,8 @@ import com.google.gson.reflect.TypeToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,12 +18,23 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Least privilege: every IAM document the program writes (trust policies, role policies, bucket and queue
  * policies), in every stack example and in Fargate mode, is walked; a wildcard is accepted only in a statement
- * whose Sid is in {@link PolicyDocument#EXPLAINED_WILDCARDS}.
+ * whose Sid is in {@link PolicyDocument#EXPLAINED_WILDCARDS}. Each role's grants are asserted as an exact set of
+ * (action, resource, condition): what the function's code calls (see {@link Permissions}), so a grant added
+ * anywhere fails here until it is justified by a call.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class IamPolicyTest {
     /** A policy document found in a stack: where it came from, and its JSON. */
     record Document(String where, String json) {}
+
+    static final String KMS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/0d2f5a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6";
+
+    static final Map<String, String> MANAGED_DOMAIN = Map.of(
+            "sluice:vectorStore", "opensearch",
+            "sluice:opensearch",
+                    "{\"endpoint\":\"https://search-x.eu-west-1.es.amazonaws.com\",\"sigv4\":\"es\","
+                            + "\"arn\":\"arn:aws:es:eu-west-1:111122223333:domain/x\"}",
+            "sluice:embedder", "bedrock");
 
     static List<StackRun> runs() {
         return List.of(
@@ -30,14 +43,9 @@ class IamPolicyTest {
                 StackRun.of("prod"),
                 StackRun.of("staging", Map.of("sluice:consumers", "fargate")),
                 // OpenSearch managed domain (es) and a plain Bedrock model: the other branches of the grants.
-                StackRun.of(
-                        "dev",
-                        Map.of(
-                                "sluice:vectorStore", "opensearch",
-                                "sluice:opensearch",
-                                        "{\"endpoint\":\"https://search-x.eu-west-1.es.amazonaws.com\",\"sigv4\":\"es\","
-                                                + "\"arn\":\"arn:aws:es:eu-west-1:111122223333:domain/x\"}",
-                                "sluice:embedder", "bedrock")));
+                StackRun.of("dev", MANAGED_DOMAIN),
+                // Secrets under a customer-managed key, read by the worker too.
+                StackRun.of("staging", Map.of("sluice:consumers", "fargate", "sluice:secretsKmsKeyArn", KMS_KEY)));
     }
 
     static List<Document> documents(StackRun run) {
@@ -79,6 +87,181 @@ class IamPolicyTest {
                 .toList();
     }
 
+    /**
+     * A role policy flattened into one line per allowed (action, resource) pair, {@code "<action> <resource>"},
+     * followed by {@code " if <operator> <key>=<value>"} for each condition of its statement.
+     */
+    static Set<String> grants(String json) {
+        Map<String, Object> doc = new Gson().fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+        Set<String> out = new TreeSet<>();
+        for (Object s : asList(doc.get("Statement"))) {
+            Map<?, ?> statement = (Map<?, ?>) s;
+            assertThat(statement.get("Effect")).isEqualTo("Allow");
+            StringBuilder condition = new StringBuilder();
+            if (statement.get("Condition") instanceof Map<?, ?> conditions) {
+                conditions.forEach((operator, pairs) -> ((Map<?, ?>) pairs)
+                        .forEach((key, value) -> condition
+                                .append(" if ")
+                                .append(operator)
+                                .append(' ')
+                                .append(key)
+                                .append('=')
+                                .append(value)));
+            }
+            for (String action : strings(statement.get("Action"))) {
+                for (String resource : strings(statement.get("Resource"))) {
+                    out.add(action + " " + resource + condition);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The ARNs of one stack as the mocked provider names them. */
+    record Arns(String stack) {
+        private static final String AT = ":eu-west-1:111122223333:";
+
+        String prefix() {
+            return "sluice-" + stack;
+        }
+
+        String queue(String name) {
+            return "arn:aws:sqs" + AT + prefix() + "-" + name;
+        }
+
+        String table(String name) {
+            return "arn:aws:dynamodb" + AT + "table/" + prefix() + "-" + name;
+        }
+
+        String bucket() {
+            return "arn:aws:s3:::" + prefix() + "-bucket-a1b2c3d";
+        }
+
+        String objects(String prefix) {
+            return bucket() + "/" + prefix + "*";
+        }
+
+        String config() {
+            return "arn:aws:ssm" + AT + "parameter/sluice/" + stack + "/config";
+        }
+
+        String logs(String function) {
+            return "arn:aws:logs" + AT + "log-group:/aws/lambda/" + prefix() + "-" + function + ":*";
+        }
+
+        String bus() {
+            return "arn:aws:events" + AT + "event-bus/" + prefix();
+        }
+
+        String secret(String name) {
+            return "arn:aws:secretsmanager" + AT + "secret:" + name + "-??????";
+        }
+
+        String model(String id) {
+            return "arn:aws:bedrock:eu-west-1::foundation-model/" + id;
+        }
+    }
+
+    /** An expected grant set, written out action by action. */
+    static final class Grants {
+        private final Set<String> lines = new TreeSet<>();
+
+        Grants allow(List<String> actions, String... resources) {
+            for (String a : actions) {
+                for (String r : resources) {
+                    lines.add(a + " " + r);
+                }
+            }
+            return this;
+        }
+
+        Grants allowIf(String condition, List<String> actions, String... resources) {
+            for (String a : actions) {
+                for (String r : resources) {
+                    lines.add(a + " " + r + " if " + condition);
+                }
+            }
+            return this;
+        }
+
+        Grants and(Grants other) {
+            lines.addAll(other.lines);
+            return this;
+        }
+
+        Set<String> lines() {
+            return lines;
+        }
+    }
+
+    static final List<String> LOGS = List.of("logs:CreateLogStream", "logs:PutLogEvents");
+    static final List<String> READ_CONFIG = List.of("ssm:GetParameter");
+    static final List<String> LAMBDA_POLLS =
+            List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+    static final List<String> SEND = List.of("sqs:SendMessage");
+    static final List<String> GET = List.of("s3:GetObject");
+    static final List<String> PUT = List.of("s3:PutObject");
+    static final List<String> GET_PUT = List.of("s3:GetObject", "s3:PutObject");
+    static final List<String> SECRET = List.of("secretsmanager:GetSecretValue");
+    static final List<String> INVOKE = List.of("bedrock:InvokeModel");
+    static final List<String> PUT_EVENTS = List.of("events:PutEvents");
+    static final String OWN_SOURCE = "StringEquals events:source=sluice";
+
+    static Grants function(Arns a, String function) {
+        return new Grants().allow(LOGS, a.logs(function)).allow(READ_CONFIG, a.config());
+    }
+
+    static Grants dispatcher(Arns a) {
+        return function(a, "dispatcher")
+                .allow(SEND, a.queue("work"), a.queue("finalize"), a.queue("ingest"), a.queue("events-dlq"))
+                .allow(
+                        List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                        a.table("jobs"))
+                .allow(PUT, a.objects("payloads/"))
+                .allow(GET_PUT, a.objects("jobs/"))
+                .allow(GET, a.objects("traces/"))
+                .allowIf("StringLike s3:prefix=traces/*", List.of("s3:ListBucket"), a.bucket());
+    }
+
+    /** The processor's grants whatever the vector store, embedder and models. */
+    static Grants processorCore(Arns a) {
+        return new Grants()
+                .allow(SEND, a.queue("work"), a.queue("finalize"))
+                .allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), a.table("jobs"))
+                .allow(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), a.table("cache"))
+                .allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), a.table("limits"))
+                .allow(GET_PUT, a.objects("payloads/"), a.objects("jobs/"))
+                .allow(PUT, a.objects("traces/"))
+                .allowIf(OWN_SOURCE, PUT_EVENTS, a.bus());
+    }
+
+    static Grants finalizerCore(Arns a) {
+        return new Grants()
+                .allow(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), a.table("jobs"))
+                .allow(GET, a.objects("payloads/"))
+                .allow(GET_PUT, a.objects("jobs/"))
+                .allowIf(OWN_SOURCE, PUT_EVENTS, a.bus());
+    }
+
+    static Grants ingestorCore(Arns a) {
+        return new Grants().allow(GET, a.objects("payloads/"));
+    }
+
+    static Grants lambdaPolls(Arns a, String queue) {
+        return new Grants().allow(LAMBDA_POLLS, a.queue(queue));
+    }
+
+    static Grants luceneSnapshots(Arns a, List<String> actions) {
+        return new Grants()
+                .allow(actions, a.objects("indexes/"))
+                .allowIf("StringLike s3:prefix=indexes/*", List.of("s3:ListBucket"), a.bucket());
+    }
+
+    static Set<String> policyGrants(StackRun run, String role) {
+        return grants(run.one(Types.ROLE_POLICY, run.prefix() + "-" + role + "-policy")
+                .string("policy"));
+    }
+
     @Test
     void noDocumentHasAnUnexplainedWildcard() {
         List<Document> docs =
@@ -113,6 +296,20 @@ class IamPolicyTest {
     }
 
     @Test
+    void theGrantWalkerFlattensActionsResourcesAndConditions() {
+        assertThat(grants("{\"Statement\":[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\","
+                        + "\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::b/x/*\",\"arn:aws:s3:::b/y/*\"]},"
+                        + "{\"Sid\":\"B\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\","
+                        + "\"Condition\":{\"StringLike\":{\"s3:prefix\":\"x/*\"}}}]}"))
+                .containsExactlyInAnyOrder(
+                        "s3:GetObject arn:aws:s3:::b/x/*",
+                        "s3:GetObject arn:aws:s3:::b/y/*",
+                        "s3:PutObject arn:aws:s3:::b/x/*",
+                        "s3:PutObject arn:aws:s3:::b/y/*",
+                        "s3:ListBucket arn:aws:s3:::b if StringLike s3:prefix=x/*");
+    }
+
+    @Test
     void eachFunctionHasItsOwnRoleAssumableOnlyByLambda() {
         StackRun run = StackRun.of("dev");
         for (String f : List.of("dispatcher", "processor", "finalizer", "ingestor")) {
@@ -124,75 +321,192 @@ class IamPolicyTest {
         assertThat(run.all(Types.ROLE)).hasSize(4);
     }
 
+    /** dev: embedded Lucene store, MiniLM in the function, one OpenAI model. */
     @Test
-    void functionsReachOnlyTheirOwnQueuesTablesPrefixesAndSecrets() {
+    void devRolesHaveExactlyWhatTheirCodeCalls() {
         StackRun run = StackRun.of("dev");
-        String dispatcher = policy(run, "dispatcher");
-        String processor = policy(run, "processor");
-        String finalizer = policy(run, "finalizer");
-        String ingestor = policy(run, "ingestor");
+        Arns a = new Arns("dev");
+        assertThat(policyGrants(run, "dispatcher")).isEqualTo(dispatcher(a).lines());
+        assertThat(policyGrants(run, "processor"))
+                .isEqualTo(function(a, "processor")
+                        .and(lambdaPolls(a, "work"))
+                        .and(processorCore(a))
+                        .and(luceneSnapshots(a, GET))
+                        .allow(SECRET, a.secret("sluice/openai"))
+                        .lines());
+        assertThat(policyGrants(run, "finalizer"))
+                .isEqualTo(function(a, "finalizer")
+                        .and(lambdaPolls(a, "finalize"))
+                        .and(finalizerCore(a))
+                        .lines());
+        // MiniLM needs no key and the ingestor builds no model client: no secret at all, no job table.
+        assertThat(policyGrants(run, "ingestor"))
+                .isEqualTo(function(a, "ingestor")
+                        .and(lambdaPolls(a, "ingest"))
+                        .and(ingestorCore(a))
+                        .and(luceneSnapshots(a, GET_PUT))
+                        .lines());
+    }
 
-        assertThat(dispatcher)
-                .doesNotContain(
-                        "sqs:ReceiveMessage",
-                        "secretsmanager",
-                        "sluice-dev-cache",
-                        "sluice-dev-limits",
-                        "events:PutEvents");
-        assertThat(statement(processor, "ConsumeQueues"))
-                .contains(":sluice-dev-work\"")
-                .doesNotContain("finalize", "ingest");
-        assertThat(statement(finalizer, "ConsumeQueues"))
-                .contains(":sluice-dev-finalize\"")
-                .doesNotContain("-work", "ingest");
-        assertThat(statement(ingestor, "ConsumeQueues"))
-                .contains(":sluice-dev-ingest\"")
-                .doesNotContain("-work", "finalize");
-        assertThat(finalizer).doesNotContain("secretsmanager", "sqs:SendMessage", "sluice-dev-cache");
-        assertThat(statement(dispatcher, "ListTraces")).contains("\"s3:prefix\":\"traces/*\"");
-        assertThat(statement(processor, "ProviderApiKeys")).contains(":secret:sluice/openai-??????");
-        assertThat(statement(processor, "PublishEvents")).contains("event-bus/sluice-dev");
-        assertThat(ingestor).doesNotContain("sluice-dev-cache", "sluice-dev-limits", "events:PutEvents");
-        for (String p : List.of(dispatcher, processor, finalizer, ingestor)) {
-            assertThat(p).doesNotContain("\"*\"", "dynamodb:Scan", "dynamodb:*", "s3:*", "sqs:*");
-        }
+    /** staging: OpenSearch Serverless, the Bedrock embedder, an OpenAI model falling back to Anthropic. */
+    @Test
+    void stagingRolesHaveExactlyWhatTheirCodeCalls() {
+        StackRun run = StackRun.of("staging");
+        Arns a = new Arns("staging");
+        String collection = "arn:aws:aoss:eu-west-1:111122223333:collection/EXAMPLE";
+        String titan = a.model("amazon.titan-embed-text-v2:0");
+        assertThat(policyGrants(run, "dispatcher")).isEqualTo(dispatcher(a).lines());
+        assertThat(policyGrants(run, "processor"))
+                .isEqualTo(function(a, "processor")
+                        .and(lambdaPolls(a, "work"))
+                        .and(processorCore(a))
+                        .allow(List.of("aoss:APIAccessAll"), collection)
+                        .allow(SECRET, a.secret("sluice/anthropic"), a.secret("sluice/openai"))
+                        .allow(INVOKE, titan)
+                        .lines());
+        assertThat(policyGrants(run, "finalizer"))
+                .isEqualTo(function(a, "finalizer")
+                        .and(lambdaPolls(a, "finalize"))
+                        .and(finalizerCore(a))
+                        .lines());
+        // The chat models' keys are the processor's alone; Bedrock embeddings need none.
+        assertThat(policyGrants(run, "ingestor"))
+                .isEqualTo(function(a, "ingestor")
+                        .and(lambdaPolls(a, "ingest"))
+                        .and(ingestorCore(a))
+                        .allow(List.of("aoss:APIAccessAll"), collection)
+                        .allow(INVOKE, titan)
+                        .lines());
+    }
+
+    /** prod: Pinecone, the Bedrock embedder, OpenAI falling back to Bedrock through a cross-region profile. */
+    @Test
+    void prodRolesHaveExactlyWhatTheirCodeCalls() {
+        StackRun run = StackRun.of("prod");
+        Arns a = new Arns("prod");
+        String titan = a.model("amazon.titan-embed-text-v2:0");
+        assertThat(policyGrants(run, "dispatcher")).isEqualTo(dispatcher(a).lines());
+        assertThat(policyGrants(run, "processor"))
+                .isEqualTo(function(a, "processor")
+                        .and(lambdaPolls(a, "work"))
+                        .and(processorCore(a))
+                        .allow(SECRET, a.secret("sluice/openai"), a.secret("sluice/pinecone"))
+                        .allow(
+                                INVOKE,
+                                "arn:aws:bedrock:eu-west-1:111122223333:inference-profile/"
+                                        + "eu.anthropic.claude-3-haiku-20240307-v1:0",
+                                "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+                                titan)
+                        .lines());
+        assertThat(policyGrants(run, "finalizer"))
+                .isEqualTo(function(a, "finalizer")
+                        .and(lambdaPolls(a, "finalize"))
+                        .and(finalizerCore(a))
+                        .lines());
+        // Pinecone's key, not OpenAI's; the embedding model, not the chat model.
+        assertThat(policyGrants(run, "ingestor"))
+                .isEqualTo(function(a, "ingestor")
+                        .and(lambdaPolls(a, "ingest"))
+                        .and(ingestorCore(a))
+                        .allow(SECRET, a.secret("sluice/pinecone"))
+                        .allow(INVOKE, titan)
+                        .lines());
+    }
+
+    /**
+     * A managed OpenSearch domain authorizes HTTP method and path: the processor reads the mapping and searches
+     * ({@code POST _search} is a search, not a write), only the ingestor creates the index and writes chunks.
+     */
+    @Test
+    void onAManagedDomainOnlyTheIngestorMayWrite() {
+        StackRun run = StackRun.of("dev", MANAGED_DOMAIN);
+        Arns a = new Arns("dev");
+        String docs = "arn:aws:es:eu-west-1:111122223333:domain/x/docs";
+        String titan = a.model("amazon.titan-embed-text-v2:0");
+        assertThat(policyGrants(run, "processor"))
+                .isEqualTo(function(a, "processor")
+                        .and(lambdaPolls(a, "work"))
+                        .and(processorCore(a))
+                        .allow(List.of("es:ESHttpGet"), docs + "/_mapping")
+                        .allow(List.of("es:ESHttpPost"), docs + "/_search")
+                        .allow(SECRET, a.secret("sluice/openai"))
+                        .allow(INVOKE, titan)
+                        .lines());
+        assertThat(policyGrants(run, "ingestor"))
+                .isEqualTo(function(a, "ingestor")
+                        .and(lambdaPolls(a, "ingest"))
+                        .and(ingestorCore(a))
+                        .allow(List.of("es:ESHttpGet"), docs + "/_mapping")
+                        .allow(List.of("es:ESHttpHead", "es:ESHttpPut"), docs)
+                        .allow(List.of("es:ESHttpPost"), docs + "/_bulk", docs + "/_delete_by_query")
+                        .allow(INVOKE, titan)
+                        .lines());
+        assertThat(policyGrants(run, "processor").toString()).doesNotContain("_bulk", "ESHttpPut", "ESHttpDelete");
+    }
+
+    /**
+     * The container worker polls the three queues itself (ReceiveMessage, DeleteMessageBatch) and runs the three
+     * consumers, so its task role is their union and nothing else; the idle consumer functions are not polled.
+     */
+    @Test
+    void theWorkerTaskRoleIsTheUnionOfTheConsumersAndTheFunctionsAreNotPolled() {
+        StackRun run = StackRun.of("staging", Map.of("sluice:consumers", "fargate"));
+        Arns a = new Arns("staging");
+        String collection = "arn:aws:aoss:eu-west-1:111122223333:collection/EXAMPLE";
+        String titan = a.model("amazon.titan-embed-text-v2:0");
+        Set<String> expected = new Grants()
+                .allow(READ_CONFIG, a.config())
+                .allow(
+                        List.of("sqs:ReceiveMessage", "sqs:DeleteMessage"),
+                        a.queue("work"),
+                        a.queue("finalize"),
+                        a.queue("ingest"))
+                .and(processorCore(a))
+                .and(finalizerCore(a))
+                .and(ingestorCore(a))
+                .allow(List.of("aoss:APIAccessAll"), collection)
+                .allow(SECRET, a.secret("sluice/anthropic"), a.secret("sluice/openai"))
+                .allow(INVOKE, titan)
+                .lines();
+        assertThat(grants(run.one(Types.ROLE_POLICY, "sluice-staging-worker-task-policy")
+                        .string("policy")))
+                .isEqualTo(expected);
+        assertThat(policyGrants(run, "processor"))
+                .isEqualTo(function(a, "processor")
+                        .and(processorCore(a))
+                        .allow(List.of("aoss:APIAccessAll"), collection)
+                        .allow(SECRET, a.secret("sluice/anthropic"), a.secret("sluice/openai"))
+                        .allow(INVOKE, titan)
+                        .lines());
+        assertThat(policyGrants(run, "finalizer"))
+                .isEqualTo(function(a, "finalizer").and(finalizerCore(a)).lines());
+        assertThat(policyGrants(run, "ingestor"))
+                .isEqualTo(function(a, "ingestor")
+                        .and(ingestorCore(a))
+                        .allow(List.of("aoss:APIAccessAll"), collection)
+                        .allow(INVOKE, titan)
+                        .lines());
+        assertThat(policyGrants(run, "dispatcher")).isEqualTo(dispatcher(a).lines());
     }
 
     @Test
-    void crossRegionBedrockAndManagedOpenSearchUseOnlyTheExplainedWildcards() {
-        String prod = policy(StackRun.of("prod"), "processor");
-        assertThat(statement(prod, "BedrockModels"))
-                .contains(
-                        "arn:aws:bedrock:eu-west-1:111122223333:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0")
-                .contains("foundation-model/amazon.titan-embed-text-v2:0");
-        assertThat(statement(prod, "BedrockCrossRegionInference"))
-                .contains("arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0");
-        assertThat(statement(prod, "ProviderApiKeys")).contains("sluice/openai-??????", "sluice/pinecone-??????");
-        String es = runs().get(4)
-                .one(Types.ROLE_POLICY, "sluice-dev-ingestor-policy")
-                .string("policy");
-        assertThat(statement(es, "OpenSearchDomainPaths")).contains("arn:aws:es:eu-west-1:111122223333:domain/x/*");
+    void theOpenAiEmbeddersKeyIsReadWhereverTheEmbedderIsBuilt() {
+        StackRun run = StackRun.of("dev", Map.of("sluice:embedder", "openai"));
+        Arns a = new Arns("dev");
+        assertThat(policyGrants(run, "ingestor"))
+                .isEqualTo(function(a, "ingestor")
+                        .and(lambdaPolls(a, "ingest"))
+                        .and(ingestorCore(a))
+                        .and(luceneSnapshots(a, GET_PUT))
+                        .allow(SECRET, a.secret("sluice/openai"))
+                        .lines());
+        assertThat(policyGrants(run, "dispatcher")).isEqualTo(dispatcher(a).lines());
     }
 
     @Test
     void aStatementIdIsRequiredToBeUniqueAndAlphanumeric() {
         assertThatThrownBy(() -> new PolicyDocument().allow("has space", List.of("s3:GetObject"), List.of()))
                 .hasMessageContaining("alphanumeric");
-    }
-
-    private static String policy(StackRun run, String function) {
-        return run.one(Types.ROLE_POLICY, run.prefix() + "-" + function + "-policy")
-                .string("policy");
-    }
-
-    private static String statement(String policy, String sid) {
-        Map<String, Object> doc = new Gson().fromJson(policy, new TypeToken<Map<String, Object>>() {}.getType());
-        return asList(doc.get("Statement")).stream()
-                .map(s -> (Map<?, ?>) s)
-                .filter(s -> sid.equals(s.get("Sid")))
-                .map(s -> new Gson().toJson(s))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no statement " + sid + " in " + policy));
     }
 
     private static List<?> asList(Object o) {

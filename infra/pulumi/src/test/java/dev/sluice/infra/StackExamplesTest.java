@@ -372,12 +372,27 @@ class StackExamplesTest {
                 run.one("aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy", run.prefix() + "-vectors");
         assertThat(access.string("type")).isEqualTo("data");
         assertThat(access.string("policy"))
-                .contains("index/sluice-staging/*", "aoss:WriteDocument")
+                .contains("\"index/sluice-staging/docs\"")
                 .contains("sluice-staging-processor", "sluice-staging-ingestor")
-                .doesNotContain("sluice-staging-dispatcher", "sluice-staging-finalizer");
+                .doesNotContain("sluice-staging-dispatcher", "sluice-staging-finalizer")
+                .doesNotContain("index/sluice-staging/*", "aoss:UpdateIndex", "aoss:DeleteIndex", "CollectionItems");
+        // The processor searches; only the ingestor creates indexes and writes.
+        List<Map<String, Object>> rules =
+                new Gson().fromJson(access.string("policy"), new TypeToken<List<Map<String, Object>>>() {}.getType());
+        assertThat(rules).hasSize(2);
+        assertThat(rules.get(0).get("Principal")).isEqualTo(List.of(ROLE_ARN + "sluice-staging-processor"));
+        assertThat(rules.get(0).get("Rules").toString())
+                .contains("aoss:DescribeIndex", "aoss:ReadDocument")
+                .doesNotContain("aoss:WriteDocument", "aoss:CreateIndex");
+        assertThat(rules.get(1).get("Principal")).isEqualTo(List.of(ROLE_ARN + "sluice-staging-ingestor"));
+        assertThat(rules.get(1).get("Rules").toString())
+                .contains("aoss:CreateIndex", "aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument");
         assertThat(StackRun.of("dev").all("aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"))
                 .isEmpty();
     }
+
+    /** How the mocked provider names a role's ARN. */
+    private static final String ROLE_ARN = "arn:aws:iam:" + StackRun.REGION + ":" + StackRun.ACCOUNT + ":";
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> config(StackRun run, String key) {

@@ -1,10 +1,14 @@
 package dev.sluice.infra;
 
 import com.google.gson.Gson;
+import com.google.protobuf.Value;
+import com.pulumi.Log;
+import com.pulumi.resources.Resource;
 import com.pulumi.test.Mocks;
 import com.pulumi.test.PulumiTest;
 import com.pulumi.test.TestOptions;
 import com.pulumi.test.TestResult;
+import com.pulumi.test.internal.MockMonitor;
 import com.pulumi.test.internal.PulumiTestInternal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +22,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.yaml.snakeyaml.Yaml;
+import pulumirpc.Resource.RegisterResourceRequest;
+import pulumirpc.Resource.RegisterResourceResponse;
 
 /**
  * Runs {@link SluiceStack#define} against Pulumi's mock engine with the config of a committed stack file
@@ -36,8 +43,19 @@ final class StackRun {
     static final String ACCOUNT = "111122223333";
     static final String REGION = "eu-west-1";
 
-    /** One resource registration: its type token, logical name and the inputs the program gave it. */
-    record Created(String type, String name, Map<String, Object> inputs) {
+    /**
+     * One resource registration: its type token, logical name and the inputs the program gave it.
+     *
+     * @param inputs the values as the provider would see them, secrets unwrapped
+     * @param secretInputs the top-level inputs that reached the engine as secrets (or holding one), which state keeps
+     *     encrypted
+     */
+    record Created(String type, String name, Map<String, Object> inputs, Set<String> secretInputs) {
+        /** Whether the input {@code key} is (or holds) a Pulumi secret. */
+        boolean secret(String key) {
+            return secretInputs.contains(key);
+        }
+
         @SuppressWarnings("unchecked")
         Map<String, Object> map(String key) {
             return (Map<String, Object>) inputs.get(key);
@@ -97,8 +115,16 @@ final class StackRun {
     }
 
     /** @param overrides stack-config keys ({@code sluice:consumers}) to raw values (objects as JSON) */
-    static synchronized StackRun of(String stack, Map<String, String> overrides) {
-        String key = stack + new java.util.TreeMap<>(overrides);
+    static StackRun of(String stack, Map<String, String> overrides) {
+        return of(stack, overrides, Set.of());
+    }
+
+    /**
+     * @param secretKeys the config keys stored as secrets ({@code pulumi config set --secret}); the engine hands
+     *     their plain text to the program and tells it which they are, as the CLI does
+     */
+    static synchronized StackRun of(String stack, Map<String, String> overrides, Set<String> secretKeys) {
+        String key = stack + new java.util.TreeMap<>(overrides) + new java.util.TreeSet<>(secretKeys);
         StackRun cached = CACHE.get(key);
         if (cached != null) {
             return cached;
@@ -107,7 +133,7 @@ final class StackRun {
         // The real zip (~200 MB) need not be built for these tests: a small one stands in, hashed the same way.
         config.put("sluice:artifact", ARTIFACT.toString());
         config.putAll(overrides);
-        StackRun run = run(stack, config);
+        StackRun run = run(stack, config, secretKeys);
         CACHE.put(key, run);
         return run;
     }
@@ -126,12 +152,55 @@ final class StackRun {
         }
     }
 
-    private static StackRun run(String stack, Map<String, String> config) {
+    /** The value the engine's wire format puts under this key to mark a secret. */
+    private static final String SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+    private static final String SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+    /**
+     * The mock monitor, noting which inputs of each registration arrive wrapped as secrets: {@link Mocks} only sees
+     * them unwrapped.
+     */
+    private static final class SecretsSeen extends MockMonitor {
+        final Map<String, Set<String>> byResource = new ConcurrentHashMap<>();
+
+        SecretsSeen(Mocks mocks) {
+            super(mocks, Log.ignore());
+        }
+
+        @Override
+        public CompletableFuture<RegisterResourceResponse> registerResourceAsync(
+                Resource resource, RegisterResourceRequest request) {
+            Set<String> secret = new java.util.TreeSet<>();
+            request.getObject().getFieldsMap().forEach((k, v) -> {
+                if (holdsSecret(v)) {
+                    secret.add(k);
+                }
+            });
+            byResource.put(request.getType() + " " + request.getName(), Set.copyOf(secret));
+            return super.registerResourceAsync(resource, request);
+        }
+
+        private static boolean holdsSecret(Value v) {
+            return switch (v.getKindCase()) {
+                case STRUCT_VALUE -> {
+                    Map<String, Value> fields = v.getStructValue().getFieldsMap();
+                    Value sig = fields.get(SECRET_SIG_KEY);
+                    yield (sig != null && SECRET_SIG.equals(sig.getStringValue()))
+                            || fields.values().stream().anyMatch(SecretsSeen::holdsSecret);
+                }
+                case LIST_VALUE -> v.getListValue().getValuesList().stream().anyMatch(SecretsSeen::holdsSecret);
+                default -> false;
+            };
+        }
+    }
+
+    private static StackRun run(String stack, Map<String, String> config, Set<String> secretKeys) {
         List<Created> created = Collections.synchronizedList(new ArrayList<>());
         Mocks mocks = new Mocks() {
             @Override
             public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
-                created.add(new Created(args.type, args.name, args.inputs));
+                created.add(new Created(args.type, args.name, args.inputs, Set.of()));
                 return CompletableFuture.completedFuture(
                         ResourceResult.of(Optional.of(args.name + "-id"), state(args)));
             }
@@ -164,6 +233,7 @@ final class StackRun {
                         });
             }
         };
+        SecretsSeen monitor = new SecretsSeen(mocks);
         try {
             TestResult result = PulumiTestInternal.builder()
                     .options(TestOptions.builder()
@@ -172,7 +242,8 @@ final class StackRun {
                             .preview(false)
                             .build())
                     .mocks(mocks)
-                    .config(config)
+                    .monitorDecorator(unused -> monitor)
+                    .config(config, secretKeys)
                     .build()
                     .runTest(SluiceStack::define);
             if (!result.exceptions().isEmpty() || !result.errors().isEmpty()) {
@@ -183,7 +254,14 @@ final class StackRun {
             }
             Map<String, Object> outputs = new LinkedHashMap<>();
             result.outputs().forEach((k, v) -> outputs.put(k, PulumiTest.extractValue(v)));
-            return new StackRun(stack, config, List.copyOf(created), outputs);
+            List<Created> withSecrets = created.stream()
+                    .map(c -> new Created(
+                            c.type(),
+                            c.name(),
+                            c.inputs(),
+                            monitor.byResource.getOrDefault(c.type() + " " + c.name(), Set.of())))
+                    .toList();
+            return new StackRun(stack, config, withSecrets, outputs);
         } finally {
             PulumiTest.cleanup();
         }
