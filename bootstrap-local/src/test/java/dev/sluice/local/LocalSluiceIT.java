@@ -9,6 +9,7 @@ import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.TenantId;
+import dev.sluice.emulators.eventbridge.EventBusStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,6 +155,45 @@ class LocalSluiceIT {
                 api.post("/v1/jobs", Map.of("pipeline", "rag", "input", Map.of("question", "x".repeat(200_000))));
         assertThat(tooBig.status()).isEqualTo(413);
         assertThat(api.get("/v1/jobs/job_doesnotexist").status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(6)
+    void aProvidersRefusalTellsTheTenantTheStepAndTheKindAndOnlyTheOperatorWhatTheProviderSaid() throws Exception {
+        String providerSaid = "request rejected by internal-host-10.0.0.7 key sk-live-123";
+        local.simulator().failNext(MODEL, 400, providerSaid, 1);
+        local.simulator().failNext(FALLBACK_MODEL, 400, providerSaid, 1);
+        String id = submit("rag", "Will the provider refuse me? " + UUID.randomUUID());
+        JsonNode job = awaitEnd(id, Duration.ofMinutes(1));
+
+        assertThat(job.path("status").asText()).isEqualTo("FAILED");
+        assertThat(job.path("failureReason").asText())
+                .isEqualTo("step 'answer': no model could answer: the provider of model 'fast' refused the request"
+                        + " (HTTP 400, invalid request); the provider of model 'steady' refused the request"
+                        + " (HTTP 400, invalid request)");
+        List<String> leaks = List.of("internal-host", "10.0.0.7", "sk-live-123", "Exception", "http://", "127.0.0.1");
+        assertThat(job.toString()).as("the job view").doesNotContain(leaks);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<JsonNode> failedEvents = List.of();
+        while (failedEvents.isEmpty() && System.nanoTime() < deadline) {
+            failedEvents = local.bus().events().stream()
+                    .filter(e -> e.detailType().equals("job.failed"))
+                    .map(EventBusStandIn.Event::detail)
+                    .filter(d -> d.path("jobId").asText().equals(id))
+                    .toList();
+            Thread.sleep(50);
+        }
+        assertThat(failedEvents).as("the job.failed event").isNotEmpty().allSatisfy(detail -> {
+            assertThat(detail.path("failureReason").asText())
+                    .isEqualTo(job.path("failureReason").asText());
+            assertThat(detail.toString()).doesNotContain(leaks);
+        });
+
+        JsonNode trace = api.get("/v1/jobs/" + id + "/trace").body();
+        assertThat(trace.path("hops").get(0).path("errors").get(0).asText())
+                .as("the operator's trace")
+                .contains("model 'fast'", "answered 400", "sk-live-123", "internal-host-10.0.0.7")
+                .contains("model 'steady'");
     }
 
     /** Last: it opens both models' circuit breakers for a while. */

@@ -2,6 +2,7 @@ package dev.sluice.adapter.llm;
 
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PermanentException;
 import java.util.Map;
@@ -20,6 +21,8 @@ public final class RoutingLanguageModel implements LanguageModel {
         if (model == null) {
             throw new PermanentException(
                     "model alias '" + call.model().alias() + "' is not configured",
+                    FailureKind.NOT_CONFIGURED,
+                    0,
                     new IllegalArgumentException("configured aliases: " + byAlias.keySet()));
         }
         return model.complete(call);

@@ -27,6 +27,7 @@ import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.TransientException;
 import dev.sluice.domain.service.FinalizeJobService;
+import dev.sluice.domain.service.QueryJobService;
 import dev.sluice.domain.service.RunHopService;
 import dev.sluice.domain.service.SubmitJobService;
 import dev.sluice.domain.usecase.SubmitJob;
@@ -55,6 +56,8 @@ class FallbackIT {
     private final InMemoryJobStore jobs = new InMemoryJobStore();
     private final InMemoryWorkQueue work = new InMemoryWorkQueue(clock);
     private final InMemoryWorkQueue finalize = new InMemoryWorkQueue(clock);
+    private final InMemoryTraceStore traces = new InMemoryTraceStore();
+    private final RecordingEventPublisher events = new RecordingEventPublisher();
     private String primaryId;
     private String backupId;
     private SluiceConfig config;
@@ -101,8 +104,8 @@ class FallbackIT {
                         model,
                         new HashingEmbedder(16),
                         new InMemoryVectorStore(),
-                        new InMemoryTraceStore(),
-                        new RecordingEventPublisher(),
+                        traces,
+                        events,
                         Telemetry.NONE),
                 clock,
                 new SplittableRandom(7));
@@ -128,6 +131,46 @@ class FallbackIT {
                 .contains("401");
         assertThat(simulator.calls(primaryId)).isEqualTo(1);
         assertThat(simulator.calls(backupId)).isEqualTo(1);
+    }
+
+    @Test
+    void whenEveryModelRefusesTheTenantIsToldHowAndOnlyTheOperatorReadsWhatTheProvidersSaid() {
+        String secret = "upstream internal-host-10.0.0.7 rejected key sk-live-123";
+        simulator.failNext(primaryId, 400, secret, 1);
+        simulator.failNext(backupId, 400, secret, 1);
+        Job job = ((SubmitJob.Result.Accepted) submit.submit(new SubmitJob.Command(
+                        new TenantId("acme"),
+                        "ask",
+                        Map.of("question", "Who answers?"),
+                        Optional.empty(),
+                        CorrelationId.random())))
+                .job();
+
+        for (QueueMessage m : work.receiveVisible()) {
+            runHop.run((Envelope) m);
+        }
+
+        Job failed = jobs.find(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.failureReason())
+                .contains("step 'answer': no model could answer: the provider of model 'primary' refused the request"
+                        + " (HTTP 400, invalid request); the provider of model 'backup' refused the request"
+                        + " (HTTP 400, invalid request)");
+        assertThat(events.events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.type()).isEqualTo("job.failed"));
+        QueryJobService query = new QueryJobService(jobs, traces);
+        for (String leak : List.of("internal-host", "10.0.0.7", "sk-live-123", "Exception", "http")) {
+            assertThat(failed.failureReason().orElseThrow()).doesNotContain(leak);
+            assertThat(query.trace(new TenantId("acme"), job.id()).orElseThrow().toString())
+                    .doesNotContain(leak);
+        }
+        assertThat(query.traceForOperator(job.id()).orElseThrow().getFirst().errors())
+                .singleElement()
+                .asString()
+                .contains("model 'primary': PermanentException: primary (" + primaryId + ") answered 400")
+                .contains("model 'backup': PermanentException: backup (" + backupId + ") answered 400")
+                .contains("sk-live-123");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.ModelCall;
 import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.port.CircuitOpenException;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.ThrottledException;
@@ -221,7 +222,11 @@ public abstract class LanguageModelContract {
         assertThatThrownBy(() -> model(spec, SETTINGS).complete(call(spec, "", "hello")))
                 .isExactlyInstanceOf(TransientException.class)
                 .hasCauseInstanceOf(RuntimeException.class)
-                .hasMessageContaining("500");
+                .hasMessageContaining("500")
+                .satisfies(e -> {
+                    assertThat(((TransientException) e).kind()).isEqualTo(FailureKind.SERVER_ERROR);
+                    assertThat(((TransientException) e).status()).hasValue(500);
+                });
         assertThat(simulator.calls(id)).isEqualTo(SETTINGS.maxAttempts());
     }
 
@@ -240,12 +245,17 @@ public abstract class LanguageModelContract {
     @Test
     void aBadRequestIsPermanentAndNotRetried() {
         String id = newModelId();
-        simulator.failNext(id, 400, 1);
+        simulator.failNext(id, 400, "rejected by internal-host-10.0.0.7 key sk-live-123", 1);
         ModelSpec spec = spec(id);
 
-        assertThatThrownBy(() -> model(spec, SETTINGS).complete(call(spec, "", "hello")))
-                .isInstanceOf(PermanentException.class)
-                .hasCauseInstanceOf(RuntimeException.class);
+        PermanentException e = catchThrowableOfType(
+                PermanentException.class, () -> model(spec, SETTINGS).complete(call(spec, "", "hello")));
+
+        assertThat(e).hasCauseInstanceOf(RuntimeException.class);
+        // What a tenant may be told, and, for the operator only, what the provider said.
+        assertThat(e.kind()).isEqualTo(FailureKind.INVALID_REQUEST);
+        assertThat(e.status()).hasValue(400);
+        assertThat(e).hasMessageContaining("400").hasMessageContaining("sk-live-123");
         assertThat(simulator.calls(id)).isEqualTo(1);
     }
 
@@ -255,8 +265,12 @@ public abstract class LanguageModelContract {
         simulator.failNext(id, 401, 1);
         ModelSpec spec = spec(id);
 
-        assertThatThrownBy(() -> model(spec, SETTINGS).complete(call(spec, "", "hello")))
-                .isInstanceOf(PermanentException.class);
+        PermanentException e = catchThrowableOfType(
+                PermanentException.class, () -> model(spec, SETTINGS).complete(call(spec, "", "hello")));
+
+        assertThat(e.kind()).isEqualTo(FailureKind.UNAUTHORIZED);
+        // Bedrock answers bad credentials with a 403, as AWS does.
+        assertThat(e.status().orElseThrow()).isIn(401, 403);
         assertThat(simulator.calls(id)).isEqualTo(1);
     }
 
@@ -270,7 +284,9 @@ public abstract class LanguageModelContract {
         LanguageModel model = model(spec, settings);
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> model.complete(call(spec, "", "hello"))).isExactlyInstanceOf(TransientException.class);
+        assertThatThrownBy(() -> model.complete(call(spec, "", "hello")))
+                .isExactlyInstanceOf(TransientException.class)
+                .satisfies(e -> assertThat(((TransientException) e).kind()).isEqualTo(FailureKind.TIMEOUT));
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
         assertThat(simulator.calls(id)).isEqualTo(2);

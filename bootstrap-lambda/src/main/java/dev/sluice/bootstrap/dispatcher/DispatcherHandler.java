@@ -295,11 +295,22 @@ public final class DispatcherHandler implements RequestStreamHandler {
             SubmitJob.Command command = jobRequest(event);
             ThreadContext.put("correlation_id", command.correlationId().value());
             SubmitJob.Result result = submitJob.submit(command);
+            // Identifiers and sizes only: the input (up to 256 KiB) and a duplicate's result are the tenant's.
             switch (result) {
                 case SubmitJob.Result.Accepted a ->
-                    LOG.info("job.requested -> accepted {}", a.job().id());
+                    LOG.info(
+                            "job.requested -> accepted {} (tenant {}, pipeline {}, {} input bytes)",
+                            a.job().id(),
+                            command.tenant(),
+                            HttpResponse.printable(command.pipeline()),
+                            inputBytes(command.input()));
                 case SubmitJob.Result.Duplicate d ->
-                    LOG.info("job.requested -> duplicate of {}", d.job().id());
+                    LOG.info(
+                            "job.requested -> duplicate of {} (tenant {}, pipeline {}, {})",
+                            d.job().id(),
+                            command.tenant(),
+                            HttpResponse.printable(command.pipeline()),
+                            d.job().status());
                 case SubmitJob.Result.Conflict c -> reject(event, c.message());
             }
         } catch (InvalidInputException e) {
@@ -333,6 +344,15 @@ public final class DispatcherHandler implements RequestStreamHandler {
                 key,
                 given.map(CorrelationId::new).orElseGet(CorrelationId::random),
                 Fields.priority(detail, "priority", "detail.priority", Priority.INTERACTIVE));
+    }
+
+    /** The UTF-8 size of a job's input values, for a log line that must not carry them. */
+    static long inputBytes(Map<String, String> input) {
+        long bytes = 0;
+        for (Map.Entry<String, String> e : input.entrySet()) {
+            bytes += HttpApi.utf8Length(e.getKey(), Long.MAX_VALUE) + HttpApi.utf8Length(e.getValue(), Long.MAX_VALUE);
+        }
+        return bytes;
     }
 
     private void reject(JsonNode event, String reason) {

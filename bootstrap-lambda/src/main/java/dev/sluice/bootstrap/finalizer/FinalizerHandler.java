@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.MessageContext;
+import dev.sluice.bootstrap.shared.OutcomeLog;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.usecase.FinalizeJob;
@@ -57,14 +58,15 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
                 outcome = finalizeJob.finalizeJob(envelope);
             } catch (RuntimeException e) {
                 if (envelope.attempt() >= maxReceiveCount) {
+                    // The error is the operator's (SqsBatch logs it); the tenant is told what could not be done.
                     finalizeJob.abandon(
                             envelope,
-                            "finalizing failed on every one of its " + envelope.attempt() + " deliveries; last error: "
-                                    + e);
+                            "the answer could not be finalized: every one of its " + envelope.attempt()
+                                    + " deliveries failed (internal error)");
                 }
                 throw e;
             }
-            LOG.info("finalize attempt {}: {}", envelope.attempt(), outcome);
+            OutcomeLog.log(LOG, "finalize attempt " + envelope.attempt(), outcome);
             return !(outcome instanceof HopOutcome.Retry);
         }
     }

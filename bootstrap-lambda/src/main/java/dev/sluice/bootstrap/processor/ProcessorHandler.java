@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.MessageContext;
+import dev.sluice.bootstrap.shared.OutcomeLog;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.model.CorrelationId;
@@ -81,15 +82,16 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
                 outcome = runHop.run(envelope);
             } catch (RuntimeException e) {
                 if (envelope.attempt() >= maxReceiveCount) {
-                    // Last delivery: the message goes to the dead-letter queue, the job must not stay RUNNING.
+                    // Last delivery: the message goes to the dead-letter queue, the job must not stay RUNNING. The
+                    // error is the operator's (SqsBatch logs it); the tenant is told what could not be done.
                     finalizeJob.abandon(
                             envelope,
-                            "hop " + envelope.hop() + " failed on every one of its " + envelope.attempt()
-                                    + " deliveries; last error: " + e);
+                            "hop " + envelope.hop() + " could not be run: every one of its " + envelope.attempt()
+                                    + " deliveries failed (internal error)");
                 }
                 throw e;
             }
-            LOG.info("hop {} attempt {}: {}", envelope.hop(), envelope.attempt(), outcome);
+            OutcomeLog.log(LOG, "hop " + envelope.hop() + " attempt " + envelope.attempt(), outcome);
             if (outcome instanceof HopOutcome.Failed && envelope.attempt() >= maxReceiveCount) {
                 // The job has ended FAILED with its reason; failing the message too moves it to the dead-letter
                 // queue, so the message that kept failing can be read there.

@@ -13,7 +13,7 @@ public final class ThrottledException extends PortException {
     private final ProviderLimits reported;
 
     public ThrottledException(String message, Duration retryAfter, ProviderLimits reported, Throwable cause) {
-        super(message, cause);
+        super(message, FailureKind.RATE_LIMITED, 0, cause);
         this.retryAfter = Objects.requireNonNull(retryAfter, "'retryAfter' must not be null");
         this.reported = Objects.requireNonNull(reported, "'reported' must not be null");
     }

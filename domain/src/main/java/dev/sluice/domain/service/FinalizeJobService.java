@@ -54,9 +54,10 @@ public final class FinalizeJobService implements FinalizeJob {
             verdict = Guardrail.apply(pipeline.get().guardrails(), answer);
         } catch (RuntimeException | StackOverflowError e) {
             // The same answer would break the guardrail on every delivery: the job fails, it does not dead-letter.
-            return fail(
-                    job,
-                    "guardrails could not check the answer: " + e.getClass().getSimpleName());
+            // The tenant is told what failed; the exception is sluice's own defect, for the operator's log.
+            String reason = "the output guardrails could not check the answer (internal error)";
+            ending.fail(job, reason);
+            return new HopOutcome.Failed(reason, "guardrails: " + Failures.detail(e));
         }
         return switch (verdict) {
             case Guardrail.Verdict.Rejected rejected -> fail(job, rejected.reason());

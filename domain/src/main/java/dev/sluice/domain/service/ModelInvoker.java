@@ -76,16 +76,27 @@ final class ModelInvoker {
     /** What one invocation came to. */
     sealed interface Result {
         /**
+         * @param fallbacks the models skipped before this one answered, each with its failure in a few words
+         * @param errors for operators only: why each skipped model failed, in the provider's own words
          * @param cacheHit answered from the cache
          * @param disclosed whether the tenant may be told it was a hit: only when the entry was its own
          */
         record Answered(
-                Completion completion, ModelSpec model, List<String> fallbacks, boolean cacheHit, boolean disclosed)
+                Completion completion,
+                ModelSpec model,
+                List<String> fallbacks,
+                List<String> errors,
+                boolean cacheHit,
+                boolean disclosed)
                 implements Result {}
 
         record Throttled(Duration retryAfter, String reason) implements Result {}
 
-        record Unavailable(String reason, boolean worthRetrying) implements Result {}
+        /**
+         * @param reason what the tenant reads: which model failed and how, without the provider's words
+         * @param details for operators only: each failed model's failure in the provider's own words
+         */
+        record Unavailable(String reason, List<String> details, boolean worthRetrying) implements Result {}
     }
 
     Result invoke(
@@ -97,6 +108,8 @@ final class ModelInvoker {
             Priority priority,
             Pipeline.CacheScope cacheScope) {
         List<String> skipped = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         // Tenant-scoped entries are keyed by the tenant: no tenant is ever answered from another's entry.
         String scope = cacheScope == Pipeline.CacheScope.SHARED ? "shared" : "tenant:" + tenant.value();
         boolean lastWorthRetrying = false;
@@ -106,7 +119,8 @@ final class ModelInvoker {
             String key = cacheKey(scope, call);
             Optional<Completion> cached = lookup(key);
             if (cached.isPresent()) {
-                return new Result.Answered(cached.get(), spec, skipped, true, cacheScope == Pipeline.CacheScope.TENANT);
+                return new Result.Answered(
+                        cached.get(), spec, skipped, errors, true, cacheScope == Pipeline.CacheScope.TENANT);
             }
             Optional<RateLimiter.Permit> permit = Optional.empty();
             TenantPolicy policy = config.tenantPolicy(tenant);
@@ -122,7 +136,10 @@ final class ModelInvoker {
                 }
                 if (!waitFor(permit.get())) {
                     settleUnused(permit);
-                    return new Result.Unavailable("interrupted while waiting for admission to " + candidate, true);
+                    return new Result.Unavailable(
+                            "the call to model '" + candidate + "' was interrupted while waiting for admission",
+                            List.of("interrupted while waiting for admission to " + candidate),
+                            true);
                 }
             }
             Instant started = clock.instant();
@@ -146,7 +163,7 @@ final class ModelInvoker {
                 if (!skipped.isEmpty()) {
                     telemetry.fallbackUsed(alias, candidate);
                 }
-                return new Result.Answered(completion, spec, skipped, false, false);
+                return new Result.Answered(completion, spec, skipped, errors, false, false);
             } catch (ThrottledException e) {
                 settleUnused(permit);
                 // Every client of this model slows down, not only the next call of this one.
@@ -158,23 +175,46 @@ final class ModelInvoker {
                 return new Result.Throttled(e.retryAfter(), candidate + " throttled: " + e.getMessage());
             } catch (CircuitOpenException e) {
                 settleUnused(permit);
-                skipped.add(candidate + " (circuit open)");
+                skip(candidate, e, skipped, reasons, errors);
                 lastWorthRetrying = true;
             } catch (PermanentException e) {
                 settleUnused(permit);
-                skipped.add(candidate + " (" + e.getMessage() + ")");
+                skip(candidate, e, skipped, reasons, errors);
                 lastWorthRetrying = false;
             } catch (TransientException e) {
                 settleUnused(permit);
-                return new Result.Unavailable(candidate + " failed: " + e.getMessage(), true);
+                reasons.add(Failures.said(provider(candidate), e));
+                errors.add("model '" + candidate + "': " + Failures.detail(e));
+                return new Result.Unavailable(unavailable(reasons), errors, true);
             } catch (RuntimeException e) {
                 // An adapter that threw something unclassified: permanent for this model, the chain may still answer.
                 settleUnused(permit);
-                skipped.add(candidate + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                skip(candidate, e, skipped, reasons, errors);
                 lastWorthRetrying = false;
             }
         }
-        return new Result.Unavailable("no model could answer: " + String.join("; ", skipped), lastWorthRetrying);
+        return new Result.Unavailable(unavailable(reasons), errors, lastWorthRetrying);
+    }
+
+    private static String unavailable(List<String> reasons) {
+        return switch (reasons.size()) {
+            case 0 -> "no model is configured to answer";
+            case 1 -> reasons.getFirst();
+            default -> "no model could answer: " + String.join("; ", reasons);
+        };
+    }
+
+    /** A model of the chain that failed: the next one is tried; the tenant is told how, the operator why. */
+    private static void skip(
+            String candidate, RuntimeException e, List<String> skipped, List<String> reasons, List<String> errors) {
+        skipped.add(candidate + " (" + Failures.label(e) + ")");
+        reasons.add(Failures.said(provider(candidate), e));
+        errors.add("model '" + candidate + "': " + Failures.detail(e));
+    }
+
+    /** Who answers for a model alias, as a tenant reads it. */
+    static String provider(String alias) {
+        return "the provider of model '" + alias + "'";
     }
 
     private boolean waitFor(RateLimiter.Permit permit) {

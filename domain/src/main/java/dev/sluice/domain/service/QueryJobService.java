@@ -29,7 +29,11 @@ public final class QueryJobService implements QueryJob {
 
     @Override
     public Optional<List<HopTrace>> trace(TenantId tenant, JobId id) {
-        return job(tenant, id).map(job -> traces.find(job.id()));
+        // What failed along the way is in the providers' own words: the operator's, not the tenant's.
+        return job(tenant, id)
+                .map(job -> traces.find(job.id()).stream()
+                        .map(HopTrace::withoutErrors)
+                        .toList());
     }
 
     @Override

@@ -16,7 +16,7 @@ import dev.sluice.domain.port.Embedder;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
-import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.ThrottledException;
@@ -158,22 +158,21 @@ public final class RunHopService implements RunHop {
     /**
      * Runs the hop and classifies whatever it throws, so no failure leaves the lease held: throttling defers
      * (the attempt is given back), a transient failure is tried again later (the attempt counts), a permanent or an
-     * unknown one fails the job with its message as the reason.
+     * unknown one fails the job. The job's reason names the part of the hop and the kind of failure; what the
+     * dependency said goes only to the operator (the hop's trace, the outcome's detail).
      */
     private HopOutcome guarded(Attempt attempt, Pipeline pipeline) {
-        Where step = new Where("hop " + attempt.hop());
+        Progress progress = new Progress("hop " + attempt.hop());
         try {
-            return execute(attempt, pipeline.hops().get(attempt.hop()), pipeline.cache(), step);
+            return execute(attempt, pipeline.hops().get(attempt.hop()), pipeline.cache(), progress);
         } catch (ThrottledException e) {
             jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
-            return defer(attempt.envelope(), e.retryAfter(), step + " throttled: " + e.getMessage());
+            return defer(attempt.envelope(), e.retryAfter(), progress.where() + " throttled: " + e.getMessage());
         } catch (TransientException e) {
-            return retryOrFail(attempt, step + " failed: " + e.getMessage());
-        } catch (PermanentException e) {
-            return fail(attempt.job(), step + " failed: " + e.getMessage());
+            return retryOrFail(attempt, progress.failed(e), progress);
         } catch (RuntimeException | StackOverflowError e) {
-            // Unknown means permanent: the same input would throw the same way on every delivery.
-            return fail(attempt.job(), step + " failed: " + describe(e));
+            // Permanent, or unknown, which means permanent: the same input would throw the same way on every delivery.
+            return fail(attempt, progress.failed(e), progress);
         }
     }
 
@@ -181,28 +180,27 @@ public final class RunHopService implements RunHop {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
-    }
-
-    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, Pipeline.CacheScope cache, Where step) {
+    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, Pipeline.CacheScope cache, Progress progress) {
         Envelope envelope = attempt.envelope();
         Map<String, String> bindings = attempt.job().bindings();
         Map<String, String> outputs = new LinkedHashMap<>();
-        List<RetrievedChunk> retrieved = new ArrayList<>();
+        List<RetrievedChunk> retrieved = progress.retrieved;
         for (Step.Retrieve r : hop.retrievals()) {
-            step.at("retrieval '" + r.name() + "'");
-            List<RetrievedChunk> chunks = retrieve(r, envelope, bindings);
+            progress.at("retrieval '" + r.name() + "'");
+            List<RetrievedChunk> chunks = retrieve(r, envelope, bindings, progress);
             retrieved.addAll(chunks);
             String text = formatContext(chunks);
             bindings.put("steps." + r.name(), text);
             outputs.put(r.name(), text);
         }
         Step.Generate g = hop.generate();
-        step.at("step '" + g.name() + "'");
+        progress.at("step '" + g.name() + "'");
+        progress.model = g.model();
         String system = g.system().render(bindings);
         String prompt = g.prompt().render(bindings);
+        progress.system = system;
+        progress.prompt = prompt;
+        progress.calling(ModelInvoker.provider(g.model()));
         return switch (invoker.invoke(
                 g.model(),
                 system,
@@ -215,31 +213,53 @@ public final class RunHopService implements RunHop {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield defer(envelope, t.retryAfter(), t.reason());
             }
-            case ModelInvoker.Result.Unavailable u ->
-                u.worthRetrying() ? retryOrFail(attempt, u.reason()) : fail(attempt.job(), u.reason());
+            case ModelInvoker.Result.Unavailable u -> {
+                Failures.Failure failure = new Failures.Failure(
+                        progress.where() + ": " + u.reason(),
+                        Failures.cut(progress.where() + ": " + String.join("; ", u.details())));
+                yield u.worthRetrying() ? retryOrFail(attempt, failure, progress) : fail(attempt, failure, progress);
+            }
             case ModelInvoker.Result.Answered a -> {
                 outputs.put(g.name(), a.completion().text());
-                step.at("recording " + step);
+                progress.at(progress.where() + ", recording its answer");
+                progress.calling("sluice's job store");
                 yield memoAndSend(attempt, new Rendered(outputs, retrieved, system, prompt), a);
             }
         };
     }
 
-    /** Which part of a hop is running, named in the reason if it fails. */
-    private static final class Where {
-        private String what;
+    /**
+     * How far a hop got: which part is running and which dependency it is calling, named in the reason if it fails,
+     * and what it had rendered and retrieved, kept on the trace of a hop that failed.
+     */
+    private static final class Progress {
+        private String where;
+        private String calling;
+        final List<RetrievedChunk> retrieved = new ArrayList<>();
+        String model;
+        String system;
+        String prompt;
 
-        Where(String what) {
-            this.what = what;
+        Progress(String where) {
+            this.where = where;
         }
 
         void at(String part) {
-            this.what = part;
+            this.where = part;
+            this.calling = null;
         }
 
-        @Override
-        public String toString() {
-            return what;
+        /** The dependency about to be called, as a tenant knows it ({@code the vector store}). */
+        void calling(String dependency) {
+            this.calling = dependency;
+        }
+
+        String where() {
+            return where;
+        }
+
+        Failures.Failure failed(Throwable e) {
+            return Failures.of(where, calling, e);
         }
     }
 
@@ -247,11 +267,16 @@ public final class RunHopService implements RunHop {
     private record Rendered(
             Map<String, String> outputs, List<RetrievedChunk> retrieved, String system, String prompt) {}
 
-    private List<RetrievedChunk> retrieve(Step.Retrieve step, Envelope envelope, Map<String, String> bindings) {
+    private List<RetrievedChunk> retrieve(
+            Step.Retrieve step, Envelope envelope, Map<String, String> bindings, Progress progress) {
         String query = step.query().render(bindings);
+        progress.calling("the embedder");
         float[] vector = embedder.embed(List.of(query)).getFirst();
-        return vectors.search(
+        progress.calling("the vector store (index '" + step.index() + "')");
+        List<RetrievedChunk> found = vectors.search(
                 step.index(), new VectorStore.Query(envelope.tenant(), vector, step.topK(), step.filter()));
+        progress.calling(null);
+        return found;
     }
 
     /** Retrieved chunks as the prompt sees them: numbered, so an answer can cite them. */
@@ -310,8 +335,18 @@ public final class RunHopService implements RunHop {
                 usage,
                 cost,
                 attempt.started(),
-                duration));
+                duration,
+                answer.errors()));
         return outcome;
+    }
+
+    /** The job has ended already: whatever the trace store says, the failure stands and the delivery is done. */
+    private void recordFailureTrace(HopTrace trace) {
+        try {
+            traces.record(trace);
+        } catch (PortException e) {
+            telemetry.traceLost();
+        }
     }
 
     private void recordTrace(HopTrace trace) {
@@ -362,18 +397,48 @@ public final class RunHopService implements RunHop {
      * A transient failure: tried again after a backoff (re-sent with a delay, so it never uses up the queue's
      * receives), until the attempts counted on the job reach the limit and the job fails with the reason.
      */
-    private HopOutcome retryOrFail(Attempt attempt, String reason) {
+    private HopOutcome retryOrFail(Attempt attempt, Failures.Failure failure, Progress progress) {
         if (attempt.number() >= config.engine().maxAttempts()) {
-            return fail(attempt.job(), reason + " (gave up after " + attempt.number() + " attempts)");
+            return fail(attempt, failure.andThen("; gave up after " + attempt.number() + " attempts"), progress);
         }
         jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.COUNTED);
         Duration backoff = Duration.ofSeconds(1L << Math.min(attempt.number(), 9));
-        return defer(attempt.envelope(), backoff, reason);
+        return defer(attempt.envelope(), backoff, failure.detail());
     }
 
+    /** A failure sluice found itself (a deadline, a pipeline gone): the reason is all there is to say. */
     private HopOutcome fail(Job job, String reason) {
         ending.fail(job, reason);
         return new HopOutcome.Failed(reason);
+    }
+
+    /**
+     * A failure met running the hop: the job's reason is the tenant's, and the detail is kept on the hop's trace,
+     * with what the hop had rendered and retrieved, for the operator.
+     */
+    private HopOutcome fail(Attempt attempt, Failures.Failure failure, Progress progress) {
+        if (ending.fail(attempt.job(), failure.reason()).isPresent()) {
+            Envelope envelope = attempt.envelope();
+            recordFailureTrace(new HopTrace(
+                    attempt.job().id(),
+                    envelope.correlationId(),
+                    envelope.hop(),
+                    progress.retrieved,
+                    progress.system,
+                    progress.prompt,
+                    null,
+                    null,
+                    progress.model,
+                    null,
+                    List.of(),
+                    false,
+                    TokenUsage.ZERO,
+                    Cost.ZERO,
+                    attempt.started(),
+                    Duration.between(attempt.started(), clock.instant()),
+                    failure.detail().isEmpty() ? List.of() : List.of(failure.detail())));
+        }
+        return new HopOutcome.Failed(failure.reason(), failure.detail());
     }
 
     /** The driven ports the engine needs, gathered so its constructor stays readable. */

@@ -16,8 +16,22 @@ public sealed interface HopOutcome {
     /** A transient failure: return the message to the queue for another delivery. */
     record Retry(String cause) implements HopOutcome {}
 
-    /** A permanent failure: the job is failed with this reason. */
-    record Failed(String reason) implements HopOutcome {}
+    /**
+     * A permanent failure: the job is failed with this reason.
+     *
+     * @param reason what the job's tenant reads: the step and the kind of failure, no dependency's text
+     * @param detail for operators (logs, the trace): what the dependency answered; empty when the reason is all
+     */
+    record Failed(String reason, String detail) implements HopOutcome {
+        public Failed {
+            java.util.Objects.requireNonNull(reason, "'reason' must not be null");
+            java.util.Objects.requireNonNull(detail, "'detail' must not be null");
+        }
+
+        public Failed(String reason) {
+            this(reason, "");
+        }
+    }
 
     /** The hop was done already; anything it owed downstream has been re-sent. */
     record Duplicate() implements HopOutcome {}

@@ -13,9 +13,13 @@ import java.util.Optional;
 public interface QueryJob {
     Optional<Job> job(TenantId tenant, JobId id);
 
+    /** The tenant's own job's trace, without {@link HopTrace#errors()} (the providers' words are the operator's). */
     Optional<List<HopTrace>> trace(TenantId tenant, JobId id);
 
-    /** Any job's full trace, whoever owns it: for the deployment's operators only (callers check the scope). */
+    /**
+     * Any job's full trace, whoever owns it, with what failed along the way in the providers' own words: for the
+     * deployment's operators only (callers check the scope).
+     */
     Optional<List<HopTrace>> traceForOperator(JobId id);
 
     Optional<Batch> batch(TenantId tenant, BatchId id);

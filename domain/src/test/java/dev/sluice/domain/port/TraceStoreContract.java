@@ -36,7 +36,8 @@ public abstract class TraceStoreContract {
                 new TokenUsage(40, 12, 8),
                 Cost.usd("0.0000123"),
                 T0,
-                Duration.ofMillis(812));
+                Duration.ofMillis(812),
+                List.of("model 'primary': CircuitOpenException: primary: circuit open, call not made"));
     }
 
     @Test

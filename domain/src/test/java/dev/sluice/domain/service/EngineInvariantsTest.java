@@ -114,7 +114,7 @@ class EngineInvariantsTest {
     }
 
     @Example
-    void aStepThatThrowsSomethingUnclassifiedFailsItsJobAtOnceWithTheMessage() {
+    void aStepThatThrowsSomethingUnclassifiedFailsItsJobAtOnceSayingWhereAndTheOperatorReadsWhat() {
         World world = new World(1, 0, 0, 0);
         Job job = ((SubmitJob.Result.Accepted) world.submit.submit(new SubmitJob.Command(
                         TestConfig.TENANT,
@@ -128,8 +128,10 @@ class EngineInvariantsTest {
         Job failed = world.jobs.find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.failureReason().orElseThrow())
-                .isEqualTo("retrieval 'context' failed: IllegalArgumentException: input contains a character the"
-                        + " tokenizer rejects");
+                .isEqualTo("retrieval 'context': the embedder failed unexpectedly (internal error)");
+        assertThat(world.traces.find(job.id()).getFirst().errors())
+                .containsExactly("retrieval 'context', the embedder: IllegalArgumentException: input contains a"
+                        + " character the tokenizer rejects");
         assertThat(world.deadLetters).isEmpty();
     }
 
@@ -150,6 +152,7 @@ class EngineInvariantsTest {
         final InMemoryJobStore jobs = new InMemoryJobStore();
         final InMemoryWorkQueue work = new InMemoryWorkQueue(clock);
         final InMemoryWorkQueue finalize = new InMemoryWorkQueue(clock);
+        final InMemoryTraceStore traces = new InMemoryTraceStore();
         final Map<String, Integer> paid = new HashMap<>();
         final List<QueueMessage> deadLetters = new ArrayList<>();
         final SluiceConfig config = ConfigParser.parse(TestConfig.tree());
@@ -184,7 +187,7 @@ class EngineInvariantsTest {
                             new FaultyModel(),
                             faultyEmbedder(embedder),
                             vectors,
-                            new InMemoryTraceStore(),
+                            traces,
                             events,
                             Telemetry.NONE),
                     clock,

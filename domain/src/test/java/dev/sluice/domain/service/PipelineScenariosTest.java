@@ -12,6 +12,7 @@ import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.port.CircuitOpenException;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
@@ -208,30 +209,98 @@ class PipelineScenariosTest {
 
     @Test
     void aFailureThatLastsBeyondMaxAttemptsFailsTheJobWithItsReason() {
-        sluice.model.failAlways("gpt-fast", new TransientException("503 Service Unavailable", null));
+        sluice.model.failAlways(
+                "gpt-fast",
+                new TransientException(
+                        "fast (gpt-fast) answered 503: upstream llm-gw-7.internal down",
+                        FailureKind.SERVER_ERROR,
+                        503,
+                        null));
         Job job = sluice.submit("ask", Map.of("question", "hello?"));
         sluice.runUntilQuiet();
 
         Job failed = sluice.job(job);
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(failed.failureReason().orElseThrow())
-                .contains("503 Service Unavailable")
-                .contains("gave up after 3 attempts");
+        assertThat(failed.failureReason())
+                .contains("step 'answer': the provider of model 'fast' failed (HTTP 503, server error);"
+                        + " gave up after 3 attempts");
         assertThat(sluice.events.types()).containsExactly("job.failed");
+        assertThat(sluice.query
+                        .traceForOperator(job.id())
+                        .orElseThrow()
+                        .getFirst()
+                        .errors())
+                .singleElement()
+                .asString()
+                .contains("upstream llm-gw-7.internal down");
     }
 
     @Test
     void aPermanentFailureFailsTheJobWithAReasonAtOnce() {
-        sluice.model.failAlways("gpt-fast", new PermanentException("400: context length exceeded", null));
+        sluice.model.failAlways(
+                "gpt-fast",
+                new PermanentException(
+                        "fast (gpt-fast) answered 400: {\"error\":{\"code\":\"context_length_exceeded\"}}",
+                        FailureKind.CONTEXT_TOO_LONG,
+                        400,
+                        null));
         Job job = sluice.submit("ask", Map.of("question", "hello?"));
         sluice.runUntilQuiet();
 
         Job failed = sluice.job(job);
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(failed.failureReason().orElseThrow()).contains("context length exceeded");
+        assertThat(failed.failureReason())
+                .contains(
+                        "step 'answer': the provider of model 'fast' refused the request (HTTP 400, context too long)");
         assertThat(sluice.model.calls()).hasSize(1);
-        assertThat(sluice.outcomes)
-                .containsExactly(new HopOutcome.Failed(failed.failureReason().orElseThrow()));
+        assertThat(sluice.outcomes).singleElement().isInstanceOfSatisfying(HopOutcome.Failed.class, f -> {
+            assertThat(f.reason()).isEqualTo(failed.failureReason().orElseThrow());
+            assertThat(f.detail()).contains("context_length_exceeded");
+        });
+    }
+
+    @Test
+    void whatTheProviderSaidReachesOnlyTheOperatorNeverTheTenant() {
+        String body = "{\"error\":{\"message\":\"bad request via internal-host-10.0.0.7 key sk-live-123\","
+                + "\"type\":\"invalid_request_error\"}}";
+        sluice.model.failAlways(
+                "gpt-fast",
+                new PermanentException(
+                        "fast (gpt-fast) answered 400: " + body,
+                        FailureKind.INVALID_REQUEST,
+                        400,
+                        new IllegalStateException("https://internal-host-10.0.0.7/v1/chat: " + body)));
+        Job job = sluice.submit("rag", Map.of("question", "Why does the sky look blue?"));
+        sluice.runUntilQuiet();
+
+        Job failed = sluice.job(job);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        String reason = failed.failureReason().orElseThrow();
+        assertThat(reason)
+                .isEqualTo(
+                        "step 'answer': the provider of model 'fast' refused the request (HTTP 400, invalid request)");
+        DomainEvent.JobFailed event =
+                (DomainEvent.JobFailed) sluice.events.events().getLast();
+        assertThat(event.job().failureReason()).contains(reason);
+        for (String secret : List.of("internal-host", "10.0.0.7", "sk-live-123", "Exception", "https://")) {
+            assertThat(reason).doesNotContain(secret);
+            assertThat(sluice.query.job(TENANT, job.id()).orElseThrow().toString())
+                    .doesNotContain(secret);
+            assertThat(sluice.query.trace(TENANT, job.id()).orElseThrow().toString())
+                    .doesNotContain(secret);
+        }
+
+        HopTrace operator =
+                sluice.query.traceForOperator(job.id()).orElseThrow().getFirst();
+        assertThat(operator.errors())
+                .singleElement()
+                .asString()
+                .startsWith("step 'answer': model 'fast': PermanentException: fast (gpt-fast) answered 400")
+                .contains("sk-live-123", "invalid_request_error")
+                .contains("IllegalStateException: https://internal-host-10.0.0.7/v1/chat");
+        assertThat(operator.prompt()).contains("Question: Why does the sky look blue?");
+        assertThat(operator.retrieved()).extracting(c -> c.documentId()).contains("sky");
+        assertThat(operator.response()).isNull();
     }
 
     @Test
@@ -320,13 +389,51 @@ class PipelineScenariosTest {
     }
 
     @Test
-    void aPermanentFailureOfThePrimaryAlsoFallsBack() {
-        sluice.model.failAlways("gpt-primary", new PermanentException("401 invalid api key", null));
+    void aPermanentFailureOfThePrimaryAlsoFallsBackAndOnlyTheOperatorReadsWhy() {
+        sluice.model.failAlways(
+                "gpt-primary",
+                new PermanentException(
+                        "primary answered 401: invalid api key sk-live-123", FailureKind.UNAUTHORIZED, 401, null));
         Job job = sluice.submit("resilient", Map.of("question", "hello?"));
         sluice.runUntilQuiet();
 
         assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(sluice.job(job).hops().getFirst().fallbacks().getFirst()).contains("401 invalid api key");
+        assertThat(sluice.job(job).hops().getFirst().fallbacks())
+                .containsExactly("primary (HTTP 401, credentials refused)");
+        assertThat(sluice.query.trace(TENANT, job.id()).orElseThrow().getFirst().errors())
+                .isEmpty();
+        assertThat(sluice.query
+                        .traceForOperator(job.id())
+                        .orElseThrow()
+                        .getFirst()
+                        .errors())
+                .singleElement()
+                .asString()
+                .contains("model 'primary': PermanentException: primary answered 401: invalid api key sk-live-123");
+    }
+
+    @Test
+    void whenNoModelOfTheChainCanAnswerTheReasonNamesEachAndHowItFailed() {
+        sluice.model.failAlways(
+                "gpt-primary", new PermanentException("401 from api.example.net", FailureKind.UNAUTHORIZED, 401, null));
+        sluice.model.failAlways(
+                "gpt-backup",
+                new PermanentException("400 from api.example.net", FailureKind.INVALID_REQUEST, 400, null));
+        Job job = sluice.submit("resilient", Map.of("question", "hello?"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.job(job).failureReason())
+                .contains("step 'answer': no model could answer: the provider of model 'primary' refused the request"
+                        + " (HTTP 401, credentials refused); the provider of model 'backup' refused the request"
+                        + " (HTTP 400, invalid request)");
+        assertThat(sluice.query
+                        .traceForOperator(job.id())
+                        .orElseThrow()
+                        .getFirst()
+                        .errors())
+                .singleElement()
+                .asString()
+                .contains("401 from api.example.net", "400 from api.example.net");
     }
 
     @Test
@@ -383,7 +490,7 @@ class PipelineScenariosTest {
         // Hop 0 answers; hop 1 fails for good.
         sluice.model.answerWith(call -> {
             if (call.prompt().startsWith("Facts:") && sluice.model.calls().size() < 3) {
-                throw new PermanentException("400: content filtered", null);
+                throw new PermanentException("400: content_filter", FailureKind.CONTENT_FILTERED, 400, null);
             }
             return "text for " + call.prompt().length();
         });

@@ -55,7 +55,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, ModelBehaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<String, RateCounter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Deque<int[]>> scriptedFaults = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Fault>> scriptedFaults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     /** A 200 whose body stops mid-JSON, as a connection cut during the response would leave it. */
@@ -142,22 +142,30 @@ public final class LlmSimulator implements AutoCloseable {
 
     /** The next {@code times} calls to {@code model} answer {@code status} (4xx or 5xx) in the provider's format. */
     public LlmSimulator failNext(String model, int status, int times) {
+        return failNext(model, status, "simulated error " + status, times);
+    }
+
+    /**
+     * The next {@code times} calls to {@code model} answer {@code status} (4xx or 5xx) in the provider's format, with
+     * {@code message} as the error's message in the body (a provider's words: hosts, request ids, key prefixes).
+     */
+    public LlmSimulator failNext(String model, int status, String message, int times) {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("'status' must be a 4xx or 5xx, was " + status);
         }
-        Deque<int[]> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
+        Deque<Fault> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
         for (int i = 0; i < times; i++) {
-            faults.addLast(new int[] {status, 0});
+            faults.addLast(new Fault(status, 0, message));
         }
         return this;
     }
 
     /** The next {@code times} calls to {@code model} are throttled, saying to come back in {@code retryAfter}. */
     public LlmSimulator throttleNext(String model, Duration retryAfter, int times) {
-        Deque<int[]> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
+        Deque<Fault> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
         for (int i = 0; i < times; i++) {
             faults.addLast(
-                    new int[] {SCRIPTED_THROTTLE, (int) Math.clamp(retryAfter.toMillis(), 1, Integer.MAX_VALUE)});
+                    new Fault(SCRIPTED_THROTTLE, (int) Math.clamp(retryAfter.toMillis(), 1, Integer.MAX_VALUE), null));
         }
         return this;
     }
@@ -304,13 +312,13 @@ public final class LlmSimulator implements AutoCloseable {
             throws InterruptedException {
         ModelBehaviour b = behaviour(model);
         WireFormat.Parsed request = wire.parse(path, json);
-        int[] fault = nextFault(model);
-        if (fault != null && fault[0] == SCRIPTED_THROTTLE) {
-            long millis = fault[1];
+        Fault fault = nextFault(model);
+        if (fault != null && fault.status() == SCRIPTED_THROTTLE) {
+            long millis = fault.millis();
             return throttle(wire, Math.max(1, millis / 1000), Duration.ofMillis(millis), null, b);
         }
         if (fault != null) {
-            return wire.error(fault[0], "simulated error " + fault[0]);
+            return wire.error(fault.status(), fault.message());
         }
         WireFormat.Answer answer = answer(model, b, request, json);
         RateCounter counter = counters.compute(
@@ -478,8 +486,11 @@ public final class LlmSimulator implements AutoCloseable {
         return json.path("model").asText("");
     }
 
-    private int[] nextFault(String model) {
-        Deque<int[]> faults = scriptedFaults.get(model);
+    /** A scripted answer: an error status with its message, or {@link #SCRIPTED_THROTTLE} for a wait. */
+    private record Fault(int status, int millis, String message) {}
+
+    private Fault nextFault(String model) {
+        Deque<Fault> faults = scriptedFaults.get(model);
         return faults == null ? null : faults.pollFirst();
     }
 

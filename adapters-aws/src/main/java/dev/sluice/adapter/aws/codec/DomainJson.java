@@ -181,6 +181,9 @@ public final class DomainJson {
         if (t.duration() != null) {
             node.put("duration", t.duration().toString());
         }
+        if (!t.errors().isEmpty()) {
+            putStrings(node, "errors", t.errors());
+        }
         return node;
     }
 
@@ -215,7 +218,8 @@ public final class DomainJson {
                                 .map(x -> new Cost(in.decimal("cost")))
                                 .orElse(null),
                         in.optionalInstant("startedAt").orElse(null),
-                        in.optionalDuration("duration").orElse(null)));
+                        in.optionalDuration("duration").orElse(null),
+                        in.strings("errors")));
     }
 
     // ---- jobs, hop records and batches

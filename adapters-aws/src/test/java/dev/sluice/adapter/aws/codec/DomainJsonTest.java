@@ -136,8 +136,29 @@ class DomainJsonTest {
                 null,
                 null);
 
+        HopTrace failed = new HopTrace(
+                new JobId("job_t"),
+                new CorrelationId("corr-t"),
+                1,
+                List.of(),
+                "system",
+                "prompt",
+                null,
+                null,
+                "fast",
+                null,
+                List.of(),
+                false,
+                TokenUsage.ZERO,
+                Cost.ZERO,
+                AT,
+                Duration.ofMillis(40),
+                List.of("step 'answer': model 'fast': PermanentException: fast answered 400: {\"error\":\"...\"}"));
+
         assertThat(DomainJson.readHopTrace(DomainJson.write(full))).isEqualTo(full);
         assertThat(DomainJson.readHopTrace(DomainJson.write(sparse))).isEqualTo(sparse);
+        assertThat(DomainJson.readHopTrace(DomainJson.write(failed))).isEqualTo(failed);
+        assertThat(DomainJson.write(full)).doesNotContain("\"errors\"");
     }
 
     @Test

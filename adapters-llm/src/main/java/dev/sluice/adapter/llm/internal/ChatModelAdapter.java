@@ -12,6 +12,7 @@ import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelCall;
 import dev.sluice.domain.model.ProviderLimits;
 import dev.sluice.domain.model.TokenUsage;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.PermanentException;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,8 @@ public final class ChatModelAdapter {
         if (response.finishReason() == FinishReason.CONTENT_FILTER && text.isEmpty()) {
             throw new PermanentException(
                     spec.alias() + " (" + spec.modelId() + "): content filtered",
+                    FailureKind.CONTENT_FILTERED,
+                    0,
                     new IllegalStateException("the provider filtered the answer: " + raw));
         }
         TokenUsage tokens = response.tokenUsage() == null ? TokenUsage.ZERO : usage.apply(response.tokenUsage());

@@ -1,10 +1,14 @@
 package dev.sluice.adapter.llm.internal;
 
+import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.RetriableException;
 import dev.sluice.domain.model.ProviderLimits;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.ThrottledException;
@@ -24,6 +28,9 @@ import java.util.function.Function;
  * retry-after and the account's limits its headers state), transient (5xx, 408, Anthropic's 529, timeouts,
  * connection and parse failures of a garbled body) or permanent (other 4xx: auth, invalid request, unknown model,
  * context too long, content filtered). Always keeps the cause.
+ *
+ * <p>The message is the operator's: the provider's status and an excerpt of its error body. What a tenant may read
+ * is the {@link FailureKind} and the status alone, set here on every exception.
  */
 public final class ProviderErrors {
     /** Used when a 429 says nothing about when to come back. */
@@ -57,13 +64,13 @@ public final class ProviderErrors {
             return new ThrottledException(model + " throttled", DEFAULT_RETRY_AFTER, error);
         }
         if (error instanceof ContentFilteredException) {
-            return new PermanentException(model + ": content filtered", error);
+            return new PermanentException(model + ": content filtered", FailureKind.CONTENT_FILTERED, 0, error);
         }
         if (error instanceof RetriableException || isTransient(error)) {
-            return new TransientException(model + ": " + describe(error), error);
+            return new TransientException(model + ": " + describe(error), transientKind(error), 0, error);
         }
         if (error instanceof NonRetriableException) {
-            return new PermanentException(model + ": " + describe(error), error);
+            return new PermanentException(model + ": " + describe(error), permanentKind(error), 0, error);
         }
         return new PermanentException(model + ": unexpected " + describe(error), error);
     }
@@ -79,17 +86,65 @@ public final class ProviderErrors {
             Duration retryAfter = RetryAfter.of(f, Instant.now()).orElse(DEFAULT_RETRY_AFTER);
             return new ThrottledException(what, retryAfter, limitsOf.apply(f.headers()), error);
         }
+        int known = status >= 100 && status <= 599 ? status : 0;
         if (status >= 500 || status == 408 || status == 409) {
-            return new TransientException(what, error);
+            FailureKind kind = status == 408 || status == 504
+                    ? FailureKind.TIMEOUT
+                    : status >= 500 ? FailureKind.SERVER_ERROR : FailureKind.UNCLASSIFIED;
+            return new TransientException(what, kind, known, error);
         }
         String body = f.body().toLowerCase(Locale.ROOT);
         if (body.contains("context_length") || body.contains("too long") || body.contains("maximum context")) {
-            return new PermanentException(model + ": context too long" + errorText(f), error);
+            return new PermanentException(
+                    model + ": context too long" + errorText(f), FailureKind.CONTEXT_TOO_LONG, known, error);
         }
         if (body.contains("content_filter") || body.contains("content_policy") || body.contains("safety")) {
-            return new PermanentException(model + ": content filtered" + errorText(f), error);
+            return new PermanentException(
+                    model + ": content filtered" + errorText(f), FailureKind.CONTENT_FILTERED, known, error);
         }
-        return new PermanentException(what, error);
+        return new PermanentException(what, byStatus(status), known, error);
+    }
+
+    /** A 4xx's kind by its status alone (the body is the provider's words, read only for the cases above). */
+    private static FailureKind byStatus(int status) {
+        return switch (status) {
+            case 400, 413, 422 -> FailureKind.INVALID_REQUEST;
+            case 401, 403 -> FailureKind.UNAUTHORIZED;
+            case 404 -> FailureKind.NOT_FOUND;
+            default -> FailureKind.UNCLASSIFIED;
+        };
+    }
+
+    private static FailureKind permanentKind(Throwable error) {
+        if (error instanceof AuthenticationException) {
+            return FailureKind.UNAUTHORIZED;
+        }
+        if (error instanceof ModelNotFoundException) {
+            return FailureKind.NOT_FOUND;
+        }
+        if (error instanceof InvalidRequestException) {
+            return FailureKind.INVALID_REQUEST;
+        }
+        return FailureKind.UNCLASSIFIED;
+    }
+
+    /** A timeout, a connection that failed, a body that could not be read; otherwise unclassified. */
+    public static FailureKind transientKind(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.http.HttpTimeoutException
+                    || t instanceof dev.langchain4j.exception.TimeoutException) {
+                return FailureKind.TIMEOUT;
+            }
+            if (t instanceof com.fasterxml.jackson.core.JacksonException) {
+                return FailureKind.BAD_RESPONSE;
+            }
+            if (t instanceof IOException) {
+                return FailureKind.CONNECTION;
+            }
+        }
+        return FailureKind.UNCLASSIFIED;
     }
 
     /** Timeouts, broken connections and garbled bodies may pass when tried again. */

@@ -1,8 +1,10 @@
 package dev.sluice.adapter.llm.resilience;
 
+import dev.sluice.adapter.llm.internal.ProviderErrors;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelCall;
 import dev.sluice.domain.port.CircuitOpenException;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.TransientException;
@@ -85,7 +87,13 @@ public final class ResilientLanguageModel implements LanguageModel {
         try {
             return Retry.decorateSupplier(retry, remembering).get();
         } catch (BudgetSpent e) {
-            throw new TransientException(name + ": retry budget spent; last failure: " + last[0].getMessage(), last[0]);
+            // The last failure says what kind it was: a tenant is told the provider timed out, not that a budget ran
+            // out.
+            throw new TransientException(
+                    name + ": retry budget spent; last failure: " + last[0].getMessage(),
+                    last[0].kind(),
+                    last[0].status().orElse(0),
+                    last[0]);
         }
     }
 
@@ -106,6 +114,8 @@ public final class ResilientLanguageModel implements LanguageModel {
             throw new TransientException(
                     name + ": no answer within "
                             + timeLimiter.getTimeLimiterConfig().getTimeoutDuration(),
+                    FailureKind.TIMEOUT,
+                    0,
                     e);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
@@ -123,7 +133,7 @@ public final class ResilientLanguageModel implements LanguageModel {
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        return new TransientException(name + ": call failed: " + cause, cause);
+        return new TransientException(name + ": call failed: " + cause, ProviderErrors.transientKind(cause), 0, cause);
     }
 
     private static boolean worthRetrying(Throwable e) {

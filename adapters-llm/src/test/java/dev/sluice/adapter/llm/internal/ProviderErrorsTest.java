@@ -7,6 +7,7 @@ import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.sluice.domain.model.ProviderLimits;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.ThrottledException;
@@ -114,6 +115,40 @@ class ProviderErrorsTest {
         assertThat(classify(http(400, "{\"error\":{\"code\":\"content_filter\"}}", Map.of())))
                 .isInstanceOf(PermanentException.class)
                 .hasMessageContaining("content filtered");
+    }
+
+    @Test
+    void eachFailureSaysItsKindAndStatusForTheTenantAndKeepsTheBodyForTheOperator() {
+        String body = "{\"error\":{\"message\":\"via internal-host-10.0.0.7 key sk-live-123\","
+                + "\"type\":\"invalid_request_error\"}}";
+
+        PortException invalid = classify(new InvalidRequestException(http(400, body, Map.of())));
+        assertThat(invalid.kind()).isEqualTo(FailureKind.INVALID_REQUEST);
+        assertThat(invalid.status()).hasValue(400);
+        assertThat(invalid).hasMessageContaining("sk-live-123").hasMessageContaining("invalid_request_error");
+
+        assertThat(classify(new AuthenticationException(http(401, "bad key", Map.of())))
+                        .kind())
+                .isEqualTo(FailureKind.UNAUTHORIZED);
+        assertThat(classify(http(404, "no such model", Map.of())).kind()).isEqualTo(FailureKind.NOT_FOUND);
+        PortException tooLong = classify(http(400, "{\"error\":{\"code\":\"context_length_exceeded\"}}", Map.of()));
+        assertThat(tooLong.kind()).isEqualTo(FailureKind.CONTEXT_TOO_LONG);
+        assertThat(tooLong.status()).hasValue(400);
+        assertThat(classify(http(400, "{\"error\":{\"code\":\"content_filter\"}}", Map.of()))
+                        .kind())
+                .isEqualTo(FailureKind.CONTENT_FILTERED);
+        PortException overloaded = classify(http(529, "overloaded", Map.of()));
+        assertThat(overloaded.kind()).isEqualTo(FailureKind.SERVER_ERROR);
+        assertThat(overloaded.status()).hasValue(529);
+        assertThat(classify(http(504, "", Map.of())).kind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(classify(http(408, "", Map.of())).kind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(classify(new TimeoutException("slow")).kind()).isEqualTo(FailureKind.TIMEOUT);
+        PortException refused = classify(new UncheckedIOException(new ConnectException("refused")));
+        assertThat(refused.kind()).isEqualTo(FailureKind.CONNECTION);
+        assertThat(refused.status()).isEmpty();
+        assertThat(classify(new RateLimitException(http(429, "{}", Map.of()))).kind())
+                .isEqualTo(FailureKind.RATE_LIMITED);
+        assertThat(classify(new IllegalStateException("who knows")).kind()).isEqualTo(FailureKind.UNCLASSIFIED);
     }
 
     @Test
