@@ -2,6 +2,7 @@ package dev.sluice.bootstrap.shared;
 
 import dev.sluice.domain.config.ConfigException;
 import dev.sluice.domain.config.ConfigParser;
+import dev.sluice.domain.config.Placeholders;
 import dev.sluice.domain.config.SluiceConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -51,33 +50,27 @@ public final class ConfigSource {
         }
     }
 
-    /** @throws IllegalStateException naming the source and the offending field */
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
-
     /**
-     * Replaces {@code ${NAME}} and {@code ${NAME:-default}} with environment values, so one YAML serves every
-     * stack and the local runtime (which points providers at the simulator this way).
+     * Replaces {@code ${NAME}} and {@code ${NAME:-default}} with environment values ({@link Placeholders}, the rule
+     * the Pulumi program resolves the stack's document with), so one YAML serves every stack and the local runtime
+     * (which points providers at the simulator this way).
+     *
+     * @throws IllegalStateException naming the source and the placeholder when a name is not set and has no default
      */
     static String substitute(String yaml, String source) {
-        Matcher m = PLACEHOLDER.matcher(yaml);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String name = m.group(1);
-            String value = Env.get(name).orElse(m.group(2));
-            if (value == null) {
-                throw new IllegalStateException(
-                        source + " refers to ${" + name + "}, which is not set and has no default");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        try {
+            return Placeholders.resolve(yaml, Env::get, source);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        m.appendTail(out);
-        return out.toString();
     }
 
+    /** @throws IllegalStateException naming the source and the offending field */
     public static SluiceConfig parse(String yaml, String source) {
+        String resolved = substitute(yaml, source);
         Object tree;
         try {
-            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(substitute(yaml, source));
+            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(resolved);
         } catch (RuntimeException e) {
             throw new IllegalStateException(source + " is not valid YAML: " + e.getMessage(), e);
         }

@@ -42,4 +42,12 @@ class ConfigSourceTest {
         assertThatThrownBy(() -> ConfigSource.parse("models: [", "file x.yaml"))
                 .hasMessageStartingWith("file x.yaml is not valid YAML");
     }
+
+    @Test
+    void aPlaceholderWithoutValueIsRefusedAsSuchNotAsBrokenYaml() {
+        // The sentence the Pulumi program stops `pulumi preview` with, for the same document (Placeholders).
+        assertThatThrownBy(() -> ConfigSource.parse("models:\n  fast: {model: ${SLUICE_UNSET_Z}}\n", "SSM parameter p"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("SSM parameter p refers to ${SLUICE_UNSET_Z}, which is not set and has no default");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.infra;
 
+import dev.sluice.domain.config.ModelSpec;
+import dev.sluice.domain.config.RateLimits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ final class Concurrency {
      * @param latencySeconds expected duration of one model call, end to end
      * @param tokensPerCall expected input plus output tokens of one call, to turn token limits into a call rate
      */
-    static int processor(List<PipelineConfig.Model> models, double latencySeconds, int tokensPerCall, int batchSize) {
+    static int processor(List<ModelSpec> models, double latencySeconds, int tokensPerCall, int batchSize) {
         double callsPerSecond = callsPerSecond(models, tokensPerCall);
         if (callsPerSecond <= 0) {
             return UNLIMITED_DEFAULT;
@@ -37,14 +39,25 @@ final class Concurrency {
     }
 
     /** The sum over distinct provider buckets of the tighter of the request and token limits, per second. */
-    static double callsPerSecond(List<PipelineConfig.Model> models, int tokensPerCall) {
+    static double callsPerSecond(List<ModelSpec> models, int tokensPerCall) {
+        return buckets(models, tokensPerCall).values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+    }
+
+    /**
+     * Calls per second by limiter key ({@link ModelSpec#limiterKey()}, the bucket the functions' limiter counts a
+     * model in), for the models that declare a limit; aliases of one model share a bucket, at its tightest limit.
+     */
+    static Map<String, Double> buckets(List<ModelSpec> models, int tokensPerCall) {
         Map<String, Double> perBucket = new LinkedHashMap<>();
-        for (PipelineConfig.Model m : models) {
+        for (ModelSpec m : models) {
+            RateLimits limits = m.limits();
             double rpm = Double.POSITIVE_INFINITY;
-            if (m.rpm() > 0) {
-                rpm = m.rpm();
+            if (limits.rpm() > 0) {
+                rpm = limits.rpm();
             }
-            long tokenLimit = m.tpm() > 0 ? m.tpm() : m.inputTpm();
+            long tokenLimit = limits.tpm() > 0 ? limits.tpm() : limits.inputTpm();
             if (tokenLimit > 0) {
                 rpm = Math.min(rpm, (double) tokenLimit / tokensPerCall);
             }
@@ -52,6 +65,6 @@ final class Concurrency {
                 perBucket.merge(m.limiterKey(), rpm / 60.0, Math::min);
             }
         }
-        return perBucket.values().stream().mapToDouble(Double::doubleValue).sum();
+        return perBucket;
     }
 }

@@ -276,7 +276,7 @@ record Permissions(
         if (chatModels) {
             settings.pipeline().bedrockModels().forEach(m -> {
                 ids.add(m.modelId());
-                regions.add(m.region());
+                regions.add(m.option("region"));
             });
         }
         if (settings.embedder().equals("bedrock")) {

@@ -3,107 +3,102 @@ package dev.sluice.infra;
 import dev.sluice.domain.config.ConfigException;
 import dev.sluice.domain.config.ConfigParser;
 import dev.sluice.domain.config.HopBudget;
-import java.util.ArrayList;
+import dev.sluice.domain.config.ModelSpec;
+import dev.sluice.domain.config.Placeholders;
+import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.model.Step;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The models/pipelines/indexes document of a stack ({@code sluice:pipeline}). The functions parse and validate it at
- * init; the program only reads what the infrastructure depends on: each model's provider, id and limits (for the
- * processor's concurrency), the secrets it names, Bedrock model ids and index names (for IAM).
+ * The models/pipelines/indexes document of a stack ({@code sluice:pipeline}). The program delivers it with its
+ * placeholders untouched, and reads what the infrastructure depends on from what the functions will make of it: the
+ * delivered text, its placeholders resolved from the functions' environment ({@link Placeholders}), parsed by the
+ * functions' own {@link ConfigParser}. So each model's limits and limiter key (the processor's concurrency), the
+ * secrets it names, Bedrock model ids and regions and the index names (IAM) are the ones the functions use.
  *
  * @param yaml the document as the functions receive it, placeholders untouched
- * @param indexes the names of the vector indexes, which the functions use as OpenSearch index names
+ * @param config the functions' parse of it
+ * @param models the configured models, in the document's order (the parse keeps none; IAM policies want one)
+ * @param usedAliases the aliases pipelines call directly, in the document's order
  */
 record PipelineConfig(
-        String yaml, Map<String, Model> models, Set<String> usedAliases, Set<String> indexes, HopBudget hopBudget) {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
-
-    /** One model alias as far as the infrastructure cares. */
-    record Model(
-            String alias,
-            String provider,
-            String modelId,
-            long rpm,
-            long tpm,
-            long inputTpm,
-            Optional<String> apiKeySecret,
-            Optional<String> region,
-            Optional<String> account) {
-        /** Providers count limits per model id (and account), not per alias: two aliases may share one bucket. */
-        String limiterKey() {
-            return provider + ":" + modelId + account.map(a -> ":" + a).orElse("");
-        }
-    }
+        String yaml, SluiceConfig config, List<ModelSpec> models, Set<String> usedAliases, HopBudget hopBudget) {
+    private static final String SOURCE = "sluice:pipeline";
 
     PipelineConfig {
-        models = Map.copyOf(models);
-        usedAliases = Set.copyOf(usedAliases);
-        indexes = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(indexes));
+        models = List.copyOf(models);
+        usedAliases = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(usedAliases));
+    }
+
+    /** @param environment the functions' extra environment ({@code sluice:environment}), and nothing else */
+    static PipelineConfig parse(String json, Map<String, String> environment) {
+        return parse(json, name -> Optional.ofNullable(environment.get(name)));
     }
 
     /**
      * @param json the stack-config value (the CLI passes objects as JSON)
-     * @param environment the functions' extra environment, used to resolve {@code ${NAME:-default}} placeholders the
-     *     same way the functions will
+     * @param environment the functions' environment as the program knows it: what resolves a placeholder at init
+     * @throws IllegalArgumentException for what the functions would refuse at init, in the same words
      */
-    static PipelineConfig parse(String json, Map<String, String> environment) {
-        Tree original = Tree.parse("sluice:pipeline", json);
-        if (!original.has("models") || !original.has("pipelines")) {
-            throw new IllegalArgumentException("sluice:pipeline: must hold 'models' and 'pipelines'");
+    static PipelineConfig parse(String json, Function<String, Optional<String>> environment) {
+        String yaml = toYaml(typed(load(json)));
+        Object tree = load(Placeholders.resolve(yaml, environment, SOURCE));
+        if (!(tree instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(SOURCE + ": must be a mapping with models, pipelines and indexes");
         }
-        Tree resolved = Tree.parse("sluice:pipeline", substitute(json, environment));
-        Map<String, Model> models = new LinkedHashMap<>();
-        resolved.get("models")
-                .map()
-                .keySet()
-                .forEach(alias ->
-                        models.put(alias, model(alias, resolved.get("models").get(alias))));
+        @SuppressWarnings("unchecked")
+        Map<String, ?> root = (Map<String, ?>) map;
+        SluiceConfig config;
+        HopBudget budget;
+        try {
+            config = ConfigParser.parse(root);
+            // The functions' own budget on their own parse: the timeouts follow from the same rule.
+            budget = HopBudget.of(config);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(SOURCE + "." + e.getMessage(), e);
+        }
+        List<ModelSpec> models = ((Map<?, ?>) root.get("models"))
+                .keySet().stream()
+                        .map(alias -> config.models().get(String.valueOf(alias)))
+                        .toList();
         Set<String> used = new LinkedHashSet<>();
-        Tree pipelines = resolved.get("pipelines");
-        for (String name : pipelines.map().keySet()) {
-            Object steps = pipelines.get(name).map().get("steps");
-            if (steps instanceof List<?> list) {
-                for (Object step : list) {
-                    if (step instanceof Map<?, ?> m && m.containsKey("generate") && m.get("model") != null) {
-                        used.add(String.valueOf(m.get("model")));
-                    }
-                }
-            }
-        }
-        for (String alias : used) {
-            if (!models.containsKey(alias)) {
-                throw new IllegalArgumentException("sluice:pipeline.pipelines: unknown model alias '" + alias
-                        + "' (known: " + models.keySet() + ")");
-            }
-        }
-        Set<String> indexes =
-                resolved.has("indexes") ? resolved.get("indexes").map().keySet() : Set.of();
-        return new PipelineConfig(toYaml(typed(original.value())), models, used, indexes, hopBudget(resolved));
+        ((Map<?, ?>) root.get("pipelines"))
+                .keySet()
+                .forEach(name -> config.pipelines()
+                        .get(String.valueOf(name))
+                        .steps()
+                        .forEach(step -> {
+                            if (step instanceof Step.Generate g) {
+                                used.add(g.model());
+                            }
+                        }));
+        return new PipelineConfig(yaml, config, models, used, budget);
     }
 
-    private static Model model(String alias, Tree t) {
-        String path = "sluice:pipeline.models." + alias;
-        Tree limits = t.get("limits");
-        Tree options = t.get("options");
-        return new Model(
-                alias,
-                t.string("provider").orElseThrow(() -> new IllegalArgumentException(path + ".provider: is required")),
-                t.string("model").orElseThrow(() -> new IllegalArgumentException(path + ".model: is required")),
-                limits.integer("rpm").orElse(0),
-                limits.integer("tpm").orElse(0),
-                limits.integer("inputTpm").orElse(0),
-                options.string("apiKeySecret"),
-                options.string("region"),
-                options.string("account"));
+    /** Parses JSON or YAML text; integers stay integers (Gson would turn 500 into 500.0). */
+    private static Object load(String text) {
+        try {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(SOURCE + " is not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    /** The names of the vector indexes, which the functions use as OpenSearch index names, in a stable order. */
+    Set<String> indexes() {
+        return java.util.Collections.unmodifiableSet(
+                new TreeSet<>(config.indexes().keySet()));
     }
 
     /** A short content hash of the delivered document. */
@@ -118,44 +113,19 @@ record PipelineConfig(
     }
 
     /** Models that pipelines call directly; fallbacks only take over a primary's traffic, so they add no rate. */
-    List<Model> primaryModels() {
-        List<Model> out = new ArrayList<>();
-        usedAliases.forEach(a -> out.add(models.get(a)));
-        return List.copyOf(out);
+    List<ModelSpec> primaryModels() {
+        return usedAliases.stream().map(a -> config.models().get(a)).toList();
     }
 
     /** Secret names the model options refer to, in a stable order. */
     Set<String> secretNames() {
-        Set<String> out = new java.util.TreeSet<>();
-        models.values().forEach(m -> m.apiKeySecret().ifPresent(out::add));
+        Set<String> out = new TreeSet<>();
+        models.forEach(m -> m.option("apiKeySecret").ifPresent(out::add));
         return out;
     }
 
-    List<Model> bedrockModels() {
-        return models.values().stream()
-                .filter(m -> m.provider().equals("bedrock"))
-                .toList();
-    }
-
-    /** The functions' own parser and budget on the resolved document: the timeouts follow from the same rule. */
-    @SuppressWarnings("unchecked")
-    private static HopBudget hopBudget(Tree resolved) {
-        try {
-            return HopBudget.of(ConfigParser.parse((Map<String, Object>) typed(resolved.value())));
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("sluice:pipeline." + e.getMessage(), e);
-        }
-    }
-
-    static String substitute(String text, Map<String, String> environment) {
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = environment.getOrDefault(m.group(1), m.group(2) == null ? "" : m.group(2));
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
+    List<ModelSpec> bedrockModels() {
+        return models.stream().filter(m -> m.provider().equals("bedrock")).toList();
     }
 
     /**

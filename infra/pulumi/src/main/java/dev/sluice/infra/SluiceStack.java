@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The whole sluice deployment for one stack; {@link #define} is what {@code pulumi up} runs. */
 public final class SluiceStack {
@@ -29,6 +31,7 @@ public final class SluiceStack {
             "SLUICE_BUCKET",
             "SLUICE_EVENT_BUS",
             "SLUICE_CONFIG_PARAMETER",
+            "SLUICE_CONFIG_VERSION",
             "SLUICE_VECTOR_STORE",
             "SLUICE_OPENSEARCH_ENDPOINT",
             "SLUICE_OPENSEARCH_SIGV4",
@@ -92,55 +95,44 @@ public final class SluiceStack {
         ctx.export("tables", Outputs.map(tables));
     }
 
+    /** Variables whose values come from what the program creates: unknown until {@code pulumi up} creates it. */
+    private static final Map<String, Function<DataPlane, Output<String>>> RESOURCE_VARIABLES = new LinkedHashMap<>();
+
+    static {
+        RESOURCE_VARIABLES.put("SLUICE_WORK_QUEUE_URL", d -> d.queueUrl("work"));
+        RESOURCE_VARIABLES.put("SLUICE_FINALIZE_QUEUE_URL", d -> d.queueUrl("finalize"));
+        RESOURCE_VARIABLES.put("SLUICE_INGEST_QUEUE_URL", d -> d.queueUrl("ingest"));
+        RESOURCE_VARIABLES.put("SLUICE_JOBS_TABLE", d -> d.tables().get("jobs").name());
+        RESOURCE_VARIABLES.put(
+                "SLUICE_CACHE_TABLE", d -> d.tables().get("cache").name());
+        RESOURCE_VARIABLES.put(
+                "SLUICE_LIMITS_TABLE", d -> d.tables().get("limits").name());
+        RESOURCE_VARIABLES.put("SLUICE_BUCKET", d -> d.bucket().bucket());
+        RESOURCE_VARIABLES.put("SLUICE_EVENT_BUS", d -> d.bus().name());
+        RESOURCE_VARIABLES.put(
+                "SLUICE_CONFIG_PARAMETER", d -> d.configParameter().name());
+    }
+
+    /** Set per function (its name), or from the document itself: no one value a document could be resolved with. */
+    private static final Set<String> PER_FUNCTION_VARIABLES =
+            Set.of("POWERTOOLS_SERVICE_NAME", "SLUICE_CONFIG_VERSION");
+
     /** The runtime contract's variables, shared by every function and the container worker. */
     static Map<String, Output<String>> environment(StackSettings s, DataPlane data) {
         Map<String, Output<String>> env = new LinkedHashMap<>();
-        env.put("SLUICE_WORK_QUEUE_URL", data.queueUrl("work"));
-        env.put("SLUICE_FINALIZE_QUEUE_URL", data.queueUrl("finalize"));
-        env.put("SLUICE_INGEST_QUEUE_URL", data.queueUrl("ingest"));
-        env.put("SLUICE_JOBS_TABLE", data.tables().get("jobs").name());
-        env.put("SLUICE_CACHE_TABLE", data.tables().get("cache").name());
-        env.put("SLUICE_LIMITS_TABLE", data.tables().get("limits").name());
-        env.put("SLUICE_BUCKET", data.bucket().bucket());
-        env.put("SLUICE_EVENT_BUS", data.bus().name());
-        env.put("SLUICE_CONFIG_PARAMETER", data.configParameter().name());
+        RESOURCE_VARIABLES.forEach((k, value) -> env.put(k, value.apply(data)));
         // Functions read the document once at init: a new version in the environment makes Lambda (and ECS)
         // replace warm execution environments, so a config change takes effect on `pulumi up`, not hours later.
         env.put("SLUICE_CONFIG_VERSION", Output.of(s.pipeline().version()));
-        env.put("SLUICE_VECTOR_STORE", Output.of(s.vectorStore().kind()));
-        s.vectorStore().opensearchEndpoint().ifPresent(e -> env.put("SLUICE_OPENSEARCH_ENDPOINT", Output.of(e)));
-        if (s.vectorStore().kind().equals("opensearch")) {
-            env.put("SLUICE_OPENSEARCH_SIGV4", Output.of(s.vectorStore().sigv4().orElse("")));
-        }
-        s.vectorStore().pineconeHost().ifPresent(h -> env.put("SLUICE_PINECONE_HOST", Output.of(h)));
-        s.vectorStore().pineconeApiKeySecret().ifPresent(k -> env.put("SLUICE_PINECONE_API_KEY_SECRET", Output.of(k)));
-        env.put("SLUICE_EMBEDDER", Output.of(s.embedder()));
-        s.embedderApiKeySecret().ifPresent(k -> env.put("SLUICE_EMBEDDER_API_KEY_SECRET", Output.of(k)));
-        if (s.embedder().equals("bedrock")) {
-            // The model IAM lets the functions invoke must be the one they call.
-            env.put("SLUICE_EMBEDDER_MODEL", Output.of(s.bedrockEmbeddingModel()));
-        }
-        env.put("SLUICE_MAX_RECEIVE_COUNT", Output.of(String.valueOf(s.maxReceiveCount())));
-        env.put("SLUICE_TENANT_CLAIM", Output.of(s.api().tenantClaim()));
-        env.put(
-                "SLUICE_IAM_TENANTS",
-                Output.of(String.join(
-                        ",",
-                        s.api().iamTenants().entrySet().stream()
-                                .map(e -> e.getKey() + "=" + e.getValue())
-                                .toList())));
-        env.put("SLUICE_OPERATOR_ROLES", Output.of(String.join(",", s.api().operatorRoles())));
-        env.put(
-                "SLUICE_EVENT_SOURCES",
-                Output.of(String.join(
-                        ",",
-                        s.api().eventSources().entrySet().stream()
-                                .map(e -> e.getKey() + "=" + e.getValue())
-                                .toList())));
-        env.put("POWERTOOLS_METRICS_NAMESPACE", Output.of("Sluice"));
-        env.put("POWERTOOLS_LOG_LEVEL", Output.of(s.logLevel()));
-        // Cold start: C1 only. sluice's functions wait on I/O; full JIT warm-up costs more than it returns.
-        env.put("JAVA_TOOL_OPTIONS", Output.of("-XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
+        settingsVariables(
+                        s.vectorStore(),
+                        s.embedder(),
+                        s.embedderApiKeySecret(),
+                        s.bedrockEmbeddingModel(),
+                        s.maxReceiveCount(),
+                        s.api(),
+                        s.logLevel())
+                .forEach((k, v) -> env.put(k, Output.of(v)));
         s.environment().forEach((k, v) -> {
             if (k.equals("SLUICE_SECRETS") || k.startsWith("SLUICE_SECRET_") || k.endsWith("_API_KEY")) {
                 // SLUICE_SECRETS=env makes the runtime take keys from these variables: plain text in the function's
@@ -166,5 +158,83 @@ public final class SluiceStack {
             env.put(k, s.environmentSecret() ? Output.ofSecret(v) : Output.of(v));
         });
         return env;
+    }
+
+    /**
+     * The variables whose values follow from the stack's settings alone, so the program knows them before anything
+     * is deployed (and a document's placeholders may use them).
+     */
+    static Map<String, String> settingsVariables(
+            StackSettings.VectorStore vectorStore,
+            String embedder,
+            Optional<String> embedderApiKeySecret,
+            String bedrockEmbeddingModel,
+            int maxReceiveCount,
+            StackSettings.ApiSettings api,
+            String logLevel) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SLUICE_VECTOR_STORE", vectorStore.kind());
+        vectorStore.opensearchEndpoint().ifPresent(e -> env.put("SLUICE_OPENSEARCH_ENDPOINT", e));
+        if (vectorStore.kind().equals("opensearch")) {
+            env.put("SLUICE_OPENSEARCH_SIGV4", vectorStore.sigv4().orElse(""));
+        }
+        vectorStore.pineconeHost().ifPresent(h -> env.put("SLUICE_PINECONE_HOST", h));
+        vectorStore.pineconeApiKeySecret().ifPresent(k -> env.put("SLUICE_PINECONE_API_KEY_SECRET", k));
+        env.put("SLUICE_EMBEDDER", embedder);
+        embedderApiKeySecret.ifPresent(k -> env.put("SLUICE_EMBEDDER_API_KEY_SECRET", k));
+        if (embedder.equals("bedrock")) {
+            // The model IAM lets the functions invoke must be the one they call.
+            env.put("SLUICE_EMBEDDER_MODEL", bedrockEmbeddingModel);
+        }
+        env.put("SLUICE_MAX_RECEIVE_COUNT", String.valueOf(maxReceiveCount));
+        env.put("SLUICE_TENANT_CLAIM", api.tenantClaim());
+        env.put("SLUICE_IAM_TENANTS", pairs(api.iamTenants()));
+        env.put("SLUICE_OPERATOR_ROLES", String.join(",", api.operatorRoles()));
+        env.put("SLUICE_EVENT_SOURCES", pairs(api.eventSources()));
+        env.put("POWERTOOLS_METRICS_NAMESPACE", "Sluice");
+        env.put("POWERTOOLS_LOG_LEVEL", logLevel);
+        // Cold start: C1 only. sluice's functions wait on I/O; full JIT warm-up costs more than it returns.
+        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        return env;
+    }
+
+    /** {@code name=tenant,name=tenant}, as the runtime reads such a mapping. */
+    private static String pairs(Map<String, String> names) {
+        return String.join(
+                ",",
+                names.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList());
+    }
+
+    /**
+     * What a placeholder of the document resolves to in the functions' environment, as far as the program can know
+     * it: {@code sluice:environment} (set last, so it wins where the program allows it at all), else the variables
+     * that follow from the settings. A name only known once deployed, per function, or set by the Lambda or ECS
+     * runtime is refused: the program cannot resolve it as the functions will, so the document may not depend on it.
+     */
+    static Function<String, Optional<String>> documentEnvironment(
+            Map<String, String> environment, Map<String, String> settingsVariables) {
+        return name -> {
+            if (environment.containsKey(name)) {
+                return Optional.of(environment.get(name));
+            }
+            if (settingsVariables.containsKey(name)) {
+                return Optional.of(settingsVariables.get(name));
+            }
+            if (RESOURCE_VARIABLES.containsKey(name) || PER_FUNCTION_VARIABLES.contains(name)) {
+                throw new IllegalArgumentException("sluice:pipeline refers to ${" + name + "}, which the program sets"
+                        + " from what it deploys, per function or from the document itself, so it cannot be resolved"
+                        + " before the functions start; put the value in sluice:environment under a name of your own");
+            }
+            if (name.startsWith("AWS_")
+                    || name.startsWith("LAMBDA_")
+                    || name.startsWith("ECS_")
+                    || name.startsWith("_")) {
+                throw new IllegalArgumentException("sluice:pipeline refers to ${" + name + "}, which the Lambda or ECS"
+                        + " runtime sets, not the stack; put the value in sluice:environment under a name of your own");
+            }
+            return Optional.empty();
+        };
     }
 }

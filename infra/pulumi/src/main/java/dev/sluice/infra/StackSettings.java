@@ -117,8 +117,7 @@ record StackSettings(
         if (!api.has(key)) {
             return out;
         }
-        api.get(key).map().forEach((role, tenant) -> {
-            String t = String.valueOf(tenant);
+        api.get(key).texts().forEach((role, t) -> {
             if (role.isBlank() || t.isBlank() || (role + t).contains(",") || (role + t).contains("=")) {
                 throw new IllegalArgumentException(
                         "sluice:api." + key + "." + role + ": names and tenants must be non-empty, without ',' or '='");
@@ -148,8 +147,7 @@ record StackSettings(
 
     /** @param secret whether a {@code sluice:} key is a secret of the stack config, empty when unknown */
     static StackSettings from(Config config, String stack, Function<String, Optional<Boolean>> secret) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        object(config, "environment").map().forEach((k, v) -> environment.put(k, String.valueOf(v)));
+        Map<String, String> environment = object(config, "environment").texts();
         // Values marked secret stay secret in the functions' environment (and so in state); unknown counts as secret.
         boolean environmentSecret = secret.apply("environment").orElse(true);
         if (secret.apply("pipeline").orElse(false)) {
@@ -255,11 +253,24 @@ record StackSettings(
             embedderApiKeySecret = Optional.of(name);
         }
 
+        String logLevel = config.get("logLevel").orElse("INFO");
+        int maxReceiveCount = config.getInteger("maxReceiveCount").orElse(Definitions.MAX_RECEIVE_COUNT);
+        String bedrockEmbeddingModel = config.get("bedrockEmbeddingModel").orElse("amazon.titan-embed-text-v2:0");
+        // Placeholders resolve as at the functions' init: from the environment the program gives them.
         PipelineConfig pipeline = PipelineConfig.parse(
                 config.get("pipeline")
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "sluice:pipeline: is required (the models/pipelines/indexes document)")),
-                environment);
+                SluiceStack.documentEnvironment(
+                        environment,
+                        SluiceStack.settingsVariables(
+                                vectorStore,
+                                embedder,
+                                embedderApiKeySecret,
+                                bedrockEmbeddingModel,
+                                maxReceiveCount,
+                                apiSettings,
+                                logLevel)));
 
         functions.put(
                 FunctionRole.PROCESSOR,
@@ -293,18 +304,18 @@ record StackSettings(
                 consumers,
                 config.get("artifact").orElse("../../bootstrap-lambda/target/sluice-lambda.zip"),
                 architecture,
-                config.get("logLevel").orElse("INFO"),
+                logLevel,
                 config.getInteger("logRetentionDays").orElse(30),
                 config.getBoolean("protect").orElse(false),
                 config.getBoolean("snapStart").orElse(false),
                 config.getDouble("expectedLatencySeconds").orElse(6.0),
                 config.getInteger("tokensPerCall").orElse(2000),
-                config.getInteger("maxReceiveCount").orElse(Definitions.MAX_RECEIVE_COUNT),
+                maxReceiveCount,
                 functions,
                 apiSettings,
                 vectorStore,
                 embedder,
-                config.get("bedrockEmbeddingModel").orElse("amazon.titan-embed-text-v2:0"),
+                bedrockEmbeddingModel,
                 embedderApiKeySecret,
                 pipeline,
                 environment,
@@ -354,9 +365,7 @@ record StackSettings(
     }
 
     private static Tree object(Config config, String key) {
-        return config.get(key)
-                .map(json -> Tree.parse("sluice:" + key, json))
-                .orElse(new Tree("sluice:" + key, Map.of()));
+        return config.get(key).map(json -> Tree.parse("sluice:" + key, json)).orElse(Tree.empty("sluice:" + key));
     }
 
     FunctionSettings function(FunctionRole role) {

@@ -1,98 +1,87 @@
 package dev.sluice.infra;
 
-import java.util.ArrayList;
+import dev.sluice.domain.config.ConfigNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * A structured stack-config value (the CLI hands objects over as JSON) with typed accessors whose errors name the
- * key, e.g. {@code sluice:functions.processor.timeout: must be a whole number}.
+ * A structured stack-config value (the CLI hands objects over as JSON), walked with the domain's {@link ConfigNode}
+ * so errors name the key, e.g. {@code sluice:functions.processor.timeout: must be a whole number}. Unlike the
+ * pipeline document, whose types the functions read as written, its scalars are read leniently: {@code pulumi config
+ * set --path} stores text, so {@code "60"} is a whole number here, a blank value counts as absent and one value
+ * stands for a list of one.
  */
-record Tree(String path, Object value) {
-    static final Tree EMPTY = new Tree("", Map.of());
-
+record Tree(ConfigNode node) {
     /** Parses JSON or YAML text; integers stay integers (Gson would turn 500 into 500.0). */
     static Tree parse(String path, String text) {
         Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        return new Tree(path, parsed == null ? Map.of() : parsed);
+        return new Tree(new ConfigNode(path, parsed == null ? Map.of() : parsed));
     }
 
-    Map<String, Object> map() {
-        if (value instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(String.valueOf(k), v));
-            return out;
-        }
-        throw new IllegalArgumentException(path + ": must be a mapping of keys to values");
+    static Tree empty(String path) {
+        return new Tree(new ConfigNode(path, Map.of()));
+    }
+
+    /** The entries of a mapping, each a text value. */
+    Map<String, String> texts() {
+        Map<String, String> out = new LinkedHashMap<>();
+        node.entries().forEach((key, value) -> out.put(key, value.string()));
+        return out;
     }
 
     boolean has(String key) {
-        return value instanceof Map<?, ?> m && m.get(key) != null;
+        return node.find(key).isPresent();
     }
 
+    /** The value under {@code key}, an empty mapping there when absent. */
     Tree get(String key) {
-        if (!has(key)) {
-            return new Tree(path + "." + key, Map.of());
-        }
-        return new Tree(path + "." + key, ((Map<?, ?>) value).get(key));
+        return new Tree(node.find(key).orElseGet(() -> new ConfigNode(node.pathOf(key), Map.of())));
     }
 
     Optional<String> string(String key) {
-        if (!has(key)) {
-            return Optional.empty();
-        }
-        Object v = ((Map<?, ?>) value).get(key);
-        if (v instanceof Map<?, ?> || v instanceof List<?>) {
-            throw new IllegalArgumentException(path + "." + key + ": must be a text value");
-        }
-        String s = String.valueOf(v).trim();
-        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+        return node.find(key).map(ConfigNode::string).map(String::trim).filter(s -> !s.isEmpty());
     }
 
     Optional<Integer> integer(String key) {
-        return string(key).map(s -> {
-            try {
-                return Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(path + "." + key + ": must be a whole number (got '" + s + "')", e);
-            }
-        });
+        return parsed(key, Integer::parseInt, "must be a whole number");
     }
 
     Optional<Double> decimal(String key) {
-        return string(key).map(s -> {
-            try {
-                return Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(path + "." + key + ": must be a number (got '" + s + "')", e);
-            }
-        });
+        return parsed(key, Double::parseDouble, "must be a number");
     }
 
     Optional<Boolean> bool(String key) {
-        return string(key).map(s -> switch (s) {
-            case "true" -> true;
-            case "false" -> false;
-            default ->
-                throw new IllegalArgumentException(path + "." + key + ": must be true or false (got '" + s + "')");
-        });
+        return parsed(
+                key,
+                s -> switch (s) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new IllegalArgumentException(s);
+                },
+                "must be true or false");
     }
 
     List<String> strings(String key) {
-        if (!has(key)) {
-            return List.of();
-        }
-        Object v = ((Map<?, ?>) value).get(key);
-        if (v instanceof List<?> l) {
-            List<String> out = new ArrayList<>();
-            l.forEach(item -> out.add(String.valueOf(item)));
-            return List.copyOf(out);
-        }
-        return List.of(String.valueOf(v));
+        return node.find(key)
+                .map(n -> n.value() instanceof List<?>
+                        ? n.items().stream().map(ConfigNode::string).toList()
+                        : List.of(n.string()))
+                .orElse(List.of());
+    }
+
+    private <T> Optional<T> parsed(String key, Function<String, T> parse, String expected) {
+        return string(key).map(s -> {
+            try {
+                return parse.apply(s);
+            } catch (IllegalArgumentException e) {
+                throw node.get(key).fail(expected + " (got '" + s + "')");
+            }
+        });
     }
 }

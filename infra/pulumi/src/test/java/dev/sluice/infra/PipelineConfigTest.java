@@ -2,6 +2,7 @@ package dev.sluice.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.domain.config.ModelSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,8 @@ class PipelineConfigTest {
     @Test
     void onlyModelsThatPipelinesCallAddToTheRateAndBedrockModelsAreKnown() {
         PipelineConfig config = PipelineConfig.parse(DOC, Map.of());
-        assertThat(config.primaryModels())
-                .extracting(PipelineConfig.Model::alias)
-                .containsExactly("fast");
-        assertThat(config.bedrockModels())
-                .extracting(PipelineConfig.Model::modelId)
-                .isEqualTo(List.of("amazon.nova-micro-v1:0"));
+        assertThat(config.primaryModels()).extracting(ModelSpec::alias).containsExactly("fast");
+        assertThat(config.bedrockModels()).extracting(ModelSpec::modelId).isEqualTo(List.of("amazon.nova-micro-v1:0"));
     }
 
     @Test

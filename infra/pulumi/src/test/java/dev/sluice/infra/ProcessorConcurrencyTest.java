@@ -2,9 +2,12 @@ package dev.sluice.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.domain.config.ModelSpec;
+import dev.sluice.domain.config.Prices;
+import dev.sluice.domain.config.RateLimits;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,9 +15,17 @@ import org.junit.jupiter.api.Timeout;
 /** The processor's MaximumConcurrency comes from the model limits by Little's law, and an override wins. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProcessorConcurrencyTest {
-    private static PipelineConfig.Model model(String provider, String id, long rpm, long tpm) {
-        return new PipelineConfig.Model(
-                "m", provider, id, rpm, tpm, 0, Optional.empty(), Optional.empty(), Optional.empty());
+    private static ModelSpec model(String provider, String id, long rpm, long tpm) {
+        return new ModelSpec(
+                "m",
+                provider,
+                id,
+                0,
+                1024,
+                new RateLimits(rpm, tpm, 0, 0),
+                new Prices(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO),
+                List.of(),
+                Map.of());
     }
 
     @Test
@@ -41,8 +52,8 @@ class ProcessorConcurrencyTest {
 
     @Test
     void distinctProviderBucketsAddUpAndAliasesOfOneModelDoNot() {
-        List<PipelineConfig.Model> twoBuckets = List.of(model("openai", "a", 600, 0), model("anthropic", "b", 600, 0));
-        List<PipelineConfig.Model> oneBucket = List.of(model("openai", "a", 600, 0), model("openai", "a", 600, 0));
+        List<ModelSpec> twoBuckets = List.of(model("openai", "a", 600, 0), model("anthropic", "b", 600, 0));
+        List<ModelSpec> oneBucket = List.of(model("openai", "a", 600, 0), model("openai", "a", 600, 0));
         assertThat(Concurrency.callsPerSecond(twoBuckets, 2000)).isEqualTo(20.0);
         assertThat(Concurrency.callsPerSecond(oneBucket, 2000)).isEqualTo(10.0);
     }

@@ -103,11 +103,20 @@ final class StackRun {
     final List<Created> created;
     final Map<String, Object> outputs;
 
-    private StackRun(String stack, Map<String, String> config, List<Created> created, Map<String, Object> outputs) {
+    /** What the program read from the stack's config, read again in the same run with the same config. */
+    final StackSettings settings;
+
+    private StackRun(
+            String stack,
+            Map<String, String> config,
+            List<Created> created,
+            Map<String, Object> outputs,
+            StackSettings settings) {
         this.stack = stack;
         this.config = config;
         this.created = created;
         this.outputs = outputs;
+        this.settings = settings;
     }
 
     static StackRun of(String stack) {
@@ -234,6 +243,8 @@ final class StackRun {
             }
         };
         SecretsSeen monitor = new SecretsSeen(mocks);
+        java.util.concurrent.atomic.AtomicReference<StackSettings> settings =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
             TestResult result = PulumiTestInternal.builder()
                     .options(TestOptions.builder()
@@ -245,7 +256,10 @@ final class StackRun {
                     .monitorDecorator(unused -> monitor)
                     .config(config, secretKeys)
                     .build()
-                    .runTest(SluiceStack::define);
+                    .runTest(ctx -> {
+                        SluiceStack.define(ctx);
+                        settings.set(StackSettings.from(ctx.config("sluice"), ctx.stackName()));
+                    });
             if (!result.exceptions().isEmpty() || !result.errors().isEmpty()) {
                 IllegalStateException failure = new IllegalStateException(
                         "stack " + stack + " failed: " + result.errors() + " " + result.exceptions());
@@ -261,7 +275,7 @@ final class StackRun {
                             c.inputs(),
                             monitor.byResource.getOrDefault(c.type() + " " + c.name(), Set.of())))
                     .toList();
-            return new StackRun(stack, config, withSecrets, outputs);
+            return new StackRun(stack, config, withSecrets, outputs, settings.get());
         } finally {
             PulumiTest.cleanup();
         }

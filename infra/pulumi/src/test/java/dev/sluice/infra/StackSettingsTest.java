@@ -3,6 +3,7 @@ package dev.sluice.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,14 @@ class StackSettingsTest {
                         StackRun.of("dev", Map.of("sluice:environment", "{\"SLUICE_TRUST_TENANT_HEADER\":\"true\"}")))
                 .hasMessageContaining("sluice:environment.SLUICE_TRUST_TENANT_HEADER")
                 .hasMessageContaining("authorizer only");
+    }
+
+    @Test
+    void whatTheProgramSetsCannotBeRedefinedByConfig() {
+        for (String name : List.of("SLUICE_CONFIG_VERSION", "SLUICE_JOBS_TABLE", "SLUICE_MAX_RECEIVE_COUNT")) {
+            assertThatThrownBy(() -> StackRun.of("dev", Map.of("sluice:environment", "{\"" + name + "\":\"x\"}")))
+                    .hasMessageContaining("sluice:environment." + name + ": set by the program, not by config");
+        }
     }
 
     @Test
