@@ -37,6 +37,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BundledPipelinesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The model of the bundled configuration's {@code fast} alias, which the {@code classify} pipeline uses. */
+    private static final String FAST_MODEL = "gpt-4o-mini";
+
     private static LocalSluice local;
     private static ApiClient api;
 
@@ -189,6 +192,33 @@ class BundledPipelinesIT {
             assertThat(ended.path("status").asText())
                     .as(job.getKey() + ": " + ended)
                     .isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aClassifyAnswerFiveThousandDeepOrNotValidJsonFailsItsJobWithAReasonAndNothingStaysRunning() throws Exception {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        reasons.put("[".repeat(5_000), "the answer nests deeper than 500 levels");
+        reasons.put(
+                "{\"label\": \"\\u+041\", \"confidence\": 0.9}",
+                "the answer is not valid JSON: invalid escape sequence at line 1, column 14");
+        for (Map.Entry<String, String> answer : reasons.entrySet()) {
+            local.simulator().answerNext(FAST_MODEL, answer.getKey(), 1);
+            String id = submit(api, "classify", Map.of("text", "Please classify this ticket. " + UUID.randomUUID()));
+            JsonNode job = awaitEnd(api, id);
+
+            assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("FAILED");
+            assertThat(job.path("failureReason").asText()).isEqualTo(answer.getValue());
+            assertThat(job.path("hops"))
+                    .as("the model was called once and its answer kept")
+                    .hasSize(1);
+        }
+        DemoRun.waitUntilDrained(local, local.queueUrl(QueueRole.FINALIZE), Duration.ofSeconds(30));
+        for (QueueRole role : List.of(QueueRole.WORK, QueueRole.FINALIZE)) {
+            assertThat(local.depth(local.deadLetterQueueUrl(role)))
+                    .as("%s dead letters", role)
+                    .isZero();
         }
     }
 }

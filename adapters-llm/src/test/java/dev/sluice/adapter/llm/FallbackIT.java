@@ -3,6 +3,7 @@ package dev.sluice.adapter.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.adapter.llm.output.JacksonStructuredOutput;
 import dev.sluice.domain.config.ConfigParser;
 import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.config.SluiceConfig;
@@ -109,7 +110,8 @@ class FallbackIT {
                         Telemetry.NONE),
                 clock,
                 new SplittableRandom(7));
-        finalizer = new FinalizeJobService(config, jobs, new RecordingEventPublisher(), Telemetry.NONE, clock);
+        finalizer = new FinalizeJobService(
+                config, jobs, new RecordingEventPublisher(), Telemetry.NONE, new JacksonStructuredOutput(), clock);
         simulator.configure(backupId, ModelBehaviour.DEFAULT.withScript("the backup answers"));
     }
 

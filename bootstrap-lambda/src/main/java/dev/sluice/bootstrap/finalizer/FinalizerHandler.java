@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.LastDelivery;
 import dev.sluice.bootstrap.shared.MessageContext;
 import dev.sluice.bootstrap.shared.OutcomeLog;
 import dev.sluice.bootstrap.shared.SqsBatch;
@@ -53,19 +54,12 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
         }
         Envelope envelope = read.get();
         try (MessageContext ignored = MessageContext.open(ThreadContext.getImmutableContext(), envelope)) {
-            HopOutcome outcome;
-            try {
-                outcome = finalizeJob.finalizeJob(envelope);
-            } catch (RuntimeException e) {
-                if (envelope.attempt() >= maxReceiveCount) {
-                    // The error is the operator's (SqsBatch logs it); the tenant is told what could not be done.
-                    finalizeJob.abandon(
-                            envelope,
-                            "the answer could not be finalized: every one of its " + envelope.attempt()
-                                    + " deliveries failed (internal error)");
-                }
-                throw e;
-            }
+            HopOutcome outcome = LastDelivery.guard(
+                    envelope,
+                    maxReceiveCount,
+                    finalizeJob,
+                    "the answer could not be finalized",
+                    () -> finalizeJob.finalizeJob(envelope));
             OutcomeLog.log(LOG, "finalize attempt " + envelope.attempt(), outcome);
             return !(outcome instanceof HopOutcome.Retry);
         }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.LastDelivery;
 import dev.sluice.bootstrap.shared.MessageContext;
 import dev.sluice.bootstrap.shared.OutcomeLog;
 import dev.sluice.bootstrap.shared.Priming;
@@ -77,20 +78,13 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
         Envelope envelope = read.get();
         Map<String, String> inherited = ThreadContext.getImmutableContext();
         try (MessageContext ignored = MessageContext.open(inherited, envelope)) {
-            HopOutcome outcome;
-            try {
-                outcome = runHop.run(envelope);
-            } catch (RuntimeException e) {
-                if (envelope.attempt() >= maxReceiveCount) {
-                    // Last delivery: the message goes to the dead-letter queue, the job must not stay RUNNING. The
-                    // error is the operator's (SqsBatch logs it); the tenant is told what could not be done.
-                    finalizeJob.abandon(
-                            envelope,
-                            "hop " + envelope.hop() + " could not be run: every one of its " + envelope.attempt()
-                                    + " deliveries failed (internal error)");
-                }
-                throw e;
-            }
+            // Last delivery: the message goes to the dead-letter queue, the job must not stay RUNNING.
+            HopOutcome outcome = LastDelivery.guard(
+                    envelope,
+                    maxReceiveCount,
+                    finalizeJob,
+                    "hop " + envelope.hop() + " could not be run",
+                    () -> runHop.run(envelope));
             OutcomeLog.log(LOG, "hop " + envelope.hop() + " attempt " + envelope.attempt(), outcome);
             if (outcome instanceof HopOutcome.Failed && envelope.attempt() >= maxReceiveCount) {
                 // The job has ended FAILED with its reason; failing the message too moves it to the dead-letter

@@ -43,8 +43,8 @@ public final class SqsBatch {
     }
 
     /**
-     * @param process returns true when the record is done (ack), false when it should come back; an exception
-     *     counts as false and is logged
+     * @param process returns true when the record is done (ack), false when it should come back; an exception or an
+     *     error counts as false and is logged
      */
     public static SQSBatchResponse run(SQSEvent event, Predicate<SQSEvent.SQSMessage> process) {
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
@@ -57,7 +57,8 @@ public final class SqsBatch {
                     ThreadContext.putAll(inherited);
                     try {
                         return process.test(record);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
+                        // An error too (a StackOverflowError): the message comes back or dead-letters, and is logged.
                         LOG.error("message {} failed and will be retried", record.getMessageId(), e);
                         return false;
                     } finally {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.adapter.aws.codec.DomainJson;
+import dev.sluice.adapter.llm.output.JacksonStructuredOutput;
 import dev.sluice.bootstrap.shared.CapturedLogs;
 import dev.sluice.bootstrap.shared.ConfigSource;
 import dev.sluice.bootstrap.shared.TestContext;
@@ -78,7 +79,7 @@ class ProcessorLogsTest {
                             Telemetry.NONE),
                     clock,
                     new SplittableRandom(3)),
-            new FinalizeJobService(config, jobs, events, Telemetry.NONE, clock),
+            new FinalizeJobService(config, jobs, events, Telemetry.NONE, new JacksonStructuredOutput(), clock),
             record -> DomainJson.readQueueMessage(record.getBody()),
             MetricsBuilder.builder()
                     .withNamespace("SluiceTest")

@@ -46,6 +46,17 @@ public record ModelSpec(
         return provider + ":" + modelId + option("account").map(a -> ":" + a).orElse("");
     }
 
+    /** This spec with option {@code name} set to {@code value} unless it is configured already. */
+    public ModelSpec withDefaultOption(String name, String value) {
+        if (options.containsKey(name)) {
+            return this;
+        }
+        Map<String, String> more = new java.util.LinkedHashMap<>(options);
+        more.put(name, value);
+        return new ModelSpec(
+                alias, provider, modelId, temperature, maxOutputTokens, limits, prices, fallbacks, more);
+    }
+
     public Optional<String> option(String name) {
         return Optional.ofNullable(options.get(name));
     }

@@ -6,6 +6,7 @@ import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
+import dev.sluice.domain.port.StructuredOutput;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.HopOutcome;
@@ -20,12 +21,20 @@ public final class FinalizeJobService implements FinalizeJob {
     private final SluiceConfig config;
     private final JobStore jobs;
     private final JobEnding ending;
+    private final Guardrail guardrail;
     private final Clock clock;
 
+    /** @param structured reads the answers of pipelines whose guardrails ask for JSON */
     public FinalizeJobService(
-            SluiceConfig config, JobStore jobs, EventPublisher events, Telemetry telemetry, Clock clock) {
+            SluiceConfig config,
+            JobStore jobs,
+            EventPublisher events,
+            Telemetry telemetry,
+            StructuredOutput structured,
+            Clock clock) {
         this.config = config;
         this.jobs = jobs;
+        this.guardrail = new Guardrail(structured);
         this.ending = new JobEnding(jobs, events, telemetry, clock);
         this.clock = clock;
     }
@@ -51,7 +60,7 @@ public final class FinalizeJobService implements FinalizeJob {
         String answer = job.bindings().getOrDefault("steps." + pipeline.get().answerStep(), "");
         Guardrail.Verdict verdict;
         try {
-            verdict = Guardrail.apply(pipeline.get().guardrails(), answer);
+            verdict = guardrail.apply(pipeline.get().guardrails(), answer);
         } catch (RuntimeException | StackOverflowError e) {
             // The same answer would break the guardrail on every delivery: the job fails, it does not dead-letter.
             // The tenant is told what failed; the exception is sluice's own defect, for the operator's log.

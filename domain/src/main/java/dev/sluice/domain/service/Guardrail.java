@@ -1,22 +1,47 @@
 package dev.sluice.domain.service;
 
 import dev.sluice.domain.model.Guardrails;
+import dev.sluice.domain.port.StructuredOutput;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Applies a pipeline's guardrails to an answer: redaction, length, and the shape of structured output. */
+/**
+ * Applies a pipeline's guardrails to an answer: redaction, length, and the shape of structured output, which the
+ * {@link StructuredOutput} port reads (the domain parses no JSON).
+ */
 final class Guardrail {
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
     private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b");
     private static final Pattern PHONE =
             Pattern.compile("(?<![\\w-])\\+?\\d{1,3}?[ .-]?\\(?\\d{2,4}\\)?[ .-]?\\d{3,4}[ .-]?\\d{3,4}(?![\\w-])");
+    private static final Pattern CARD_DIGITS = Pattern.compile("\\d{13,19}");
     static final String TRUNCATION_MARK = " [truncated]";
 
-    private Guardrail() {}
+    /**
+     * Redaction inside a structured answer's values: strings are redacted where they stand, and an integer that is a
+     * card number becomes the string {@code [card]}.
+     */
+    static final StructuredOutput.Values REDACTION = new StructuredOutput.Values() {
+        @Override
+        public String string(String value) {
+            return redact(value);
+        }
+
+        @Override
+        public Optional<String> integer(String digits) {
+            return CARD_DIGITS.matcher(digits).matches() && luhn(digits) ? Optional.of("[card]") : Optional.empty();
+        }
+    };
+
+    private final StructuredOutput structured;
+
+    Guardrail(StructuredOutput structured) {
+        this.structured = Objects.requireNonNull(structured, "'structured' must not be null");
+    }
 
     /** What the guardrails made of an answer. */
     sealed interface Verdict {
@@ -26,37 +51,26 @@ final class Guardrail {
     }
 
     /**
-     * Redaction first, validation last: a structured answer is redacted inside its string values (never across its
-     * syntax, so it stays valid JSON), then checked for its shape and length as it will be stored.
+     * Redaction first, validation last: a structured answer is redacted inside its values (never across its syntax,
+     * so it stays valid JSON), its shape checked, and its length checked as it will be stored.
      */
-    static Verdict apply(Guardrails rules, String answer) {
-        List<String> applied = new ArrayList<>();
+    Verdict apply(Guardrails rules, String answer) {
         if (rules.format() == Guardrails.OutputFormat.JSON) {
-            String json = stripCodeFence(answer);
-            Object parsed;
-            try {
-                parsed = Json.parse(json);
-            } catch (IllegalArgumentException e) {
-                return new Verdict.Rejected("the model's answer is not valid JSON: " + e.getMessage());
-            }
-            if (!(parsed instanceof Map<?, ?> object)) {
-                return new Verdict.Rejected("the model's answer is JSON but not an object");
-            }
-            Object kept = rules.redactPii() ? redactValues(object, applied) : object;
-            // Written anew only when redaction changed a value; otherwise the model's own text is kept.
-            String text = applied.isEmpty() ? json : Json.write(kept);
-            List<String> missing = rules.requiredFields().stream()
-                    .filter(f -> !object.containsKey(f))
-                    .toList();
-            if (!missing.isEmpty()) {
-                return new Verdict.Rejected("the model's JSON answer lacks required fields " + missing);
-            }
-            if (rules.maxOutputChars() > 0 && text.length() > rules.maxOutputChars()) {
-                return new Verdict.Rejected("the model's JSON answer is " + text.length() + " characters; the limit is "
-                        + rules.maxOutputChars());
-            }
-            return new Verdict.Passed(text, applied.isEmpty() ? List.of() : List.of("pii-redacted"));
+            StructuredOutput.Checked checked = structured.check(
+                    stripCodeFence(answer),
+                    rules.requiredFields(),
+                    rules.redactPii() ? REDACTION : StructuredOutput.Values.KEEP);
+            return switch (checked) {
+                case StructuredOutput.Checked.Invalid invalid -> new Verdict.Rejected(invalid.reason());
+                case StructuredOutput.Checked.Valid valid
+                when rules.maxOutputChars() > 0 && valid.text().length() > rules.maxOutputChars() ->
+                    new Verdict.Rejected("the answer is " + valid.text().length() + " characters of JSON; the limit is "
+                            + rules.maxOutputChars());
+                case StructuredOutput.Checked.Valid valid ->
+                    new Verdict.Passed(valid.text(), valid.rewritten() ? List.of("pii-redacted") : List.of());
+            };
         }
+        List<String> applied = new ArrayList<>();
         String text = answer;
         if (rules.redactPii()) {
             String redacted = redact(text);
@@ -83,38 +97,6 @@ final class Guardrail {
         cards.appendTail(out);
         String redacted = EMAIL.matcher(out.toString()).replaceAll("[email]");
         return PHONE.matcher(redacted).replaceAll("[phone]");
-    }
-
-    /** Strings redacted where they stand; a number that is a card number becomes the string {@code [card]}. */
-    private static Object redactValues(Object value, List<String> applied) {
-        switch (value) {
-            case Map<?, ?> m -> {
-                Map<String, Object> out = new LinkedHashMap<>();
-                m.forEach((k, v) -> out.put(String.valueOf(k), redactValues(v, applied)));
-                return out;
-            }
-            case List<?> l -> {
-                return l.stream().map(v -> redactValues(v, applied)).toList();
-            }
-            case String text -> {
-                String redacted = redact(text);
-                if (!redacted.equals(text)) {
-                    applied.add("pii-redacted");
-                }
-                return redacted;
-            }
-            case java.math.BigDecimal n -> {
-                String digits = n.toPlainString();
-                if (digits.matches("\\d{13,19}") && luhn(digits)) {
-                    applied.add("pii-redacted");
-                    return "[card]";
-                }
-                return n;
-            }
-            default -> {
-                return value;
-            }
-        }
     }
 
     private static boolean luhn(String candidate) {

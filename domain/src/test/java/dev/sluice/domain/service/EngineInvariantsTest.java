@@ -13,6 +13,7 @@ import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.fake.RecordingEventPublisher;
+import dev.sluice.domain.fake.ScriptedStructuredOutput;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Document;
@@ -192,7 +193,8 @@ class EngineInvariantsTest {
                             Telemetry.NONE),
                     clock,
                     new SplittableRandom(seed ^ 7));
-            finalizer = new FinalizeJobService(config, faultyJobs, events, Telemetry.NONE, clock);
+            finalizer = new FinalizeJobService(
+                    config, faultyJobs, events, Telemetry.NONE, new ScriptedStructuredOutput(), clock);
         }
 
         List<Job> submit(int count) {

@@ -12,6 +12,7 @@ import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.fake.RecordingEventPublisher;
 import dev.sluice.domain.fake.ScriptedLanguageModel;
+import dev.sluice.domain.fake.ScriptedStructuredOutput;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.IngestRequest;
@@ -46,6 +47,7 @@ final class PipelineHarness {
     final InMemoryVectorStore vectors = new InMemoryVectorStore();
     final InMemoryTraceStore traces = new InMemoryTraceStore();
     final RecordingEventPublisher events = new RecordingEventPublisher();
+    final ScriptedStructuredOutput structured = new ScriptedStructuredOutput();
     final List<HopOutcome> outcomes = new ArrayList<>();
     final SluiceConfig config;
     final SubmitJobService submit;
@@ -70,7 +72,7 @@ final class PipelineHarness {
                         jobs, work, finalize, cache, limiter, model, embedder, vectors, traces, events, Telemetry.NONE),
                 clock,
                 new SplittableRandom(42));
-        finalizer = new FinalizeJobService(config, jobs, events, Telemetry.NONE, clock);
+        finalizer = new FinalizeJobService(config, jobs, events, Telemetry.NONE, structured, clock);
         ingest = new IngestDocumentsService(config, embedder, vectors, ingestQueue);
         query = new QueryJobService(jobs, traces);
     }

@@ -14,6 +14,7 @@ import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.port.CircuitOpenException;
 import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.port.StructuredOutput;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
 import dev.sluice.domain.usecase.HopOutcome;
@@ -453,14 +454,24 @@ class PipelineScenariosTest {
     }
 
     @Test
-    void aStructuredAnswerMissingARequiredFieldFailsTheJobWithAReason() {
+    void aStructuredAnswerTheReaderRefusesFailsTheJobWithTheReadersReason() {
         sluice.model.answerWith(call -> "```json\n{\"answer\": \"42\"}\n```");
+        sluice.structured.answerWith(
+                answer -> new StructuredOutput.Checked.Invalid("the answer lacks the required key 'confidence'"));
         Job job = sluice.submit("structured", Map.of("question", "meaning of life?"));
         sluice.runUntilQuiet();
 
         Job failed = sluice.job(job);
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(failed.failureReason().orElseThrow()).contains("lacks required fields [confidence]");
+        assertThat(failed.failureReason()).contains("the answer lacks the required key 'confidence'");
+        assertThat(sluice.structured.requests())
+                .as("the reader is asked about the answer inside its code fence, for the pipeline's keys")
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.answer()).isEqualTo("{\"answer\": \"42\"}");
+                    assertThat(r.requiredKeys()).containsExactly("answer", "confidence");
+                    assertThat(r.values()).isSameAs(StructuredOutput.Values.KEEP);
+                });
     }
 
     @Test

@@ -56,6 +56,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, ModelBehaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<String, RateCounter> counters = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> scriptedFaults = new ConcurrentHashMap<>();
+    private final Map<String, Deque<String>> scriptedAnswers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     /** A 200 whose body stops mid-JSON, as a connection cut during the response would leave it. */
@@ -170,11 +171,27 @@ public final class LlmSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Forgets configuration, faults, rate counts, counters and recordings (requests and chat outcomes). */
+    /**
+     * The next {@code times} chat requests to {@code model} that are answered get {@code text} as the model's answer,
+     * whatever its behaviour. The text is sent as it is, even when it is longer than the request's max tokens allow
+     * (a tokenizer packs some text, such as {@code [[[[}, many characters to a token); its output tokens are counted
+     * up to that limit. A request throttled or failed (scripted or by the behaviour's rates) leaves it for the next.
+     */
+    public LlmSimulator answerNext(String model, String text, int times) {
+        Objects.requireNonNull(text, "'text' must not be null");
+        Deque<String> answers = scriptedAnswers.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) {
+            answers.addLast(text);
+        }
+        return this;
+    }
+
+    /** Forgets configuration, faults, scripted answers, rate counts, counters and recordings (requests, outcomes). */
     public LlmSimulator reset() {
         behaviours.clear();
         counters.clear();
         scriptedFaults.clear();
+        scriptedAnswers.clear();
         scriptPositions.clear();
         calls.clear();
         totalCalls.set(0);
@@ -320,7 +337,20 @@ public final class LlmSimulator implements AutoCloseable {
         if (fault != null) {
             return wire.error(fault.status(), fault.message());
         }
-        WireFormat.Answer answer = answer(model, b, request, json);
+        Deque<String> answers = scriptedAnswers.get(model);
+        String scripted = answers == null ? null : answers.pollFirst();
+        WireFormat.Reply reply = answered(wire, model, b, request, json, scripted);
+        if (scripted != null && !outcomeOf(reply).equals("answered")) {
+            // Not answered after all: the next request gets it.
+            answers.addFirst(scripted);
+        }
+        return reply;
+    }
+
+    private WireFormat.Reply answered(
+            WireFormat wire, String model, ModelBehaviour b, WireFormat.Parsed request, JsonNode json, String scripted)
+            throws InterruptedException {
+        WireFormat.Answer answer = scripted != null ? verbatim(b, request, scripted) : answer(model, b, request, json);
         RateCounter counter = counters.compute(
                 model,
                 (k, c) -> c != null && c.counting() == b.counting()
@@ -346,6 +376,16 @@ public final class LlmSimulator implements AutoCloseable {
             return new WireFormat.Reply(200, headers, MALFORMED_BODY);
         }
         return new WireFormat.Reply(200, headers, wire.success(model, answer));
+    }
+
+    /** {@code text} as the answer, uncut, its output tokens counted up to the request's max tokens. */
+    private static WireFormat.Answer verbatim(ModelBehaviour b, WireFormat.Parsed request, String text) {
+        long output = Math.max(1, (text.length() + 3) / 4);
+        if (request.maxTokens() > 0) {
+            output = Math.min(output, request.maxTokens());
+        }
+        long input = request.inputTokens();
+        return new WireFormat.Answer(text, input, output, Math.min(b.cachedInputTokens(), input), "stop");
     }
 
     private WireFormat.Answer answer(String model, ModelBehaviour b, WireFormat.Parsed request, JsonNode body) {

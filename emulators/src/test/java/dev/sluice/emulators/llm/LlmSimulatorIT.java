@@ -117,6 +117,26 @@ class LlmSimulatorIT {
     }
 
     @Test
+    void aScriptedAnswerIsSentVerbatimOnceAnsweredEvenPastTheMaxTokens() throws Exception {
+        String deep = "[".repeat(5_000);
+        SIMULATOR.throttleNext("gpt", Duration.ofMillis(10), 1).answerNext("gpt", deep, 1);
+        String request = "{\"model\":\"gpt\",\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        assertThat(post("/v1/chat/completions", request).statusCode()).isEqualTo(429);
+        JsonNode scripted = JSON.readTree(post("/v1/chat/completions", request).body());
+        JsonNode next = JSON.readTree(post("/v1/chat/completions", request).body());
+
+        assertThat(scripted.at("/choices/0/message/content").asText())
+                .as("kept for the request that was answered")
+                .isEqualTo(deep);
+        assertThat(scripted.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(scripted.at("/usage/completion_tokens").asLong()).isEqualTo(400);
+        assertThat(next.at("/choices/0/message/content").asText())
+                .as("once only: then the behaviour answers")
+                .isNotEqualTo(deep);
+    }
+
+    @Test
     void aScriptedOpenAiThrottleSaysItsWaitInMillisecondsToo() throws Exception {
         SIMULATOR.throttleNext("gpt", Duration.ofMillis(2500), 1);
 

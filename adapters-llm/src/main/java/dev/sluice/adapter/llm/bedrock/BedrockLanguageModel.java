@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClientBuilde
 /**
  * Amazon Bedrock through the Converse API. The SDK client is built once, on the URL-connection HTTP client, with
  * the SDK's retries off ({@code AwsRetryStrategy.doNotRetry()}): Resilience4j owns retries. Options:
- * {@code region} (default: the function's own, {@code AWS_REGION}; us-east-1 where none is set), {@code baseUrl} (endpoint override, e.g. a VPC endpoint or the local
+ * {@code region} (the wiring gives the function's own region where none is configured; us-east-1
+ * otherwise), {@code baseUrl} (endpoint override, e.g. a VPC endpoint or the local
  * simulator) and {@code credentials: local} for fixed dummy keys against a local simulator.
  */
 public final class BedrockLanguageModel implements LanguageModel {
@@ -40,7 +41,7 @@ public final class BedrockLanguageModel implements LanguageModel {
 
     public BedrockLanguageModel(ModelSpec spec, Duration timeout) {
         BedrockRuntimeClientBuilder client = BedrockRuntimeClient.builder()
-                .region(region(spec))
+                .region(Region.of(spec.option("region").orElse("us-east-1")))
                 .credentialsProvider(credentials(spec))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(
@@ -113,12 +114,5 @@ public final class BedrockLanguageModel implements LanguageModel {
         Map<String, List<String>> lower = new HashMap<>();
         headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
         return lower;
-    }
-
-    /** The model's {@code region} option, else the region the code runs in (Lambda sets {@code AWS_REGION}). */
-    static Region region(ModelSpec spec) {
-        return Region.of(spec.option("region")
-                .or(() -> Optional.ofNullable(System.getenv("AWS_REGION")).filter(r -> !r.isBlank()))
-                .orElse("us-east-1"));
     }
 }

@@ -16,6 +16,7 @@ import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.StructuredOutput;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.TraceStore;
 import dev.sluice.domain.port.VectorStore;
@@ -163,7 +164,12 @@ public final class CoreModule {
     @Provides
     @Singleton
     static FinalizeJob finalizeJob(
-            SluiceConfig config, JobStore jobs, EventPublisher events, Telemetry telemetry, Clock clock) {
-        return new FinalizeJobService(config, jobs, events, telemetry, clock);
+            SluiceConfig config,
+            JobStore jobs,
+            EventPublisher events,
+            Telemetry telemetry,
+            StructuredOutput structured,
+            Clock clock) {
+        return new FinalizeJobService(config, jobs, events, telemetry, structured, clock);
     }
 }

@@ -3,20 +3,39 @@ package dev.sluice.bootstrap.shared.wiring;
 import dagger.Module;
 import dagger.Provides;
 import dev.sluice.adapter.llm.LanguageModels;
+import dev.sluice.adapter.llm.output.JacksonStructuredOutput;
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
 import dev.sluice.bootstrap.shared.Secrets;
+import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.port.LanguageModel;
+import dev.sluice.domain.port.StructuredOutput;
 import javax.inject.Singleton;
 
-/** Every configured model alias, its client built once at init, behind retries, a breaker and a time limit. */
+/**
+ * Every configured model alias, its client built once at init, behind retries, a breaker and a time limit; and the
+ * reader of structured answers.
+ */
 @Module
 public final class LlmModule {
     private LlmModule() {}
 
     @Provides
     @Singleton
-    static LanguageModel languageModel(SluiceConfig config, Secrets secrets) {
-        return LanguageModels.create(config.models().values(), secrets::value, ResilienceSettings.DEFAULTS);
+    static LanguageModel languageModel(SluiceConfig config, Secrets secrets, Settings settings) {
+        // Bedrock is called in the function's own region unless a model names another.
+        return LanguageModels.create(
+                config.models().values().stream()
+                        .map(m -> m.provider().equals("bedrock") ? m.withDefaultOption("region", settings.region()) : m)
+                        .toList(),
+                secrets::value,
+                ResilienceSettings.DEFAULTS);
+    }
+
+    /** Reads the answers of pipelines whose guardrails ask for JSON. */
+    @Provides
+    @Singleton
+    static StructuredOutput structuredOutput() {
+        return new JacksonStructuredOutput();
     }
 }
