@@ -196,6 +196,89 @@ class LocalSluiceIT {
                 .contains("model 'steady'");
     }
 
+    @Test
+    @Order(7)
+    void tenantsShareNothingTheyDidNotChooseToShareDocumentsJobsOrAnswers() throws Exception {
+        ApiClient other = new ApiClient(local.api(), "other-tenant");
+        String fact = "Project Zephyr's launch code is 7781-QX-" + UUID.randomUUID();
+        ApiClient.Reply ingest = other.post(
+                "/v1/documents",
+                Map.of(
+                        "index",
+                        "docs",
+                        "documents",
+                        List.of(Map.of("id", "zephyr.md", "contentType", "text/markdown", "text", fact))));
+        assertThat(ingest.status()).isEqualTo(202);
+        DemoRun.waitUntilDrained(local, local.queueUrl(QueueRole.INGEST), Duration.ofMinutes(1));
+
+        String question = "What is Project Zephyr's launch code? " + UUID.randomUUID();
+        String mine = submit("rag", question);
+        JsonNode myJob = awaitEnd(mine, Duration.ofMinutes(1));
+        ApiClient.Reply theirs =
+                other.post("/v1/jobs", Map.of("pipeline", "rag", "input", Map.of("question", question)));
+        String theirId = theirs.body().path("jobId").asText();
+        JsonNode theirJob = awaitJob(other, theirId);
+
+        assertThat(myJob.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(myJob.toString()).as("my job, answered from my documents").doesNotContain("7781-QX");
+        assertThat(api.get("/v1/jobs/" + mine + "/trace")
+                        .body()
+                        .path("hops")
+                        .get(0)
+                        .path("retrieved")
+                        .findValuesAsText("documentId"))
+                .as("what my hop retrieved")
+                .doesNotContain("zephyr.md");
+        assertThat(theirJob.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(api.get("/v1/jobs/" + theirId + "/trace")
+                        .body()
+                        .path("hops")
+                        .get(0)
+                        .path("retrieved")
+                        .findValuesAsText("documentId"))
+                .as("what their hop retrieved")
+                .contains("zephyr.md");
+
+        String research = "How does sluice keep a tenant's answers to itself? " + UUID.randomUUID();
+        assertThat(awaitEnd(submit("research", research), Duration.ofMinutes(1))
+                        .path("status")
+                        .asText())
+                .isEqualTo("SUCCEEDED");
+        long afterMine = local.simulator().calls(MODEL);
+        assertThat(awaitEnd(submit("research", research), Duration.ofMinutes(1))
+                        .path("status")
+                        .asText())
+                .isEqualTo("SUCCEEDED");
+        assertThat(local.simulator().calls(MODEL) - afterMine)
+                .as("my own question again: all three calls answered from my cache")
+                .isZero();
+        String theirResearch = other.post(
+                        "/v1/jobs", Map.of("pipeline", "research", "input", Map.of("question", research)))
+                .body()
+                .path("jobId")
+                .asText();
+        assertThat(awaitJob(other, theirResearch).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(local.simulator().calls(MODEL) - afterMine)
+                .as("the same question from another tenant: every call made again, none from my cache")
+                .isEqualTo(3);
+        assertThat(other.get("/v1/jobs/" + mine).status())
+                .as("my job, read by them")
+                .isEqualTo(404);
+        assertThat(other.post("/v1/jobs/" + mine + "/retry", Map.of()).status())
+                .as("my job, retried by them")
+                .isEqualTo(404);
+    }
+
+    private static JsonNode awaitJob(ApiClient client, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        JsonNode job = client.get("/v1/jobs/" + id).body();
+        while (!job.path("status").asText().matches("SUCCEEDED|FAILED") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            job = client.get("/v1/jobs/" + id).body();
+        }
+        return job;
+    }
+
     /** Last: it opens both models' circuit breakers for a while. */
     @Test
     @Order(99)

@@ -235,14 +235,7 @@ final class HttpApi {
         }
         ingest.enqueue(new IngestRequest(tenant, correlationId, text(body, "index"), documents, deletions));
         return HttpResponse.json(
-                202,
-                Map.of(
-                        "accepted",
-                        documents.size(),
-                        "deletions",
-                        deletions.size(),
-                        "correlationId",
-                        correlationId.value()));
+                202, new Views.DocumentsAccepted(documents.size(), deletions.size(), correlationId.value()));
     }
 
     private HttpResponse job(TenantId tenant, JobId id) {
@@ -265,13 +258,13 @@ final class HttpApi {
         };
         return HttpResponse.json(
                 result instanceof RetryJob.Result.Missing ? 404 : 200,
-                Map.of("jobId", id.value(), "outcome", outcome, "message", result.describe()));
+                new Views.RetryOutcome(id.value(), outcome, result.describe()));
     }
 
     /** The full trace (rendered prompts, chunks, raw responses) of any job: an operator route. */
     private HttpResponse trace(JobId id) {
         return query.traceForOperator(id)
-                .map(hops -> HttpResponse.json(200, new Views.TraceView(id.value(), hops)))
+                .map(hops -> HttpResponse.json(200, Views.operatorTrace(id, hops)))
                 .orElseGet(() -> notFound("job", id.value()));
     }
 

@@ -1,14 +1,25 @@
 package dev.sluice.bootstrap.dispatcher;
 
 import dev.sluice.domain.model.Batch;
+import dev.sluice.domain.model.BatchId;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.RetrievedChunk;
+import dev.sluice.domain.model.TokenUsage;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
-/** The JSON shapes the API returns; the domain's records stay free of wire concerns. */
+/**
+ * The JSON shapes the API returns, one record each, so that a domain record's Java shape never leaks onto the
+ * wire: ids are strings, money a decimal string in US dollars ({@code costUsd}), tokens {@code {input, output,
+ * cachedInput}}, durations whole milliseconds, instants ISO-8601; absent values are left out. README's API section
+ * describes them; {@code src/test/resources/golden/} holds each.
+ */
 final class Views {
     private Views() {}
 
@@ -46,7 +57,39 @@ final class Views {
     record BatchView(
             String batchId, String pipeline, int total, int succeeded, int failed, boolean done, List<String> jobIds) {}
 
-    record TraceView(String jobId, List<HopTrace> hops) {}
+    /** A job's trace: one entry per hop that ran, in hop order. */
+    record TraceView(String jobId, List<HopTraceView> hops) {}
+
+    /**
+     * One hop of a trace. What a hop that failed before its model answered never had (a response, a model id) is
+     * left out; {@code errors}, what each failing dependency answered, only in the operator's view.
+     */
+    record HopTraceView(
+            String jobId,
+            String correlationId,
+            int hop,
+            List<ChunkView> retrieved,
+            String system,
+            String prompt,
+            String response,
+            String raw,
+            String model,
+            String modelId,
+            List<String> fallbacks,
+            boolean cacheHit,
+            Tokens tokens,
+            String costUsd,
+            Instant startedAt,
+            Long durationMs,
+            List<String> errors) {}
+
+    record ChunkView(String id, String documentId, String text, double score, Map<String, String> metadata) {}
+
+    /** What {@code POST /v1/documents} answers. */
+    record DocumentsAccepted(int accepted, int deletions, String correlationId) {}
+
+    /** What {@code POST /v1/jobs/{id}/retry} answers. */
+    record RetryOutcome(String jobId, String outcome, String message) {}
 
     static JobView job(Job job) {
         return new JobView(
@@ -61,7 +104,7 @@ final class Views {
                 job.totalCost().usd().toPlainString(),
                 job.hops().stream().map(Views::hop).toList(),
                 job.correlationId().value(),
-                job.batchId().map(b -> b.value()),
+                job.batchId().map(BatchId::value),
                 job.priority().wireName(),
                 job.createdAt(),
                 job.updatedAt());
@@ -79,8 +122,8 @@ final class Views {
                 h.duration().toMillis());
     }
 
-    static Tokens tokens(dev.sluice.domain.model.TokenUsage u) {
-        return new Tokens(u.input(), u.output(), u.cachedInput());
+    static Tokens tokens(TokenUsage u) {
+        return u == null ? null : new Tokens(u.input(), u.output(), u.cachedInput());
     }
 
     static Accepted accepted(Job job) {
@@ -97,6 +140,44 @@ final class Views {
                 b.succeeded(),
                 b.failed(),
                 b.isDone(),
-                b.jobs().stream().map(j -> j.value()).toList());
+                b.jobs().stream().map(JobId::value).toList());
+    }
+
+    /** The operator's trace: every hop with {@code errors} (empty when nothing failed). */
+    static TraceView operatorTrace(JobId id, List<HopTrace> hops) {
+        return new TraceView(
+                id.value(), hops.stream().map(h -> hopTrace(h, h.errors())).toList());
+    }
+
+    /** A tenant's trace of its own job: no {@code errors}, which hold the providers' own words. */
+    static TraceView tenantTrace(JobId id, List<HopTrace> hops) {
+        return new TraceView(
+                id.value(), hops.stream().map(h -> hopTrace(h, null)).toList());
+    }
+
+    private static HopTraceView hopTrace(HopTrace t, List<String> errors) {
+        return new HopTraceView(
+                t.jobId().value(),
+                t.correlationId().value(),
+                t.hop(),
+                t.retrieved().stream().map(Views::chunk).toList(),
+                t.system(),
+                t.prompt(),
+                t.response(),
+                t.raw(),
+                t.model(),
+                t.modelId(),
+                t.fallbacks(),
+                t.cacheHit(),
+                tokens(t.usage()),
+                t.cost() == null ? null : t.cost().usd().toPlainString(),
+                t.startedAt(),
+                t.duration() == null ? null : t.duration().toMillis(),
+                errors);
+    }
+
+    private static ChunkView chunk(RetrievedChunk c) {
+        // Sorted, so that one trace always reads the same.
+        return new ChunkView(c.id(), c.documentId(), c.text(), c.score(), new TreeMap<>(c.metadata()));
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.domain.config;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * When denied work of one lane (a tenant's work of one priority at one model key) should come back. Work far beyond
@@ -34,12 +35,23 @@ public final class Comeback {
     /** The grant rate assumed for a lane granted nothing in a window (per second): one per {@link #WINDOW}. */
     private static final double LEAST_RATE = 1.0 / WINDOW.toSeconds();
 
+    private final RandomGenerator random;
     private long windowStart = Long.MIN_VALUE;
     private int grants;
     /** Grants per second, smoothed over windows; negative until a window has been weighed. */
     private double rate = -1;
     /** The last slot given, in epoch millis. */
     private long lastSlot = Long.MIN_VALUE;
+
+    public Comeback() {
+        // The calling thread's own generator on every draw: a lane is used from many threads.
+        this(() -> ThreadLocalRandom.current().nextLong());
+    }
+
+    /** @param random spreads the surplus of a line too long to keep out of sight */
+    public Comeback(RandomGenerator random) {
+        this.random = random;
+    }
 
     /** An ask of this lane at {@code nowMillis}. */
     public void asked(long nowMillis) {
@@ -67,7 +79,7 @@ public final class Comeback {
             // half of the longest wait, so that it cannot return as one wave.
             long from = Math.min(longest, nowMillis + Math.max(wait.toMillis(), LONGEST.toMillis() / 2));
             lastSlot = longest;
-            return Duration.ofMillis(ThreadLocalRandom.current().nextLong(from, longest + 1) - nowMillis);
+            return Duration.ofMillis(random.nextLong(from, longest + 1) - nowMillis);
         }
         lastSlot = slot;
         return Duration.ofMillis(slot - nowMillis);

@@ -53,8 +53,7 @@ public record ModelSpec(
         }
         Map<String, String> more = new java.util.LinkedHashMap<>(options);
         more.put(name, value);
-        return new ModelSpec(
-                alias, provider, modelId, temperature, maxOutputTokens, limits, prices, fallbacks, more);
+        return new ModelSpec(alias, provider, modelId, temperature, maxOutputTokens, limits, prices, fallbacks, more);
     }
 
     public Optional<String> option(String name) {

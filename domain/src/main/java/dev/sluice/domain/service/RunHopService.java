@@ -57,7 +57,7 @@ public final class RunHopService implements RunHop {
     private final JobEnding ending;
     private final Telemetry telemetry;
     private final Clock clock;
-    private final RandomGenerator random;
+    private final Deferral deferral;
 
     public RunHopService(SluiceConfig config, Ports ports, Clock clock, RandomGenerator random) {
         this(config, ports, clock, random, ModelInvoker.Pause.SLEEP);
@@ -76,7 +76,7 @@ public final class RunHopService implements RunHop {
         this.ending = new JobEnding(ports.jobs(), ports.events(), ports.telemetry(), clock);
         this.telemetry = ports.telemetry();
         this.clock = clock;
-        this.random = random;
+        this.deferral = new Deferral(config.engine().maxDeferral(), random);
     }
 
     @Override
@@ -374,15 +374,10 @@ public final class RunHopService implements RunHop {
     }
 
     private HopOutcome defer(Envelope envelope, Duration retryAfter, String reason) {
-        Duration base = retryAfter.isNegative() || retryAfter.isZero() ? Duration.ofSeconds(1) : retryAfter;
-        // Jitter spreads the herd of deferred hops that would otherwise all come back in the same second.
-        long jitterMillis = random.nextLong(Math.max(1, Math.min(base.toMillis() / 5, 5_000)) + 1);
-        Duration delay = base.plusMillis(jitterMillis);
-        if (delay.compareTo(config.engine().maxDeferral()) > 0) {
-            delay = config.engine().maxDeferral();
-        }
-        // SQS delays are whole seconds: round up so the message never comes back before retry-after.
-        delay = Duration.ofSeconds((delay.toMillis() + 999) / 1000);
+        return sendLater(envelope, deferral.after(retryAfter), reason);
+    }
+
+    private HopOutcome sendLater(Envelope envelope, Duration delay, String reason) {
         try {
             // A fresh message: the delivery count starts again, the attempts counted on the job do not.
             work.send(envelope.withAttempt(1), delay);
@@ -402,8 +397,7 @@ public final class RunHopService implements RunHop {
             return fail(attempt, failure.andThen("; gave up after " + attempt.number() + " attempts"), progress);
         }
         jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.COUNTED);
-        Duration backoff = Duration.ofSeconds(1L << Math.min(attempt.number(), 9));
-        return defer(attempt.envelope(), backoff, failure.detail());
+        return sendLater(attempt.envelope(), deferral.backoff(attempt.number()), failure.detail());
     }
 
     /** A failure sluice found itself (a deadline, a pipeline gone): the reason is all there is to say. */

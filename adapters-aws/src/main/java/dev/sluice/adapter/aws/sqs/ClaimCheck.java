@@ -1,22 +1,15 @@
 package dev.sluice.adapter.aws.sqs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.adapter.aws.codec.MalformedJsonException;
+import dev.sluice.adapter.aws.codec.WireJson;
 import java.util.Optional;
 
 /** The small body that travels instead of a large one: where in S3 the real body is. */
 record ClaimCheck(String key, long bytes) {
     static final String TYPE = "claim-check";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     String toJson() {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("type", TYPE);
-        node.put("key", key);
-        node.put("bytes", bytes);
-        return node.toString();
+        return WireJson.write(new Body(TYPE, key, bytes));
     }
 
     /** The claim check in {@code body}, or empty when the body is the message itself (or not JSON at all). */
@@ -26,16 +19,19 @@ record ClaimCheck(String key, long bytes) {
             return Optional.empty();
         }
         try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node != null
-                    && TYPE.equals(node.path("type").asText())
-                    && node.path("key").isTextual()) {
-                return Optional.of(new ClaimCheck(
-                        node.get("key").textValue(), node.path("bytes").asLong()));
+            Body read = WireJson.read(body, Body.class);
+            if (TYPE.equals(read.type()) && read.key() != null) {
+                return Optional.of(new ClaimCheck(read.key(), read.bytes() == null ? 0 : read.bytes()));
             }
             return Optional.empty();
-        } catch (JsonProcessingException e) {
+        } catch (MalformedJsonException e) {
             return Optional.empty();
         }
     }
+
+    /**
+     * The claim check on the wire: {@code {"type":"claim-check","key":..,"bytes":..}}. Nothing is required, since a
+     * body that is not a claim check is a message (which the reader then reads as one); unknown fields are ignored.
+     */
+    record Body(String type, String key, Long bytes) {}
 }

@@ -1,0 +1,53 @@
+package dev.sluice.adapter.aws.codec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sluice.domain.model.Cost;
+import dev.sluice.domain.model.HopRecord;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** One completed hop in a job's memo. */
+record HopRecordWire(
+        @JsonProperty(required = true) int hop,
+        Map<String, String> outputs,
+        @JsonProperty(required = true) String model,
+        @JsonProperty(required = true) String modelId,
+        List<String> fallbacks,
+        @JsonProperty(required = true) boolean cacheHit,
+        @JsonProperty(required = true) UsageWire usage,
+        @JsonProperty(required = true) BigDecimal cost,
+        @JsonProperty(required = true) Instant startedAt,
+        @JsonProperty(required = true) Duration duration) {
+    static HopRecordWire from(HopRecord h) {
+        return new HopRecordWire(
+                h.hop(),
+                h.outputs(),
+                h.model(),
+                h.modelId(),
+                h.fallbacks(),
+                h.cacheHit(),
+                UsageWire.from(h.usage()),
+                h.cost().usd(),
+                h.startedAt(),
+                h.duration());
+    }
+
+    HopRecord toDomain() {
+        return WireJson.build(
+                "hop record",
+                () -> new HopRecord(
+                        hop,
+                        WireJson.orEmpty(outputs),
+                        model,
+                        modelId,
+                        WireJson.orEmpty(fallbacks),
+                        cacheHit,
+                        usage.toDomain(),
+                        new Cost(cost),
+                        startedAt,
+                        duration));
+    }
+}
