@@ -5,17 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
-import dev.sluice.bootstrap.shared.LastDelivery;
-import dev.sluice.bootstrap.shared.MessageContext;
-import dev.sluice.bootstrap.shared.OutcomeLog;
+import dev.sluice.bootstrap.shared.JobDelivery;
 import dev.sluice.bootstrap.shared.SqsBatch;
-import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.usecase.FinalizeJob;
-import dev.sluice.domain.usecase.HopOutcome;
-import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.apache.logging.log4j.ThreadContext;
 import software.amazon.lambda.powertools.metrics.Metrics;
 
 /** Ends jobs whose model calls are done: guardrails, result, event. One outcome per message of the batch. */
@@ -23,9 +17,8 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
     private static final Logger LOG = LogManager.getLogger(FinalizerHandler.class);
 
     private final FinalizeJob finalizeJob;
-    private final Inbox inbox;
+    private final JobDelivery delivery;
     private final Metrics metrics;
-    private final int maxReceiveCount;
 
     public FinalizerHandler() {
         this(DaggerFinalizerComponent.create());
@@ -37,9 +30,8 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
 
     FinalizerHandler(FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount) {
         this.finalizeJob = finalizeJob;
-        this.inbox = inbox;
+        this.delivery = new JobDelivery(inbox, finalizeJob, maxReceiveCount, LOG);
         this.metrics = metrics;
-        this.maxReceiveCount = maxReceiveCount;
     }
 
     @Override
@@ -48,20 +40,9 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     private boolean process(SQSEvent.SQSMessage record) {
-        Optional<Envelope> read = inbox.readAs(record, Envelope.class);
-        if (read.isEmpty()) {
-            return false;
-        }
-        Envelope envelope = read.get();
-        try (MessageContext ignored = MessageContext.open(ThreadContext.getImmutableContext(), envelope)) {
-            HopOutcome outcome = LastDelivery.guard(
-                    envelope,
-                    maxReceiveCount,
-                    finalizeJob,
-                    "the answer could not be finalized",
-                    () -> finalizeJob.finalizeJob(envelope));
-            OutcomeLog.log(LOG, "finalize attempt " + envelope.attempt(), outcome);
-            return !(outcome instanceof HopOutcome.Retry);
-        }
+        return delivery.deliver(
+                record,
+                envelope -> new JobDelivery.Work("finalize", "the answer could not be finalized"),
+                finalizeJob::finalizeJob);
     }
 }

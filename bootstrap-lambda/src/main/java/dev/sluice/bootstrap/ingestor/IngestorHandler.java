@@ -14,7 +14,6 @@ import dev.sluice.domain.usecase.InvalidInputException;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.apache.logging.log4j.ThreadContext;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -51,7 +50,7 @@ public final class IngestorHandler implements RequestHandler<SQSEvent, SQSBatchR
             return false;
         }
         IngestRequest request = read.get();
-        try (MessageContext ignored = MessageContext.open(ThreadContext.getImmutableContext(), request)) {
+        try (MessageContext ignored = MessageContext.open(request)) {
             IngestDocuments.Report report = ingest.ingest(request);
             LOG.info("ingested into {}: {}", request.index(), report);
             metrics.addMetric("ChunksIngested", report.chunks(), MetricUnit.COUNT);

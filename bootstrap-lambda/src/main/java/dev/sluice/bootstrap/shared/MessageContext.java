@@ -12,9 +12,8 @@ import org.apache.logging.log4j.ThreadContext;
 public final class MessageContext implements AutoCloseable {
     private final Map<String, String> previous;
 
-    private MessageContext(Map<String, String> inherited, QueueMessage message) {
+    private MessageContext(QueueMessage message) {
         this.previous = ThreadContext.getImmutableContext();
-        ThreadContext.putAll(inherited);
         ThreadContext.put("correlation_id", message.correlationId().value());
         ThreadContext.put("tenant", message.tenant().value());
         if (message instanceof Envelope e) {
@@ -24,9 +23,9 @@ public final class MessageContext implements AutoCloseable {
         }
     }
 
-    /** @param inherited the invocation's context (function name, request id) captured on the handler thread */
-    public static MessageContext open(Map<String, String> inherited, QueueMessage message) {
-        return new MessageContext(inherited, message);
+    /** The message's identifiers on top of the context already on the thread (the invocation's, from SqsBatch). */
+    public static MessageContext open(QueueMessage message) {
+        return new MessageContext(message);
     }
 
     @Override
