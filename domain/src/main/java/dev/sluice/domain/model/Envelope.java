@@ -39,11 +39,6 @@ public record Envelope(
         return new Envelope(job.id(), job.tenant(), job.correlationId(), job.pipeline(), 0, 1, deadline);
     }
 
-    /** The message for the hop after this one, delivered for the first time. */
-    public Envelope next() {
-        return new Envelope(jobId, tenant, correlationId, pipeline, hop + 1, 1, deadline);
-    }
-
     public Envelope forHop(int target) {
         return new Envelope(jobId, tenant, correlationId, pipeline, target, 1, deadline);
     }

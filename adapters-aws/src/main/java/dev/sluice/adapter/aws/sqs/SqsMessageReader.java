@@ -40,11 +40,6 @@ public final class SqsMessageReader {
         return message;
     }
 
-    /** The S3 key of the message's claim-checked body, if it has one (to delete once the message is done). */
-    public Optional<String> payloadKey(SqsRecord record) {
-        return ClaimCheck.in(record.body()).map(ClaimCheck::key);
-    }
-
     private String fetch(SqsRecord record, ClaimCheck claimCheck) {
         BlobStore.Blob blob = payloads.get(claimCheck.key())
                 .orElseThrow(() -> new PermanentException(
