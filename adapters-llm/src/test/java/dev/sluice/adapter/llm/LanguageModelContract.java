@@ -179,6 +179,44 @@ public abstract class LanguageModelContract {
         assertThat(completion.text()).isEqualTo("The dispatcher answers 202 with the job id. [2]");
     }
 
+    /**
+     * The raw body and the limits reach the trace with the completion they belong to: calls made at once on many
+     * threads of one client each get their own answer's raw body, never another call's.
+     */
+    @Test
+    void callsAtOnceEachCarryTheirOwnRawResponse() throws Exception {
+        String id = newModelId();
+        simulator.configure(
+                id,
+                ModelBehaviour.DEFAULT
+                        .withMode(ResponseMode.EXTRACTIVE)
+                        .withLatency(dev.sluice.emulators.llm.Latency.fixed(Duration.ofMillis(20))));
+        ModelSpec spec = spec(id);
+        LanguageModel model = model(spec, SETTINGS);
+        int calls = 24;
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Completion>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                int n = i;
+                String fact = "Ticket " + n + " is owned by team number " + (1000 + n) + ".";
+                answers.add(threads.submit(() -> model.complete(call(
+                        spec,
+                        "Answer only from the context.",
+                        "Context:\n[1] " + fact + "\n\nQuestion: Which team number owns ticket " + n + "?"))));
+            }
+            for (int i = 0; i < calls; i++) {
+                Completion completion = answers.get(i).get();
+                assertThat(completion.text()).contains("team number " + (1000 + i));
+                assertThat(completion.raw()).as("call %d's raw body", i).contains("team number " + (1000 + i));
+                for (int j = 0; j < calls; j++) {
+                    if (j != i) {
+                        assertThat(completion.raw()).doesNotContain("team number " + (1000 + j));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aThrottledCallCarriesTheProvidersRetryAfterAndIsNotRetried() {
         String id = newModelId();

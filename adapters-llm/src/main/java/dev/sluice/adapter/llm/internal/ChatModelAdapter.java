@@ -3,9 +3,12 @@ package dev.sluice.adapter.llm.internal;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.model.anthropic.AnthropicChatResponseMetadata;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatResponseMetadata;
 import dev.langchain4j.model.output.FinishReason;
 import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.model.Completion;
@@ -78,7 +81,8 @@ public final class ChatModelAdapter {
         } catch (RuntimeException e) {
             throw ProviderErrors.classify(spec.alias() + " (" + spec.modelId() + ")", e, failureOf, limitsOf);
         }
-        RawResponses.Captured captured = RawResponses.take().orElse(RawResponses.Captured.NONE);
+        Optional<RawResponses.Captured> sideways = RawResponses.take();
+        RawResponses.Captured captured = carried(response).or(() -> sideways).orElse(RawResponses.Captured.NONE);
         String raw = captured.body();
         String finish = finishReason(response.finishReason());
         String text = response.aiMessage() == null || response.aiMessage().text() == null
@@ -95,6 +99,21 @@ public final class ChatModelAdapter {
         String modelId =
                 response.modelName() == null || response.modelName().isBlank() ? spec.modelId() : response.modelName();
         return new Completion(text, tokens, modelId, finish, raw, limitsOf.apply(captured.headers()));
+    }
+
+    /**
+     * The HTTP response a LangChain4j answer carries itself (OpenAI's and Anthropic's do): preferred to the capture
+     * on the calling thread, which is left for clients whose answers carry nothing (Gemini, Ollama, Bedrock's SDK).
+     */
+    private static Optional<RawResponses.Captured> carried(ChatResponse response) {
+        SuccessfulHttpResponse http = switch (response.metadata()) {
+            case OpenAiChatResponseMetadata m -> m.rawHttpResponse();
+            case AnthropicChatResponseMetadata m -> m.rawHttpResponse();
+            case null, default -> null;
+        };
+        return http == null || http.body() == null
+                ? Optional.empty()
+                : Optional.of(new RawResponses.Captured(http.body(), http.headers()));
     }
 
     /** Plain token usage: input already includes what was served from the cache. */

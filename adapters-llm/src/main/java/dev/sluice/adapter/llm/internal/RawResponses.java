@@ -10,8 +10,11 @@ import java.util.TreeMap;
 
 /**
  * The body and headers of the last successful provider response on this thread: the body for the trace, the
- * headers for the limits the provider reports. A LangChain4j chat call runs its HTTP exchange on the calling
- * thread, so the adapter clears the slot before the call and reads it after.
+ * headers for the limits the provider reports. Only for clients whose answers do not carry their HTTP response
+ * (LangChain4j's Gemini and Ollama models, Bedrock's SDK): their synchronous chat call runs its HTTP exchange on the
+ * calling thread, so the adapter clears the slot before the call and reads it after. OpenAI's and Anthropic's
+ * answers carry their own. {@code LanguageModelContract.callsAtOnceEachCarryTheirOwnRawResponse} holds every
+ * provider to it with calls made at once on many threads.
  */
 public final class RawResponses {
     private static final ThreadLocal<Captured> LAST = new ThreadLocal<>();
