@@ -5,7 +5,6 @@ import dev.sluice.adapter.aws.AwsClients;
 import dev.sluice.bootstrap.finalizer.FinalizerHandler;
 import dev.sluice.bootstrap.ingestor.IngestorHandler;
 import dev.sluice.bootstrap.processor.ProcessorHandler;
-import dev.sluice.bootstrap.shared.Env;
 import dev.sluice.bootstrap.shared.Settings;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +21,7 @@ final class ContainerWorker {
 
     static int run() throws InterruptedException {
         Settings settings = Settings.fromEnvironment();
-        int concurrency = Integer.parseInt(Env.get("SLUICE_WORKER_CONCURRENCY").orElse("10"));
+        int concurrency = settings.workerConcurrency();
         SqsClient sqs = AwsClients.sqs(new AwsClientSettings(
                 settings.region(),
                 settings.endpoints().sqs(),

@@ -7,6 +7,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import dev.sluice.adapter.llm.archviolation.AdapterReachingIntoBootstrap;
 import dev.sluice.adapter.llm.archviolation.AdapterUsingAnotherAdapter;
 import dev.sluice.bootstrap.processor.archviolation.AdapterTouchingHandler;
+import dev.sluice.bootstrap.shared.ConfigSource;
+import dev.sluice.bootstrap.shared.Settings;
+import dev.sluice.bootstrap.shared.wiring.archviolation.ModuleReadingEnvironment;
 import dev.sluice.domain.archviolation.DomainReadingEnvironment;
 import dev.sluice.domain.archviolation.DomainUsingDagger;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,21 @@ class ArchitectureRulesBiteTest {
                         fixture(DomainReadingEnvironment.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("System.getenv");
+    }
+
+    @Test
+    void wiringReadingTheEnvironmentAroundSettingsIsCaught() {
+        assertThatThrownBy(() -> ArchitectureRules.ONLY_SETTINGS_READS_THE_ENVIRONMENT.check(
+                        fixture(ModuleReadingEnvironment.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ModuleReadingEnvironment.leaseChosen()")
+                .hasMessageContaining("System.getenv(java.lang.String)")
+                .as("a method reference counts too")
+                .hasMessageContaining("System.getProperty(java.lang.String)")
+                .as("the placeholders' whole environment is ConfigSource's alone")
+                .hasMessageContaining("Settings$Variables.get(java.lang.String)");
+        // Settings reads it, and ConfigSource resolves placeholders with what Settings read.
+        ArchitectureRules.ONLY_SETTINGS_READS_THE_ENVIRONMENT.check(fixture(Settings.class, ConfigSource.class));
     }
 
     @Test

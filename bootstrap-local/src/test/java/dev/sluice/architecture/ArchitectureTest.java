@@ -55,6 +55,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlySettingsReadsTheFunctionsEnvironment() {
+        check(ArchitectureRules.ONLY_SETTINGS_READS_THE_ENVIRONMENT);
+    }
+
+    @Test
     void handlersUseUseCases() {
         check(ArchitectureRules.HANDLERS_USE_USE_CASES);
     }

@@ -1,11 +1,10 @@
 package dev.sluice.bootstrap.dispatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.bootstrap.shared.Env;
+import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.usecase.InvalidInputException;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,29 +49,18 @@ final class Callers {
         this.trustTenantHeader = trustTenantHeader;
     }
 
-    static Callers fromEnvironment(boolean trustTenantHeader) {
-        return new Callers(
-                Env.get("SLUICE_TENANT_CLAIM").filter(c -> !c.isBlank()).orElse("sub"),
-                pairs(Env.get("SLUICE_IAM_TENANTS").orElse("")),
-                Set.copyOf(pairs(Env.get("SLUICE_OPERATOR_ROLES").orElse("")).keySet()),
-                pairs(Env.get("SLUICE_EVENT_SOURCES").orElse("")),
-                trustTenantHeader);
+    /** The deployment's rules, from its {@link Settings}. */
+    static Callers of(Settings settings) {
+        return of(settings.tenancy(), settings.trustTenantHeader());
     }
 
-    /** {@code a=x,b=y} (a bare name maps to itself). */
-    static Map<String, String> pairs(String text) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : text.split(",")) {
-            String p = pair.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            out.put(
-                    eq < 0 ? p : p.substring(0, eq).strip(),
-                    eq < 0 ? p : p.substring(eq + 1).strip());
-        }
-        return out;
+    static Callers of(Settings.Tenancy tenancy, boolean trustTenantHeader) {
+        return new Callers(
+                tenancy.tenantClaim(),
+                tenancy.iamTenants(),
+                tenancy.operatorRoles(),
+                tenancy.eventSources(),
+                trustTenantHeader);
     }
 
     /** The caller, or empty when nobody the deployment trusts vouched for one. */

@@ -57,7 +57,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
                 new HttpApi(c.submitJob(), c.submitBatch(), c.queryJob(), c.ingestDocuments(), c.retryJob()),
                 c.submitJob(),
                 c.metrics(),
-                Callers.fromEnvironment(c.settings().trustTenantHeader()));
+                Callers.of(c.settings()));
     }
 
     DispatcherHandler(HttpApi api, SubmitJob submitJob, Metrics metrics, Callers callers) {

@@ -25,26 +25,31 @@ public final class ConfigSource {
     public static SluiceConfig load(Settings settings, Function<String, String> ssmParameter) {
         if (settings.configParameter().isPresent()) {
             String name = settings.configParameter().get();
-            return parse(ssmParameter.apply(name), "SSM parameter " + name);
+            return parse(ssmParameter.apply(name), "SSM parameter " + name, settings.variables());
         }
         if (settings.configFile().isPresent()) {
             Path path = Path.of(settings.configFile().get());
             try {
-                return parse(Files.readString(path), path.toString());
+                return parse(Files.readString(path), path.toString(), settings.variables());
             } catch (IOException e) {
                 throw new IllegalStateException(
                         "cannot read the configuration file " + path + ": " + e.getMessage(), e);
             }
         }
-        return bundled();
+        return bundled(settings.variables());
     }
 
+    /** The bundled document, its placeholders resolved against the process environment as of now. */
     public static SluiceConfig bundled() {
+        return bundled(Settings.Variables.fromEnvironment());
+    }
+
+    private static SluiceConfig bundled(Settings.Variables variables) {
         try (InputStream in = ConfigSource.class.getResourceAsStream("/sluice.yaml")) {
             if (in == null) {
                 throw new IllegalStateException("the bundled sluice.yaml is missing from the classpath");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "bundled sluice.yaml");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "bundled sluice.yaml", variables);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the bundled sluice.yaml", e);
         }
@@ -58,16 +63,28 @@ public final class ConfigSource {
      * @throws IllegalStateException naming the source and the placeholder when a name is not set and has no default
      */
     static String substitute(String yaml, String source) {
+        return substitute(yaml, source, Settings.Variables.fromEnvironment());
+    }
+
+    private static String substitute(String yaml, String source, Settings.Variables variables) {
         try {
-            return Placeholders.resolve(yaml, Env::get, source);
+            return Placeholders.resolve(yaml, variables::get, source);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    /** @throws IllegalStateException naming the source and the offending field */
+    /**
+     * Parses {@code yaml}, its placeholders resolved against the process environment as of now.
+     *
+     * @throws IllegalStateException naming the source and the offending field
+     */
     public static SluiceConfig parse(String yaml, String source) {
-        String resolved = substitute(yaml, source);
+        return parse(yaml, source, Settings.Variables.fromEnvironment());
+    }
+
+    private static SluiceConfig parse(String yaml, String source, Settings.Variables variables) {
+        String resolved = substitute(yaml, source, variables);
         Object tree;
         try {
             tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(resolved);

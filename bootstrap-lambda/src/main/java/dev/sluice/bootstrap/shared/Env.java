@@ -1,26 +1,30 @@
 package dev.sluice.bootstrap.shared;
 
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The one place sluice reads its process environment. A JVM system property of the same name wins over the
- * environment variable, so the local runtime can run every function in one JVM with its own settings.
+ * The process environment as sluice reads it, for {@link Settings} alone: a JVM system property of the same name wins
+ * over the environment variable (so the local runtime can run every function in one JVM with its own settings), and a
+ * blank value counts as unset.
  */
-public final class Env {
+final class Env {
     private Env() {}
 
-    public static Optional<String> get(String name) {
-        String property = System.getProperty(name);
-        if (property != null && !property.isBlank()) {
-            return Optional.of(property);
+    /** Every non-blank environment variable, then every non-blank system property over it. */
+    static Map<String, String> snapshot() {
+        Map<String, String> values = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (!value.isBlank()) {
+                values.put(name, value);
+            }
+        });
+        for (String name : System.getProperties().stringPropertyNames()) {
+            String value = System.getProperty(name);
+            if (value != null && !value.isBlank()) {
+                values.put(name, value);
+            }
         }
-        String variable = System.getenv(name);
-        return variable == null || variable.isBlank() ? Optional.empty() : Optional.of(variable);
-    }
-
-    public static String require(String name) {
-        return get(name)
-                .orElseThrow(() -> new IllegalStateException("environment variable " + name
-                        + " is not set (the deployment sets it; locally the sluice CLI does)"));
+        return values;
     }
 }

@@ -13,28 +13,23 @@ import dev.sluice.adapter.aws.s3.S3BlobStore;
 import dev.sluice.adapter.aws.s3.S3Settings;
 import dev.sluice.adapter.aws.s3.S3TraceStore;
 import dev.sluice.adapter.aws.secrets.SecretsManagerSecrets;
-import dev.sluice.adapter.aws.sqs.SqsMessageReader;
-import dev.sluice.adapter.aws.sqs.SqsRecord;
 import dev.sluice.adapter.aws.sqs.SqsWorkQueue;
 import dev.sluice.adapter.aws.sqs.SqsWorkQueueSettings;
-import dev.sluice.bootstrap.shared.Env;
+import dev.sluice.bootstrap.shared.EnvironmentSecrets;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
+import dev.sluice.bootstrap.shared.SqsInbox;
 import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
-import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.TraceStore;
 import dev.sluice.domain.port.WorkQueue;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import javax.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -154,54 +149,21 @@ public final class AwsModule {
     @Provides
     @Singleton
     static Inbox inbox(BlobStore blobs) {
-        SqsMessageReader reader = new SqsMessageReader(blobs);
-        return record -> {
-            Map<String, String> attributes = new HashMap<>();
-            if (record.getMessageAttributes() != null) {
-                record.getMessageAttributes().forEach((name, value) -> {
-                    if (value.getStringValue() != null) {
-                        attributes.put(name, value.getStringValue());
-                    }
-                });
-            }
-            if (record.getBody() == null) {
-                throw new PermanentException("message " + record.getMessageId() + " has no body", null);
-            }
-            return reader.read(new SqsRecord(
-                    record.getMessageId(),
-                    record.getBody(),
-                    record.getAttributes() == null ? Map.of() : record.getAttributes(),
-                    attributes));
-        };
+        return new SqsInbox(blobs);
     }
 
     /**
-     * Provider keys from Secrets Manager, read once. With {@code SLUICE_SECRETS=env} (local runs) they come from the
-     * environment instead: {@code SLUICE_SECRET_<NAME>} or the provider's usual variable ({@code OPENAI_API_KEY}...).
+     * Provider keys from Secrets Manager, read once; with {@code SLUICE_SECRETS=env} (local runs) from the
+     * environment instead ({@link EnvironmentSecrets}).
      */
     @Provides
     @Singleton
     static Secrets secrets(Settings settings) {
-        if (Env.get("SLUICE_SECRETS").orElse("aws").equals("env")) {
-            return AwsModule::fromEnvironment;
+        if (settings.secrets().fromEnvironment()) {
+            return new EnvironmentSecrets(settings.secrets().variables());
         }
         SecretsManagerSecrets secrets = new SecretsManagerSecrets(
                 AwsClients.secretsManager(client(settings, settings.endpoints().secretsmanager())));
         return name -> Optional.of(secrets.get(name));
-    }
-
-    private static Optional<String> fromEnvironment(String name) {
-        String sanitized = name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-        Optional<String> explicit = Env.get("SLUICE_SECRET_" + sanitized);
-        if (explicit.isPresent()) {
-            return explicit;
-        }
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (String provider : new String[] {"openai", "anthropic", "gemini", "pinecone"}) {
-            if (lower.contains(provider)) {
-                return Env.get(provider.toUpperCase(Locale.ROOT) + "_API_KEY");
-            }
-        }
-        return Optional.empty();
     }
 }

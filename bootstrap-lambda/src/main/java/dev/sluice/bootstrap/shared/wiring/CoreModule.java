@@ -5,10 +5,8 @@ import dagger.Module;
 import dagger.Provides;
 import dev.sluice.bootstrap.shared.ConfigSource;
 import dev.sluice.bootstrap.shared.EmfTelemetry;
-import dev.sluice.bootstrap.shared.Env;
+import dev.sluice.bootstrap.shared.EngineFit;
 import dev.sluice.bootstrap.shared.Settings;
-import dev.sluice.domain.config.EngineSettings;
-import dev.sluice.domain.config.HopBudget;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.Embedder;
@@ -34,10 +32,8 @@ import dev.sluice.domain.usecase.RunHop;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import javax.inject.Singleton;
-import org.apache.logging.log4j.LogManager;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsBuilder;
@@ -55,38 +51,18 @@ public final class CoreModule {
         return Settings.fromEnvironment();
     }
 
+    /** The configuration, its engine settings fitted to the work queue and the longest hop ({@link EngineFit}). */
     @Provides
     @Singleton
     static SluiceConfig config(Settings settings, Lazy<SsmClient> ssm) {
-        SluiceConfig loaded = ConfigSource.load(
-                settings,
-                name -> SSMProvider.builder().withClient(ssm.get()).build().get(name));
-        // Attempts are counted on the job at each lease; a delivery that dies mid-hop still used up a receive. Fewer
-        // attempts than receives means the engine fails such a job itself before SQS dead-letters its message.
-        EngineSettings engine = loaded.engine();
-        int mostAttempts = Math.max(1, settings.maxReceiveCount() - 1);
-        // The lease must outlast the longest hop the configuration allows (its fallback chain in sequence), else a
-        // second delivery could start a hop that is still running and pay for it again. Unfit config fails here.
-        // Only a lease chosen explicitly (SLUICE_LEASE, as tests that kill processes do) may be shorter.
-        HopBudget budget = HopBudget.of(loaded);
-        Duration lease = engine.lease();
-        if (lease.compareTo(budget.lease()) < 0) {
-            if (Env.get("SLUICE_LEASE").isEmpty()) {
-                lease = budget.lease();
-            } else {
-                LogManager.getLogger(CoreModule.class)
-                        .warn(
-                                "SLUICE_LEASE {} is shorter than the longest hop may take ({} s, {}): a hop still"
-                                        + " running when its lease ends may be run, and paid for, twice",
-                                lease,
-                                budget.lease().toSeconds(),
-                                budget.where());
-            }
-        }
-        engine = new EngineSettings(
-                lease, Math.min(engine.maxAttempts(), mostAttempts), engine.cacheTtl(), engine.maxDeferral());
-        return new SluiceConfig(
-                loaded.models(), loaded.pipelines(), loaded.indexes(), loaded.inputLimits(), engine, loaded.tenants());
+        return EngineFit.fitted(
+                ConfigSource.load(
+                        settings,
+                        name -> SSMProvider.builder()
+                                .withClient(ssm.get())
+                                .build()
+                                .get(name)),
+                settings);
     }
 
     @Provides
@@ -97,12 +73,11 @@ public final class CoreModule {
 
     @Provides
     @Singleton
-    static Metrics metrics() {
-        String service = Env.get("POWERTOOLS_SERVICE_NAME").orElse("sluice");
+    static Metrics metrics(Settings settings) {
         return MetricsBuilder.builder()
-                .withNamespace(Env.get("POWERTOOLS_METRICS_NAMESPACE").orElse("Sluice"))
-                .withService(service)
-                .withDefaultDimensions(DimensionSet.of("Service", service))
+                .withNamespace(settings.metricsNamespace())
+                .withService(settings.serviceName())
+                .withDefaultDimensions(DimensionSet.of("Service", settings.serviceName()))
                 .build();
     }
 

@@ -90,7 +90,14 @@ class LuceneSnapshotIngestTest {
     @Test
     void anotherStorePassesStraightThroughAndPublishesNothing() {
         InMemoryVectorStore store = new InMemoryVectorStore();
-        new LuceneSnapshotIngest(writer(store), () -> store, bucket).ingest(request("one"));
+        LuceneSnapshotIngest.forStore(
+                        "opensearch",
+                        writer(store),
+                        () -> {
+                            throw new AssertionError("no Lucene store is opened for another store");
+                        },
+                        bucket)
+                .ingest(request("one"));
         assertThat(store.size(DOCS.name())).isEqualTo(1);
         assertThat(bucket.get(LuceneVectorStore.snapshotKey(DOCS.name()))).isEmpty();
     }
