@@ -2,12 +2,14 @@ package dev.sluice.bootstrap.dispatcher;
 
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
+import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.TokenUsage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -156,24 +158,71 @@ final class Views {
     }
 
     private static HopTraceView hopTrace(HopTrace t, List<String> errors) {
-        return new HopTraceView(
-                t.jobId().value(),
-                t.correlationId().value(),
-                t.hop(),
-                t.retrieved().stream().map(Views::chunk).toList(),
-                t.system(),
-                t.prompt(),
-                t.response(),
-                t.raw(),
-                t.model(),
-                t.modelId(),
-                t.fallbacks(),
-                t.cacheHit(),
-                tokens(t.usage()),
-                t.cost() == null ? null : t.cost().usd().toPlainString(),
-                t.startedAt(),
-                t.duration() == null ? null : t.duration().toMillis(),
-                errors);
+        List<ChunkView> retrieved = t.retrieved().stream().map(Views::chunk).toList();
+        String system = t.system().orElse(null);
+        String prompt = t.prompt().orElse(null);
+        return switch (t.ending()) {
+            case HopTrace.Answered a -> {
+                HopRecord r = a.record();
+                yield new HopTraceView(
+                        t.jobId().value(),
+                        t.correlationId().value(),
+                        t.hop(),
+                        retrieved,
+                        system,
+                        prompt,
+                        a.response(),
+                        a.raw(),
+                        r.model(),
+                        r.modelId(),
+                        r.fallbacks(),
+                        // The operator's truth; a tenant is told only of hits on its own entries, as its job's hop.
+                        errors != null ? a.cacheHit() : r.cacheHit(),
+                        tokens(r.usage()),
+                        r.cost().usd().toPlainString(),
+                        r.startedAt(),
+                        r.duration().toMillis(),
+                        errors);
+            }
+            case HopTrace.Failed f ->
+                new HopTraceView(
+                        t.jobId().value(),
+                        t.correlationId().value(),
+                        t.hop(),
+                        retrieved,
+                        system,
+                        prompt,
+                        null,
+                        null,
+                        f.model().isEmpty() ? null : f.model(),
+                        null,
+                        List.of(),
+                        false,
+                        tokens(TokenUsage.ZERO),
+                        Cost.ZERO.usd().toPlainString(),
+                        f.startedAt(),
+                        f.duration().toMillis(),
+                        errors);
+            case HopTrace.Unknown u ->
+                new HopTraceView(
+                        t.jobId().value(),
+                        t.correlationId().value(),
+                        t.hop(),
+                        retrieved,
+                        system,
+                        prompt,
+                        null,
+                        null,
+                        u.model().isEmpty() ? null : u.model(),
+                        null,
+                        u.fallbacks(),
+                        u.cacheHit(),
+                        u.usage().map(Views::tokens).orElse(null),
+                        u.cost().map(c -> c.usd().toPlainString()).orElse(null),
+                        u.startedAt().orElse(null),
+                        u.duration().map(Duration::toMillis).orElse(null),
+                        errors);
+        };
     }
 
     private static ChunkView chunk(RetrievedChunk c) {

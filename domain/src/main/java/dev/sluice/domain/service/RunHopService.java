@@ -198,8 +198,8 @@ public final class RunHopService implements RunHop {
         progress.model = g.model();
         String system = g.system().render(bindings);
         String prompt = g.prompt().render(bindings);
-        progress.system = system;
-        progress.prompt = prompt;
+        progress.system = Optional.of(system);
+        progress.prompt = Optional.of(prompt);
         progress.calling(ModelInvoker.provider(g.model()));
         return switch (invoker.invoke(
                 g.model(),
@@ -236,9 +236,9 @@ public final class RunHopService implements RunHop {
         private String where;
         private String calling;
         final List<RetrievedChunk> retrieved = new ArrayList<>();
-        String model;
-        String system;
-        String prompt;
+        String model = "";
+        Optional<String> system = Optional.empty();
+        Optional<String> prompt = Optional.empty();
 
         Progress(String where) {
             this.where = where;
@@ -324,18 +324,10 @@ public final class RunHopService implements RunHop {
                 envelope.correlationId(),
                 envelope.hop(),
                 rendered.retrieved(),
-                rendered.system(),
-                rendered.prompt(),
-                completion.text(),
-                completion.raw(),
-                answer.model().alias(),
-                completion.modelId(),
-                answer.fallbacks(),
-                answer.cacheHit(),
-                usage,
-                cost,
-                attempt.started(),
-                duration,
+                Optional.of(rendered.system()),
+                Optional.of(rendered.prompt()),
+                // The record says what the tenant may know; the operator reads whether it really was a hit.
+                new HopTrace.Answered(record, completion.text(), completion.raw(), answer.cacheHit()),
                 answer.errors()));
         return outcome;
     }
@@ -420,16 +412,8 @@ public final class RunHopService implements RunHop {
                     progress.retrieved,
                     progress.system,
                     progress.prompt,
-                    null,
-                    null,
-                    progress.model,
-                    null,
-                    List.of(),
-                    false,
-                    TokenUsage.ZERO,
-                    Cost.ZERO,
-                    attempt.started(),
-                    Duration.between(attempt.started(), clock.instant()),
+                    new HopTrace.Failed(
+                            progress.model, attempt.started(), Duration.between(attempt.started(), clock.instant())),
                     failure.detail().isEmpty() ? List.of() : List.of(failure.detail())));
         }
         return new HopOutcome.Failed(failure.reason(), failure.detail());

@@ -18,6 +18,7 @@ import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Document;
 import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobStatus;
@@ -133,6 +134,12 @@ class EngineInvariantsTest {
         assertThat(world.traces.find(job.id()).getFirst().errors())
                 .containsExactly("retrieval 'context', the embedder: IllegalArgumentException: input contains a"
                         + " character the tokenizer rejects");
+        HopTrace trace = world.traces.find(job.id()).getFirst();
+        assertThat(trace.system()).as("never rendered").isEmpty();
+        assertThat(trace.prompt()).as("never rendered").isEmpty();
+        assertThat(trace.ending())
+                .isInstanceOfSatisfying(
+                        HopTrace.Failed.class, f -> assertThat(f.model()).isEmpty());
         assertThat(world.deadLetters).isEmpty();
     }
 

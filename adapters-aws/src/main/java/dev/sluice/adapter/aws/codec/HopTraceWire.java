@@ -3,18 +3,24 @@ package dev.sluice.adapter.aws.codec;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Cost;
+import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.RetrievedChunk;
+import dev.sluice.domain.model.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * One hop's trace as it sits in S3 ({@code traces/{jobId}/hop-{n}.json}). What a hop that failed early never had
- * (a response, usage, cost, timings) is left out; {@code errors} is left out when nothing failed.
+ * One hop's trace as it sits in S3 ({@code traces/{jobId}/hop-{n}.json}), the shape it has had since before the
+ * domain's trace held its hop's record: one object whatever the ending. What a hop that failed never had (a
+ * response, a model id) is left out, and what it did not get to (its prompts, its model) too; {@code errors} is left
+ * out when nothing failed. An answered hop's record is read back without its outputs, which the trace never held,
+ * and as a hit told to the tenant when it was a hit without usage, as every such hit is.
  */
 record HopTraceWire(
         @JsonProperty(required = true) String jobId,
@@ -35,24 +41,71 @@ record HopTraceWire(
         Duration duration,
         List<String> errors) {
     static HopTraceWire from(HopTrace t) {
-        return new HopTraceWire(
-                t.jobId().value(),
-                t.correlationId().value(),
-                t.hop(),
-                t.retrieved().stream().map(ChunkWire::from).toList(),
-                t.system(),
-                t.prompt(),
-                t.response(),
-                t.raw(),
-                t.model(),
-                t.modelId(),
-                t.fallbacks(),
-                t.cacheHit(),
-                UsageWire.from(t.usage()),
-                t.cost() == null ? null : t.cost().usd(),
-                t.startedAt(),
-                t.duration(),
-                t.errors().isEmpty() ? null : t.errors());
+        List<ChunkWire> retrieved = t.retrieved().stream().map(ChunkWire::from).toList();
+        String system = t.system().orElse(null);
+        String prompt = t.prompt().orElse(null);
+        List<String> errors = t.errors().isEmpty() ? null : t.errors();
+        return switch (t.ending()) {
+            case HopTrace.Answered a -> {
+                HopRecord r = a.record();
+                yield new HopTraceWire(
+                        t.jobId().value(),
+                        t.correlationId().value(),
+                        t.hop(),
+                        retrieved,
+                        system,
+                        prompt,
+                        a.response(),
+                        a.raw(),
+                        r.model(),
+                        r.modelId(),
+                        r.fallbacks(),
+                        a.cacheHit(),
+                        UsageWire.from(r.usage()),
+                        r.cost().usd(),
+                        r.startedAt(),
+                        r.duration(),
+                        errors);
+            }
+            case HopTrace.Failed f ->
+                new HopTraceWire(
+                        t.jobId().value(),
+                        t.correlationId().value(),
+                        t.hop(),
+                        retrieved,
+                        system,
+                        prompt,
+                        null,
+                        null,
+                        emptyAsAbsent(f.model()),
+                        null,
+                        List.of(),
+                        false,
+                        UsageWire.from(TokenUsage.ZERO),
+                        Cost.ZERO.usd(),
+                        f.startedAt(),
+                        f.duration(),
+                        errors);
+            case HopTrace.Unknown u ->
+                new HopTraceWire(
+                        t.jobId().value(),
+                        t.correlationId().value(),
+                        t.hop(),
+                        retrieved,
+                        system,
+                        prompt,
+                        null,
+                        null,
+                        emptyAsAbsent(u.model()),
+                        null,
+                        u.fallbacks(),
+                        u.cacheHit(),
+                        u.usage().map(UsageWire::from).orElse(null),
+                        u.cost().map(Cost::usd).orElse(null),
+                        u.startedAt().orElse(null),
+                        u.duration().orElse(null),
+                        errors);
+        };
     }
 
     HopTrace toDomain() {
@@ -65,19 +118,60 @@ record HopTraceWire(
                         new CorrelationId(correlationId),
                         hop,
                         chunks,
-                        system,
-                        prompt,
-                        response,
-                        raw,
-                        model,
-                        modelId,
-                        WireJson.orEmpty(fallbacks),
-                        cacheHit,
-                        usage == null ? null : usage.toDomain(),
-                        cost == null ? null : new Cost(cost),
-                        startedAt,
-                        duration,
+                        Optional.ofNullable(system),
+                        Optional.ofNullable(prompt),
+                        ending(),
                         WireJson.orEmpty(errors)));
+    }
+
+    /**
+     * With a response the hop answered; without one, a trace as sluice records a failure (nothing used, paid or hit
+     * from the cache, no model id, but timings) is a failure; any other is kept as it reads.
+     */
+    private HopTrace.Ending ending() {
+        Optional<TokenUsage> used = Optional.ofNullable(usage).map(UsageWire::toDomain);
+        Optional<Cost> paid = Optional.ofNullable(cost).map(Cost::new);
+        if (response != null) {
+            TokenUsage u = used.orElseThrow(() -> new IllegalArgumentException("an answered hop has a usage"));
+            return new HopTrace.Answered(
+                    new HopRecord(
+                            hop,
+                            Map.of(),
+                            model,
+                            modelId,
+                            WireJson.orEmpty(fallbacks),
+                            cacheHit && u.equals(TokenUsage.ZERO),
+                            u,
+                            paid.orElseThrow(() -> new IllegalArgumentException("an answered hop has a cost")),
+                            startedAt,
+                            duration),
+                    response,
+                    raw == null ? "" : raw,
+                    cacheHit);
+        }
+        String alias = model == null ? "" : model;
+        if (modelId == null
+                && raw == null
+                && WireJson.orEmpty(fallbacks).isEmpty()
+                && !cacheHit
+                && used.equals(Optional.of(TokenUsage.ZERO))
+                && paid.equals(Optional.of(Cost.ZERO))
+                && startedAt != null
+                && duration != null) {
+            return new HopTrace.Failed(alias, startedAt, duration);
+        }
+        return new HopTrace.Unknown(
+                alias,
+                WireJson.orEmpty(fallbacks),
+                cacheHit,
+                used,
+                paid,
+                Optional.ofNullable(startedAt),
+                Optional.ofNullable(duration));
+    }
+
+    private static String emptyAsAbsent(String model) {
+        return model.isEmpty() ? null : model;
     }
 
     record ChunkWire(

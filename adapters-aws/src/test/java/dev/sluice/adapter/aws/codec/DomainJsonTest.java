@@ -106,59 +106,104 @@ class DomainJsonTest {
                 new CorrelationId("corr-t"),
                 2,
                 List.of(new RetrievedChunk("c1", "doc", "text", 0.8712345, Map.of("k", "v"))),
-                "system",
-                "prompt",
-                "response",
-                "{\"raw\":true}",
-                "fast",
-                "gpt-4o-mini",
-                List.of("primary (throttled)"),
-                false,
-                new TokenUsage(40, 12, 8),
-                Cost.usd("0.0000123"),
-                AT,
-                Duration.ofMillis(812));
+                Optional.of("system"),
+                Optional.of("prompt"),
+                new HopTrace.Answered(
+                        new HopRecord(
+                                2,
+                                Map.of(),
+                                "fast",
+                                "gpt-4o-mini",
+                                List.of("primary (throttled)"),
+                                false,
+                                new TokenUsage(40, 12, 8),
+                                Cost.usd("0.0000123"),
+                                AT,
+                                Duration.ofMillis(812)),
+                        "response",
+                        "{\"raw\":true}",
+                        false),
+                List.of());
         HopTrace sparse = new HopTrace(
                 new JobId("job_t"),
                 new CorrelationId("corr-t"),
                 0,
                 List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                true,
-                null,
-                null,
-                null,
-                null);
+                Optional.empty(),
+                Optional.empty(),
+                new HopTrace.Unknown(
+                        "", List.of(), true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+                List.of());
 
         HopTrace failed = new HopTrace(
                 new JobId("job_t"),
                 new CorrelationId("corr-t"),
                 1,
                 List.of(),
-                "system",
-                "prompt",
-                null,
-                null,
-                "fast",
-                null,
-                List.of(),
-                false,
-                TokenUsage.ZERO,
-                Cost.ZERO,
-                AT,
-                Duration.ofMillis(40),
+                Optional.of("system"),
+                Optional.of("prompt"),
+                new HopTrace.Failed("fast", AT, Duration.ofMillis(40)),
                 List.of("step 'answer': model 'fast': PermanentException: fast answered 400: {\"error\":\"...\"}"));
 
         assertThat(DomainJson.readHopTrace(DomainJson.write(full))).isEqualTo(full);
         assertThat(DomainJson.readHopTrace(DomainJson.write(sparse))).isEqualTo(sparse);
         assertThat(DomainJson.readHopTrace(DomainJson.write(failed))).isEqualTo(failed);
         assertThat(DomainJson.write(full)).doesNotContain("\"errors\"");
+    }
+
+    /** The trace holds its hop's record; its JSON never held the outputs, nor whether the tenant was told of a hit. */
+    @Test
+    void anAnsweredHopsRecordReadsBackWithoutItsOutputsAndAHitWithoutUsageAsOneTheTenantWasToldOf() {
+        HopRecord told = new HopRecord(
+                0,
+                Map.of("answer", "cached answer"),
+                "fast",
+                "gpt-4o-mini",
+                List.of(),
+                true,
+                TokenUsage.ZERO,
+                Cost.ZERO,
+                AT,
+                Duration.ofMillis(3));
+        HopRecord untold = new HopRecord(
+                0,
+                Map.of("answer", "cached answer"),
+                "fast",
+                "gpt-4o-mini",
+                List.of(),
+                false,
+                new TokenUsage(40, 12),
+                Cost.usd("0.0001"),
+                AT,
+                Duration.ofMillis(3));
+
+        for (HopRecord record : List.of(told, untold)) {
+            HopTrace trace = new HopTrace(
+                    new JobId("job_t"),
+                    new CorrelationId("corr-t"),
+                    0,
+                    List.of(),
+                    Optional.of(""),
+                    Optional.of("prompt"),
+                    new HopTrace.Answered(record, "cached answer", "", true),
+                    List.of());
+            HopTrace.Answered read =
+                    DomainJson.readHopTrace(DomainJson.write(trace)).answered().orElseThrow();
+
+            assertThat(read.record())
+                    .isEqualTo(new HopRecord(
+                            0,
+                            Map.of(),
+                            record.model(),
+                            record.modelId(),
+                            record.fallbacks(),
+                            record.cacheHit(),
+                            record.usage(),
+                            record.cost(),
+                            record.startedAt(),
+                            record.duration()));
+            assertThat(read.cacheHit()).isTrue();
+        }
     }
 
     @Test

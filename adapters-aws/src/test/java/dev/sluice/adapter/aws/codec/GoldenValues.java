@@ -69,38 +69,38 @@ final class GoldenValues {
                 List.of(
                         new RetrievedChunk("c1", "doc", "text", 0.8712345, Map.of("k", "v", "a", "b")),
                         new RetrievedChunk("c2", "doc-2", "more \u00e9", 0.5, Map.of())),
-                "system",
-                "prompt",
-                "response",
-                "{\"raw\":true}",
-                "fast",
-                "gpt-4o-mini",
-                List.of("primary (throttled)"),
-                false,
-                new TokenUsage(40, 12, 8),
-                Cost.usd("0.0000123"),
-                AT,
-                Duration.ofMillis(812));
+                Optional.of("system"),
+                Optional.of("prompt"),
+                new HopTrace.Answered(
+                        new HopRecord(
+                                2,
+                                Map.of(),
+                                "fast",
+                                "gpt-4o-mini",
+                                List.of("primary (throttled)"),
+                                false,
+                                new TokenUsage(40, 12, 8),
+                                Cost.usd("0.0000123"),
+                                AT,
+                                Duration.ofMillis(812)),
+                        "response",
+                        "{\"raw\":true}",
+                        false),
+                List.of());
     }
 
+    /** Every optional part absent: no version of sluice records such a trace, but one that reads must write back. */
     static HopTrace sparseTrace() {
         return new HopTrace(
                 new JobId("job_t"),
                 new CorrelationId("corr-t"),
                 0,
                 List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                true,
-                null,
-                null,
-                null,
-                null);
+                Optional.empty(),
+                Optional.empty(),
+                new HopTrace.Unknown(
+                        "", List.of(), true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+                List.of());
     }
 
     static HopTrace failedTrace() {
@@ -109,18 +109,9 @@ final class GoldenValues {
                 new CorrelationId("corr-t"),
                 1,
                 List.of(),
-                "system",
-                "prompt",
-                null,
-                null,
-                "fast",
-                null,
-                List.of(),
-                false,
-                TokenUsage.ZERO,
-                Cost.ZERO,
-                AT,
-                Duration.ofMillis(40),
+                Optional.of("system"),
+                Optional.of("prompt"),
+                new HopTrace.Failed("fast", AT, Duration.ofMillis(40)),
                 List.of("step 'answer': model 'fast': PermanentException: fast answered 400: {\"error\":\"...\"}"));
     }
 

@@ -13,6 +13,7 @@ class WireJsonTest {
     private static final String ENVELOPE = DomainJson.write(GoldenValues.envelope());
     private static final String JOB = DomainJson.write(GoldenValues.fullJob());
     private static final String TRACE = DomainJson.write(GoldenValues.fullTrace());
+    private static final String FAILED_TRACE = DomainJson.write(GoldenValues.failedTrace());
     private static final String INGEST = DomainJson.write(GoldenValues.ingest());
 
     private static void refused(Function<String, ?> reader, String json, String message) {
@@ -24,7 +25,7 @@ class WireJsonTest {
     @Test
     void aTracesCostIsReadFromItsKeyOnceAndNamedWhenWrong() {
         HopTrace read = DomainJson.readHopTrace(TRACE.replace("\"cost\":\"0.0000123\"", "\"cost\":\"0.25\""));
-        assertThat(read.cost()).isEqualTo(Cost.usd("0.25"));
+        assertThat(read.answered().orElseThrow().record().cost()).isEqualTo(Cost.usd("0.25"));
 
         refused(DomainJson::readHopTrace, TRACE.replace("\"cost\":\"0.0000123\"", "\"cost\":0.25"), "'cost' must be");
         refused(
@@ -35,10 +36,15 @@ class WireJsonTest {
                 DomainJson::readHopTrace,
                 TRACE.replace("\"cost\":\"0.0000123\"", "\"cost\":\"-1\""),
                 "invalid hop trace: 'usd' must not be negative");
-        assertThat(DomainJson.readHopTrace(TRACE.replace("\"cost\":\"0.0000123\",", ""))
-                        .cost())
+        assertThat(DomainJson.readHopTrace(FAILED_TRACE.replace("\"cost\":\"0\",", ""))
+                        .ending())
                 .as("a trace without a cost (a hop that failed before its call)")
-                .isNull();
+                .isInstanceOfSatisfying(
+                        HopTrace.Unknown.class, u -> assertThat(u.cost()).isEmpty());
+        refused(
+                DomainJson::readHopTrace,
+                TRACE.replace("\"cost\":\"0.0000123\",", ""),
+                "invalid hop trace: an answered hop has a cost");
     }
 
     @Test

@@ -9,7 +9,10 @@ import dev.sluice.domain.port.TraceStore;
 import dev.sluice.domain.port.TraceStoreContract;
 import dev.sluice.emulators.s3.S3ProxyExtension;
 import dev.sluice.emulators.s3.S3ProxyServer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,18 +54,10 @@ class S3TraceStoreIT extends TraceStoreContract {
                 new CorrelationId("corr-m"),
                 hop,
                 List.of(),
-                null,
-                "prompt " + hop,
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                false,
-                null,
-                null,
-                null,
-                null);
+                Optional.empty(),
+                Optional.of("prompt " + hop),
+                new HopTrace.Failed("", Instant.EPOCH, Duration.ZERO),
+                List.of());
     }
 
     @Test
