@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.fake;
 
 import dev.sluice.domain.model.TenantId;
 import java.util.ArrayList;
@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The configuration the scenarios run on, as the tree a YAML parser would produce. */
-final class TestConfig {
-    static final TenantId TENANT = new TenantId("acme");
+public final class TestConfig {
+    public static final TenantId TENANT = new TenantId("acme");
 
     private TestConfig() {}
 
-    static Map<String, Object> tree() {
+    public static Map<String, Object> tree() {
         Map<String, Object> models = new HashMap<>();
         models.put("fast", model("gpt-fast", List.of(), Map.of("rpm", 1000, "tpm", 1_000_000)));
         models.put("primary", model("gpt-primary", List.of("backup"), Map.of()));
@@ -111,7 +111,7 @@ final class TestConfig {
         return root;
     }
 
-    static Map<String, Object> model(String id, List<String> fallbacks, Map<String, Object> limits) {
+    public static Map<String, Object> model(String id, List<String> fallbacks, Map<String, Object> limits) {
         Map<String, Object> m = new HashMap<>();
         m.put("provider", "openai");
         m.put("model", id);
@@ -122,7 +122,7 @@ final class TestConfig {
         return m;
     }
 
-    static Map<String, Object> pipeline(
+    public static Map<String, Object> pipeline(
             List<String> inputs, List<Map<String, Object>> steps, Map<String, Object> guards) {
         return new HashMap<>(Map.of("inputs", inputs, "steps", steps, "guardrails", guards));
     }

@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.ingest;
 
 import java.util.ArrayList;
 import java.util.List;

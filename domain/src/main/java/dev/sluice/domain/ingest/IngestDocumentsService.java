@@ -1,10 +1,11 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.ingest;
 
 import static dev.sluice.domain.usecase.InvalidInputException.invalid;
 import static dev.sluice.domain.usecase.InvalidInputException.tooLarge;
 
 import dev.sluice.domain.config.IndexSpec;
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.jobs.InputValidator;
 import dev.sluice.domain.model.Chunk;
 import dev.sluice.domain.model.Document;
 import dev.sluice.domain.model.Hashes;

@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.engine;
 
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Completion;

@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

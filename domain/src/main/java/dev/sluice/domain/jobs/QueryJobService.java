@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.jobs;
 
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;

@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.jobs;
 
 import static dev.sluice.domain.usecase.InvalidInputException.invalid;
 import static dev.sluice.domain.usecase.InvalidInputException.tooLarge;
@@ -19,19 +19,19 @@ import java.util.regex.Pattern;
  * ({@link WireText}); each refusal names its field. Every way in (a job, a batch, documents, an event) goes through
  * here, so nothing is recorded that a queue or an embedder would refuse later.
  */
-final class InputValidator {
+public final class InputValidator {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:/=+-]+");
 
     /** Document ids become index terms and object keys; Lucene refuses terms over 32766 bytes, keys past 1024. */
-    static final int MAX_ID_BYTES = 512;
+    public static final int MAX_ID_BYTES = 512;
 
     private final SluiceConfig config;
 
-    InputValidator(SluiceConfig config) {
+    public InputValidator(SluiceConfig config) {
         this.config = config;
     }
 
-    Pipeline pipeline(String name) {
+    public Pipeline pipeline(String name) {
         return config.pipeline(name)
                 .orElseThrow(() -> invalid(
                         "pipeline",
@@ -40,7 +40,7 @@ final class InputValidator {
                                         ", ", new TreeSet<>(config.pipelines().keySet())) + ")"));
     }
 
-    void input(Pipeline pipeline, Map<String, String> input, String prefix) {
+    public void input(Pipeline pipeline, Map<String, String> input, String prefix) {
         InputLimits limits = config.inputLimits();
         if (input.size() > limits.maxFields()) {
             throw tooLarge(prefix, "has " + input.size() + " fields; the limit is " + limits.maxFields());
@@ -73,7 +73,7 @@ final class InputValidator {
         }
     }
 
-    void idempotencyKey(Optional<String> key) {
+    public void idempotencyKey(Optional<String> key) {
         if (key.isEmpty()) {
             return;
         }
@@ -85,14 +85,14 @@ final class InputValidator {
     }
 
     /** Refuses text a queue or an embedder downstream would refuse. */
-    void text(String path, String value) {
+    public void text(String path, String value) {
         WireText.problem(value).ifPresent(problem -> {
             throw invalid(path, problem);
         });
     }
 
     /** A caller's id for a document (to ingest or to delete): short, and carried as it is. */
-    void documentId(String path, String id) {
+    public void documentId(String path, String id) {
         if (id.isBlank()) {
             throw invalid(path, "must be a non-empty string");
         }
@@ -104,7 +104,7 @@ final class InputValidator {
     }
 
     /** Id, text and metadata of one document; size and content type are the ingestion's own rules. */
-    void document(String path, Document document) {
+    public void document(String path, Document document) {
         documentId(path + ".id", document.id());
         text(path + ".text", document.text());
         document.metadata().forEach((key, value) -> {

@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.engine;
 
 import dev.sluice.domain.config.EngineSettings;
 import dev.sluice.domain.config.ModelSpec;

@@ -1,9 +1,10 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.jobs;
 
-import static dev.sluice.domain.service.TestConfig.TENANT;
+import static dev.sluice.domain.fake.TestConfig.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.domain.engine.PipelineHarness;
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.DomainEvent;

@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,10 @@ import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.fake.RecordingEventPublisher;
 import dev.sluice.domain.fake.ScriptedStructuredOutput;
+import dev.sluice.domain.fake.TestConfig;
+import dev.sluice.domain.ingest.IngestDocumentsService;
+import dev.sluice.domain.jobs.RetryJobService;
+import dev.sluice.domain.jobs.SubmitJobService;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Document;

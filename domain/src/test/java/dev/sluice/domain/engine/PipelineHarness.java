@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.engine;
 
 import dev.sluice.domain.config.ConfigParser;
 import dev.sluice.domain.config.SluiceConfig;
@@ -13,6 +13,11 @@ import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.fake.RecordingEventPublisher;
 import dev.sluice.domain.fake.ScriptedLanguageModel;
 import dev.sluice.domain.fake.ScriptedStructuredOutput;
+import dev.sluice.domain.fake.TestConfig;
+import dev.sluice.domain.ingest.IngestDocumentsService;
+import dev.sluice.domain.jobs.QueryJobService;
+import dev.sluice.domain.jobs.SubmitBatchService;
+import dev.sluice.domain.jobs.SubmitJobService;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.IngestRequest;
@@ -34,35 +39,35 @@ import java.util.SplittableRandom;
  * it delivers every visible message (optionally more than once), puts back what asks to be retried, and moves
  * the clock forward to reach delayed messages.
  */
-final class PipelineHarness {
-    final MutableClock clock = MutableClock.at("2026-06-01T09:00:05Z");
-    final InMemoryJobStore jobs = new InMemoryJobStore();
-    final InMemoryWorkQueue work = new InMemoryWorkQueue(clock);
-    final InMemoryWorkQueue finalize = new InMemoryWorkQueue(clock);
-    final InMemoryWorkQueue ingestQueue = new InMemoryWorkQueue(clock);
-    final InMemoryCompletionCache cache = new InMemoryCompletionCache(clock);
-    final InMemoryRateLimiter limiter = new InMemoryRateLimiter(clock);
-    final ScriptedLanguageModel model = new ScriptedLanguageModel();
-    final HashingEmbedder embedder = new HashingEmbedder(64);
-    final InMemoryVectorStore vectors = new InMemoryVectorStore();
-    final InMemoryTraceStore traces = new InMemoryTraceStore();
-    final RecordingEventPublisher events = new RecordingEventPublisher();
-    final ScriptedStructuredOutput structured = new ScriptedStructuredOutput();
-    final List<HopOutcome> outcomes = new ArrayList<>();
-    final SluiceConfig config;
-    final SubmitJobService submit;
-    final SubmitBatchService batches;
-    final RunHopService runHop;
-    final FinalizeJobService finalizer;
-    final IngestDocumentsService ingest;
-    final QueryJobService query;
-    int deliveriesPerMessage = 1;
+public final class PipelineHarness {
+    public final MutableClock clock = MutableClock.at("2026-06-01T09:00:05Z");
+    public final InMemoryJobStore jobs = new InMemoryJobStore();
+    public final InMemoryWorkQueue work = new InMemoryWorkQueue(clock);
+    public final InMemoryWorkQueue finalize = new InMemoryWorkQueue(clock);
+    public final InMemoryWorkQueue ingestQueue = new InMemoryWorkQueue(clock);
+    public final InMemoryCompletionCache cache = new InMemoryCompletionCache(clock);
+    public final InMemoryRateLimiter limiter = new InMemoryRateLimiter(clock);
+    public final ScriptedLanguageModel model = new ScriptedLanguageModel();
+    public final HashingEmbedder embedder = new HashingEmbedder(64);
+    public final InMemoryVectorStore vectors = new InMemoryVectorStore();
+    public final InMemoryTraceStore traces = new InMemoryTraceStore();
+    public final RecordingEventPublisher events = new RecordingEventPublisher();
+    public final ScriptedStructuredOutput structured = new ScriptedStructuredOutput();
+    public final List<HopOutcome> outcomes = new ArrayList<>();
+    public final SluiceConfig config;
+    public final SubmitJobService submit;
+    public final SubmitBatchService batches;
+    public final RunHopService runHop;
+    public final FinalizeJobService finalizer;
+    public final IngestDocumentsService ingest;
+    public final QueryJobService query;
+    public int deliveriesPerMessage = 1;
 
-    PipelineHarness() {
+    public PipelineHarness() {
         this(TestConfig.tree());
     }
 
-    PipelineHarness(Map<String, Object> configTree) {
+    public PipelineHarness(Map<String, Object> configTree) {
         config = ConfigParser.parse(configTree);
         submit = new SubmitJobService(config, jobs, work, clock);
         batches = new SubmitBatchService(config, jobs, work, clock);
@@ -77,13 +82,13 @@ final class PipelineHarness {
         query = new QueryJobService(jobs, traces);
     }
 
-    Job submit(String pipeline, Map<String, String> input) {
+    public Job submit(String pipeline, Map<String, String> input) {
         SubmitJob.Result result = submit.submit(
                 new SubmitJob.Command(TestConfig.TENANT, pipeline, input, Optional.empty(), CorrelationId.random()));
         return ((SubmitJob.Result.Accepted) result).job();
     }
 
-    void ingest(TenantId tenant, IngestRequest request) {
+    public void ingest(TenantId tenant, IngestRequest request) {
         ingest.enqueue(request);
         for (QueueMessage m : ingestQueue.receiveVisible()) {
             ingest.ingest((IngestRequest) m);
@@ -91,7 +96,7 @@ final class PipelineHarness {
     }
 
     /** Delivers messages until every queue is empty, moving the clock to reach delayed ones. */
-    void runUntilQuiet() {
+    public void runUntilQuiet() {
         for (int round = 0; round < 10_000; round++) {
             List<QueueMessage> hops = work.receiveVisible();
             List<QueueMessage> finals = finalize.receiveVisible();
@@ -126,11 +131,11 @@ final class PipelineHarness {
         }
     }
 
-    Job job(Job job) {
+    public Job job(Job job) {
         return jobs.find(job.id()).orElseThrow();
     }
 
-    <T extends HopOutcome> long count(Class<T> type) {
+    public <T extends HopOutcome> long count(Class<T> type) {
         return outcomes.stream().filter(type::isInstance).count();
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.engine;
 
 import dev.sluice.domain.model.Guardrails;
 import dev.sluice.domain.port.StructuredOutput;

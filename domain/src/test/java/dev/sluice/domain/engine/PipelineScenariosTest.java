@@ -1,8 +1,10 @@
-package dev.sluice.domain.service;
+package dev.sluice.domain.engine;
 
-import static dev.sluice.domain.service.TestConfig.TENANT;
+import static dev.sluice.domain.fake.TestConfig.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.domain.fake.TestConfig;
+import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Document;
 import dev.sluice.domain.model.DomainEvent;
