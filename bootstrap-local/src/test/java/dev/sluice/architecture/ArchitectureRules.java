@@ -29,6 +29,18 @@ final class ArchitectureRules {
             .resideInAnyPackage("java..", "dev.sluice.domain..")
             .because("the domain core must stay pure Java (DESIGN.md)");
 
+    /**
+     * The model is the centre of the domain: records and values depend on the JDK and each other, never on the
+     * configuration, the ports or the engine that use them.
+     */
+    static final ArchRule MODEL_IS_THE_CENTRE = classes()
+            .that()
+            .resideInAPackage("dev.sluice.domain.model..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "dev.sluice.domain.model")
+            .because("every other ring of the domain points inwards to the model (DESIGN.md)");
+
     /** Adapters never see each other or the bootstrap that wires them. */
     static final ArchRule ADAPTERS_ARE_INDEPENDENT = slices().matching("dev.sluice.adapter.(*)..")
             .should()
@@ -118,6 +130,7 @@ final class ArchitectureRules {
 
     static final ArchRule[] ALL = {
         DOMAIN_IS_PURE,
+        MODEL_IS_THE_CENTRE,
         ADAPTERS_ARE_INDEPENDENT,
         ADAPTERS_DO_NOT_SEE_BOOTSTRAP,
         ONLY_BOOTSTRAP_KNOWS_DAGGER_AND_LAMBDA,

@@ -12,6 +12,7 @@ import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.archviolation.ModuleReadingEnvironment;
 import dev.sluice.domain.archviolation.DomainReadingEnvironment;
 import dev.sluice.domain.archviolation.DomainUsingDagger;
+import dev.sluice.domain.model.archviolation.ModelReachingOut;
 import org.junit.jupiter.api.Test;
 
 /** The rules are not vacuous: each one fails on a class written to break it. */
@@ -30,6 +31,14 @@ class ArchitectureRulesBiteTest {
         assertThatThrownBy(() -> ArchitectureRules.ONLY_BOOTSTRAP_KNOWS_DAGGER_AND_LAMBDA.check(bad))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("dagger");
+    }
+
+    @Test
+    void aModelValueReachingForTheConfigurationOrTheEngineIsCaught() {
+        assertThatThrownBy(() -> ArchitectureRules.MODEL_IS_THE_CENTRE.check(fixture(ModelReachingOut.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Comeback")
+                .hasMessageContaining("RunHopService");
     }
 
     @Test

@@ -40,6 +40,7 @@ class ArchitectureTest {
     @Test
     void domainIsPure() {
         check(ArchitectureRules.DOMAIN_IS_PURE);
+        check(ArchitectureRules.MODEL_IS_THE_CENTRE);
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.sluice.adapter.llm.openai.OpenAiLanguageModel;
 import dev.sluice.adapter.llm.resilience.CircuitBreakers;
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
 import dev.sluice.adapter.llm.resilience.ResilientLanguageModel;
-import dev.sluice.domain.config.ModelSpec;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.port.LanguageModel;
 import java.time.Duration;
 import java.util.Collection;

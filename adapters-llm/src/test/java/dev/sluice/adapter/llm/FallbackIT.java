@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.adapter.llm.output.JacksonStructuredOutput;
 import dev.sluice.domain.config.ConfigParser;
-import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.engine.FinalizeJobService;
 import dev.sluice.domain.engine.RunHopService;
@@ -25,6 +24,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.QueueMessage;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.CircuitOpenException;

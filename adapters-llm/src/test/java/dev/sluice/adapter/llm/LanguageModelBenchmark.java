@@ -3,11 +3,11 @@ package dev.sluice.adapter.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
-import dev.sluice.domain.config.ModelSpec;
-import dev.sluice.domain.config.Prices;
-import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.model.Prices;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.emulators.llm.Latency;
 import dev.sluice.emulators.llm.LlmSimulator;

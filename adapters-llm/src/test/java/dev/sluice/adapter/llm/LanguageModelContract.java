@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
-import dev.sluice.domain.config.ModelSpec;
-import dev.sluice.domain.config.Prices;
-import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.model.Prices;
 import dev.sluice.domain.model.ProviderLimits;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.port.CircuitOpenException;
 import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.LanguageModel;

@@ -1,7 +1,10 @@
 package dev.sluice.domain.config;
 
 import dev.sluice.domain.model.Guardrails;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
+import dev.sluice.domain.model.Prices;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.Template;
 import java.math.BigDecimal;

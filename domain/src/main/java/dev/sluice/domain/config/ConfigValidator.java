@@ -1,5 +1,6 @@
 package dev.sluice.domain.config;
 
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.Template;

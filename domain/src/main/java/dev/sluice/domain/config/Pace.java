@@ -2,6 +2,7 @@ package dev.sluice.domain.config;
 
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.ProviderLimits;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.TokenUsage;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.sluice.domain.config;
 
+import dev.sluice.domain.model.RateLimits;
 import java.util.Objects;
 
 /**

@@ -1,13 +1,13 @@
 package dev.sluice.domain.engine;
 
 import dev.sluice.domain.config.EngineSettings;
-import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.config.TenantPolicy;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Hashes;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;

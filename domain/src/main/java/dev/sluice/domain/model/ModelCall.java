@@ -1,6 +1,5 @@
 package dev.sluice.domain.model;
 
-import dev.sluice.domain.config.ModelSpec;
 import java.util.Objects;
 
 /** One request to a language model: the model as configured, and the rendered prompts. */

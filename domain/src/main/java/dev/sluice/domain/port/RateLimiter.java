@@ -1,9 +1,9 @@
 package dev.sluice.domain.port;
 
-import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.config.TenantPolicy;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.ProviderLimits;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import java.time.Duration;

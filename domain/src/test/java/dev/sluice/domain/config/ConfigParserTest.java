@@ -3,6 +3,8 @@ package dev.sluice.domain.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TenantId;
 import java.math.BigDecimal;

@@ -1,17 +1,17 @@
 package dev.sluice.domain.fake;
 
 import dev.sluice.domain.config.IndexSpec;
-import dev.sluice.domain.config.ModelSpec;
-import dev.sluice.domain.config.Prices;
-import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.Guardrails;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
+import dev.sluice.domain.model.Prices;
 import dev.sluice.domain.model.Priority;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.Template;
 import dev.sluice.domain.model.TenantId;

@@ -2,7 +2,7 @@ package dev.sluice.domain.fake;
 
 import dev.sluice.domain.config.Comeback;
 import dev.sluice.domain.config.Pace;
-import dev.sluice.domain.config.RateLimits;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.RateLimiter;
 import java.time.Clock;

@@ -2,7 +2,6 @@ package dev.sluice.domain.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.domain.config.Prices;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,11 @@ package dev.sluice.domain.port;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.config.TenantPolicy;
 import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.ProviderLimits;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import java.time.Duration;

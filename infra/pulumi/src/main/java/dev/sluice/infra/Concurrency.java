@@ -1,7 +1,7 @@
 package dev.sluice.infra;
 
-import dev.sluice.domain.config.ModelSpec;
-import dev.sluice.domain.config.RateLimits;
+import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.model.RateLimits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.sluice.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.domain.config.ModelSpec;
+import dev.sluice.domain.model.ModelSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,9 @@ package dev.sluice.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.domain.config.ModelSpec;
-import dev.sluice.domain.config.Prices;
-import dev.sluice.domain.config.RateLimits;
+import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.model.Prices;
+import dev.sluice.domain.model.RateLimits;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

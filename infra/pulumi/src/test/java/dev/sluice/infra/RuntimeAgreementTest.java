@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.bootstrap.shared.ConfigSource;
-import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Step;
 import java.util.HashMap;
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.sluice.adapter.aws.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.adapter.aws.resources.SluiceTables;
-import dev.sluice.domain.config.RateLimits;
 import dev.sluice.domain.config.TenantPolicy;
 import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.model.Priority;
+import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.RateLimiter;

@@ -4,9 +4,9 @@ import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.sluice.adapter.llm.internal.ChatModelAdapter;
 import dev.sluice.adapter.llm.internal.HttpFailure;
 import dev.sluice.adapter.llm.internal.ProviderHttpClient;
-import dev.sluice.domain.config.ModelSpec;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelCall;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.port.LanguageModel;
 import java.time.Duration;
 

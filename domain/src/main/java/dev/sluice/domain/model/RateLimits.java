@@ -1,4 +1,4 @@
-package dev.sluice.domain.config;
+package dev.sluice.domain.model;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,5 @@
-package dev.sluice.domain.config;
+package dev.sluice.domain.model;
 
-import dev.sluice.domain.model.Cost;
-import dev.sluice.domain.model.TokenUsage;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Objects;
