@@ -48,35 +48,56 @@ public final class RunHopService implements RunHop {
 
     private final SluiceConfig config;
     private final JobStore jobs;
-    private final WorkQueue work;
-    private final WorkQueue finalizeQueue;
+    private final Retrieval retrieval;
     private final ModelInvoker invoker;
-    private final Embedder embedder;
-    private final VectorStore vectors;
+    private final Onward onward;
     private final TraceStore traces;
     private final JobEnding ending;
     private final Telemetry telemetry;
     private final Clock clock;
-    private final Deferral deferral;
 
     public RunHopService(SluiceConfig config, Ports ports, Clock clock, RandomGenerator random) {
         this(config, ports, clock, random, ModelInvoker.Pause.SLEEP);
     }
 
     RunHopService(SluiceConfig config, Ports ports, Clock clock, RandomGenerator random, ModelInvoker.Pause pause) {
+        this(
+                config,
+                ports.jobs(),
+                new Retrieval(ports.embedder(), ports.vectors()),
+                new ModelInvoker(
+                        config, ports.cache(), ports.limiter(), ports.model(), ports.telemetry(), clock, pause),
+                new Onward(
+                        ports.work(),
+                        ports.finalizeQueue(),
+                        new Deferral(config.engine().maxDeferral(), random),
+                        ports.telemetry()),
+                ports.traces(),
+                new JobEnding(ports.jobs(), ports.events(), ports.telemetry(), clock),
+                ports.telemetry(),
+                clock);
+    }
+
+    /** The engine from its parts: what a hop retrieves, asks the model, sends on, records and ends with. */
+    RunHopService(
+            SluiceConfig config,
+            JobStore jobs,
+            Retrieval retrieval,
+            ModelInvoker invoker,
+            Onward onward,
+            TraceStore traces,
+            JobEnding ending,
+            Telemetry telemetry,
+            Clock clock) {
         this.config = config;
-        this.jobs = ports.jobs();
-        this.work = ports.work();
-        this.finalizeQueue = ports.finalizeQueue();
-        this.invoker = new ModelInvoker(
-                config, ports.cache(), ports.limiter(), ports.model(), ports.telemetry(), clock, pause);
-        this.embedder = ports.embedder();
-        this.vectors = ports.vectors();
-        this.traces = ports.traces();
-        this.ending = new JobEnding(ports.jobs(), ports.events(), ports.telemetry(), clock);
-        this.telemetry = ports.telemetry();
+        this.jobs = jobs;
+        this.retrieval = retrieval;
+        this.invoker = invoker;
+        this.onward = onward;
+        this.traces = traces;
+        this.ending = ending;
+        this.telemetry = telemetry;
         this.clock = clock;
-        this.deferral = new Deferral(config.engine().maxDeferral(), random);
     }
 
     @Override
@@ -101,7 +122,7 @@ public final class RunHopService implements RunHop {
             case JobStore.LeaseResult.Held held ->
                 // Back when the lease runs out, or sooner: a live holder usually finishes well before, and this copy
                 // then only has to see the job moved on.
-                defer(
+                onward.after(
                         envelope,
                         min(Duration.between(started, held.until()), HELD_RECHECK),
                         "another delivery is running this hop");
@@ -139,7 +160,7 @@ public final class RunHopService implements RunHop {
         }
         if (job.hop() == envelope.hop() + 1) {
             // The memo was written but the process may have died before sending: send again (harmless if not).
-            HopOutcome resent = sendNext(envelope, job);
+            HopOutcome resent = onward.next(envelope, job);
             return resent instanceof HopOutcome.Retry ? resent : new HopOutcome.Duplicate();
         }
         if (job.hop() > envelope.hop()) {
@@ -167,7 +188,7 @@ public final class RunHopService implements RunHop {
             return execute(attempt, pipeline.hops().get(attempt.hop()), pipeline.cache(), progress);
         } catch (ThrottledException e) {
             jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
-            return defer(attempt.envelope(), e.retryAfter(), progress.where() + " throttled: " + e.getMessage());
+            return onward.after(attempt.envelope(), e.retryAfter(), progress.where() + " throttled: " + e.getMessage());
         } catch (TransientException e) {
             return retryOrFail(attempt, progress.failed(e), progress);
         } catch (RuntimeException | StackOverflowError e) {
@@ -187,9 +208,9 @@ public final class RunHopService implements RunHop {
         List<RetrievedChunk> retrieved = progress.retrieved;
         for (Step.Retrieve r : hop.retrievals()) {
             progress.at("retrieval '" + r.name() + "'");
-            List<RetrievedChunk> chunks = retrieve(r, envelope, bindings, progress);
+            List<RetrievedChunk> chunks = retrieval.search(r, envelope, bindings, progress::calling);
             retrieved.addAll(chunks);
-            String text = formatContext(chunks);
+            String text = Retrieval.context(chunks);
             bindings.put("steps." + r.name(), text);
             outputs.put(r.name(), text);
         }
@@ -211,7 +232,7 @@ public final class RunHopService implements RunHop {
                 cache)) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
-                yield defer(envelope, t.retryAfter(), t.reason());
+                yield onward.after(envelope, t.retryAfter(), t.reason());
             }
             case ModelInvoker.Result.Unavailable u -> {
                 Failures.Failure failure = new Failures.Failure(
@@ -267,33 +288,6 @@ public final class RunHopService implements RunHop {
     private record Rendered(
             Map<String, String> outputs, List<RetrievedChunk> retrieved, String system, String prompt) {}
 
-    private List<RetrievedChunk> retrieve(
-            Step.Retrieve step, Envelope envelope, Map<String, String> bindings, Progress progress) {
-        String query = step.query().render(bindings);
-        progress.calling("the embedder");
-        float[] vector = embedder.embed(List.of(query)).getFirst();
-        progress.calling("the vector store (index '" + step.index() + "')");
-        List<RetrievedChunk> found = vectors.search(
-                step.index(), new VectorStore.Query(envelope.tenant(), vector, step.topK(), step.filter()));
-        progress.calling(null);
-        return found;
-    }
-
-    /** Retrieved chunks as the prompt sees them: numbered, so an answer can cite them. */
-    static String formatContext(List<RetrievedChunk> chunks) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < chunks.size(); i++) {
-            if (i > 0) {
-                text.append("\n\n");
-            }
-            text.append('[')
-                    .append(i + 1)
-                    .append("] ")
-                    .append(chunks.get(i).text().strip());
-        }
-        return text.toString();
-    }
-
     private HopOutcome memoAndSend(Attempt attempt, Rendered rendered, ModelInvoker.Result.Answered answer) {
         Envelope envelope = attempt.envelope();
         Completion completion = answer.completion();
@@ -318,7 +312,7 @@ public final class RunHopService implements RunHop {
         if (advanced.isEmpty()) {
             return new HopOutcome.Duplicate();
         }
-        HopOutcome outcome = sendNext(envelope, advanced.get());
+        HopOutcome outcome = onward.next(envelope, advanced.get());
         recordTrace(new HopTrace(
                 attempt.job().id(),
                 envelope.correlationId(),
@@ -350,36 +344,6 @@ public final class RunHopService implements RunHop {
         }
     }
 
-    /** Queues the hop after {@code job.hop() - 1}: the next hop, or the finalizer after the last one. */
-    private HopOutcome sendNext(Envelope envelope, Job job) {
-        try {
-            if (job.hop() >= job.hopCount()) {
-                finalizeQueue.send(envelope.forHop(job.hop()));
-                return new HopOutcome.Completed();
-            }
-            work.send(envelope.forHop(job.hop()));
-            return new HopOutcome.Advanced(job.hop());
-        } catch (TransientException e) {
-            // The memo is safe; a redelivery of this message finds the job moved on and sends again.
-            return new HopOutcome.Retry("could not queue the next step: " + e.getMessage());
-        }
-    }
-
-    private HopOutcome defer(Envelope envelope, Duration retryAfter, String reason) {
-        return sendLater(envelope, deferral.after(retryAfter), reason);
-    }
-
-    private HopOutcome sendLater(Envelope envelope, Duration delay, String reason) {
-        try {
-            // A fresh message: the delivery count starts again, the attempts counted on the job do not.
-            work.send(envelope.withAttempt(1), delay);
-        } catch (TransientException e) {
-            return new HopOutcome.Retry("deferred (" + reason + ") but could not re-queue: " + e.getMessage());
-        }
-        telemetry.deferred(delay);
-        return new HopOutcome.Deferred(delay);
-    }
-
     /**
      * A transient failure: tried again after a backoff (re-sent with a delay, so it never uses up the queue's
      * receives), until the attempts counted on the job reach the limit and the job fails with the reason.
@@ -389,7 +353,7 @@ public final class RunHopService implements RunHop {
             return fail(attempt, failure.andThen("; gave up after " + attempt.number() + " attempts"), progress);
         }
         jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.COUNTED);
-        return sendLater(attempt.envelope(), deferral.backoff(attempt.number()), failure.detail());
+        return onward.backoff(attempt.envelope(), attempt.number(), failure.detail());
     }
 
     /** A failure sluice found itself (a deadline, a pipeline gone): the reason is all there is to say. */
