@@ -26,8 +26,8 @@ import java.util.Optional;
  * The domain values behind the golden JSON fixtures in {@code src/test/resources/golden/}: each fixture is what the
  * codec wrote for one of these before the codec moved to Jackson wire records, and must stay what it writes.
  */
-final class GoldenValues {
-    static final Instant AT = Instant.parse("2026-01-01T00:05:00.123456789Z");
+public final class GoldenValues {
+    public static final Instant AT = Instant.parse("2026-01-01T00:05:00.123456789Z");
 
     private GoldenValues() {}
 
@@ -115,7 +115,7 @@ final class GoldenValues {
                 List.of("step 'answer': model 'fast': PermanentException: fast answered 400: {\"error\":\"...\"}"));
     }
 
-    static HopRecord hopRecord() {
+    public static HopRecord hopRecord() {
         return new HopRecord(
                 0,
                 Map.of("draft", "a draft", "notes", "n"),
@@ -129,7 +129,7 @@ final class GoldenValues {
                 Duration.ofNanos(1_500_123_456));
     }
 
-    static Job queuedJob() {
+    public static Job queuedJob() {
         return Job.queued(
                 new JobId("job_q"),
                 Fixtures.TENANT,
@@ -143,7 +143,7 @@ final class GoldenValues {
                 Fixtures.T0);
     }
 
-    static Job fullJob() {
+    public static Job fullJob() {
         Job queued = Job.queued(
                 new JobId("job_full"),
                 Fixtures.TENANT,
@@ -158,13 +158,13 @@ final class GoldenValues {
         return queued.advancedWith(hopRecord(), AT).succeeded("final answer", AT);
     }
 
-    static Job failedJob() {
+    public static Job failedJob() {
         return queuedJob()
                 .advancedWith(Fixtures.hop(0, "draft", "d"), AT)
                 .failed("step 'answer': model 'fast' refused: content filtered", AT);
     }
 
-    static Batch batch() {
+    public static Batch batch() {
         return new Batch(
                 new BatchId("bat_9"),
                 Fixtures.TENANT,
