@@ -8,12 +8,9 @@ import dev.sluice.domain.config.ConfigParser;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.engine.FinalizeJobService;
 import dev.sluice.domain.engine.RunHopService;
-import dev.sluice.domain.fake.HashingEmbedder;
-import dev.sluice.domain.fake.InMemoryCompletionCache;
 import dev.sluice.domain.fake.InMemoryJobStore;
-import dev.sluice.domain.fake.InMemoryRateLimiter;
+import dev.sluice.domain.fake.InMemoryPorts;
 import dev.sluice.domain.fake.InMemoryTraceStore;
-import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.fake.RecordingEventPublisher;
 import dev.sluice.domain.jobs.QueryJobService;
@@ -96,18 +93,7 @@ class FallbackIT {
         submit = new SubmitJobService(config, jobs, work, clock);
         runHop = new RunHopService(
                 config,
-                new RunHopService.Ports(
-                        jobs,
-                        work,
-                        finalize,
-                        new InMemoryCompletionCache(clock),
-                        new InMemoryRateLimiter(clock),
-                        model,
-                        new HashingEmbedder(16),
-                        new InMemoryVectorStore(),
-                        traces,
-                        events,
-                        Telemetry.NONE),
+                InMemoryPorts.of(clock, jobs, work, finalize, model, traces, events, 16),
                 clock,
                 new SplittableRandom(7));
         finalizer = new FinalizeJobService(

@@ -11,12 +11,9 @@ import dev.sluice.bootstrap.shared.TestContext;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.engine.FinalizeJobService;
 import dev.sluice.domain.engine.RunHopService;
-import dev.sluice.domain.fake.HashingEmbedder;
-import dev.sluice.domain.fake.InMemoryCompletionCache;
 import dev.sluice.domain.fake.InMemoryJobStore;
-import dev.sluice.domain.fake.InMemoryRateLimiter;
+import dev.sluice.domain.fake.InMemoryPorts;
 import dev.sluice.domain.fake.InMemoryTraceStore;
-import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.fake.RecordingEventPublisher;
 import dev.sluice.domain.fake.ScriptedLanguageModel;
@@ -82,18 +79,7 @@ class FinalizerLastDeliveryTest {
         Job job = ((SubmitJob.Result.Accepted) submitted).job();
         new RunHopService(
                         config,
-                        new RunHopService.Ports(
-                                jobs,
-                                work,
-                                finalize,
-                                new InMemoryCompletionCache(clock),
-                                new InMemoryRateLimiter(clock),
-                                model,
-                                new HashingEmbedder(384),
-                                new InMemoryVectorStore(),
-                                new InMemoryTraceStore(),
-                                events,
-                                Telemetry.NONE),
+                        InMemoryPorts.of(clock, jobs, work, finalize, model, new InMemoryTraceStore(), events, 384),
                         clock,
                         new SplittableRandom(3))
                 .run((Envelope) work.receiveVisible().getFirst());

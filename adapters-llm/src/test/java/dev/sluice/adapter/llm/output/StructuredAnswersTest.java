@@ -8,12 +8,9 @@ import dev.sluice.domain.config.ConfigParser;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.engine.FinalizeJobService;
 import dev.sluice.domain.engine.RunHopService;
-import dev.sluice.domain.fake.HashingEmbedder;
-import dev.sluice.domain.fake.InMemoryCompletionCache;
 import dev.sluice.domain.fake.InMemoryJobStore;
-import dev.sluice.domain.fake.InMemoryRateLimiter;
+import dev.sluice.domain.fake.InMemoryPorts;
 import dev.sluice.domain.fake.InMemoryTraceStore;
-import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.fake.RecordingEventPublisher;
@@ -55,18 +52,7 @@ class StructuredAnswersTest {
     private final SluiceConfig config = ConfigParser.parse(config());
     private final RunHopService runHop = new RunHopService(
             config,
-            new RunHopService.Ports(
-                    jobs,
-                    work,
-                    finalize,
-                    new InMemoryCompletionCache(clock),
-                    new InMemoryRateLimiter(clock),
-                    model,
-                    new HashingEmbedder(16),
-                    new InMemoryVectorStore(),
-                    new InMemoryTraceStore(),
-                    events,
-                    Telemetry.NONE),
+            InMemoryPorts.of(clock, jobs, work, finalize, model, new InMemoryTraceStore(), events, 16),
             clock,
             new SplittableRandom(5));
     private final FinalizeJobService finalizer =
