@@ -2,7 +2,6 @@ package dev.sluice.bootstrap.dispatcher;
 
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
-import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
@@ -158,71 +157,26 @@ final class Views {
     }
 
     private static HopTraceView hopTrace(HopTrace t, List<String> errors) {
-        List<ChunkView> retrieved = t.retrieved().stream().map(Views::chunk).toList();
-        String system = t.system().orElse(null);
-        String prompt = t.prompt().orElse(null);
-        return switch (t.ending()) {
-            case HopTrace.Answered a -> {
-                HopRecord r = a.record();
-                yield new HopTraceView(
-                        t.jobId().value(),
-                        t.correlationId().value(),
-                        t.hop(),
-                        retrieved,
-                        system,
-                        prompt,
-                        a.response(),
-                        a.raw(),
-                        r.model(),
-                        r.modelId(),
-                        r.fallbacks(),
-                        // The operator's truth; a tenant is told only of hits on its own entries, as its job's hop.
-                        errors != null ? a.cacheHit() : r.cacheHit(),
-                        tokens(r.usage()),
-                        r.cost().usd().toPlainString(),
-                        r.startedAt(),
-                        r.duration().toMillis(),
-                        errors);
-            }
-            case HopTrace.Failed f ->
-                new HopTraceView(
-                        t.jobId().value(),
-                        t.correlationId().value(),
-                        t.hop(),
-                        retrieved,
-                        system,
-                        prompt,
-                        null,
-                        null,
-                        f.model().isEmpty() ? null : f.model(),
-                        null,
-                        List.of(),
-                        false,
-                        tokens(TokenUsage.ZERO),
-                        Cost.ZERO.usd().toPlainString(),
-                        f.startedAt(),
-                        f.duration().toMillis(),
-                        errors);
-            case HopTrace.Unknown u ->
-                new HopTraceView(
-                        t.jobId().value(),
-                        t.correlationId().value(),
-                        t.hop(),
-                        retrieved,
-                        system,
-                        prompt,
-                        null,
-                        null,
-                        u.model().isEmpty() ? null : u.model(),
-                        null,
-                        u.fallbacks(),
-                        u.cacheHit(),
-                        u.usage().map(Views::tokens).orElse(null),
-                        u.cost().map(c -> c.usd().toPlainString()).orElse(null),
-                        u.startedAt().orElse(null),
-                        u.duration().map(Duration::toMillis).orElse(null),
-                        errors);
-        };
+        HopTrace.Call call = t.call();
+        return new HopTraceView(
+                t.jobId().value(),
+                t.correlationId().value(),
+                t.hop(),
+                t.retrieved().stream().map(Views::chunk).toList(),
+                t.system().orElse(null),
+                t.prompt().orElse(null),
+                call.response().orElse(null),
+                call.raw().orElse(null),
+                call.model().orElse(null),
+                call.modelId().orElse(null),
+                call.fallbacks(),
+                // The operator's truth; a tenant is told only of hits on its own entries, as its job's hop.
+                errors != null ? call.cacheHit() : call.toldHit(),
+                call.usage().map(Views::tokens).orElse(null),
+                call.cost().map(c -> c.usd().toPlainString()).orElse(null),
+                call.startedAt().orElse(null),
+                call.duration().map(Duration::toMillis).orElse(null),
+                errors);
     }
 
     private static ChunkView chunk(RetrievedChunk c) {

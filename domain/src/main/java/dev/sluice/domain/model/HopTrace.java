@@ -102,6 +102,70 @@ public record HopTrace(
     }
 
     /** How the hop ended if its model answered. */
+    /**
+     * What this trace says of its model call, whatever its ending, each part absent where the ending has nothing to
+     * say: the flat shape a store or a view writes.
+     *
+     * @param cacheHit the operator's truth (a hit on another tenant's shared entry included)
+     * @param toldHit what the job's tenant was told: only hits on entries it may know of
+     */
+    public record Call(
+            Optional<String> response,
+            Optional<String> raw,
+            Optional<String> model,
+            Optional<String> modelId,
+            List<String> fallbacks,
+            boolean cacheHit,
+            boolean toldHit,
+            Optional<TokenUsage> usage,
+            Optional<Cost> cost,
+            Optional<Instant> startedAt,
+            Optional<Duration> duration) {}
+
+    public Call call() {
+        return switch (ending) {
+            case Answered a ->
+                new Call(
+                        Optional.of(a.response()),
+                        Optional.of(a.raw()),
+                        Optional.of(a.record().model()),
+                        Optional.of(a.record().modelId()),
+                        a.record().fallbacks(),
+                        a.cacheHit(),
+                        a.record().cacheHit(),
+                        Optional.of(a.record().usage()),
+                        Optional.of(a.record().cost()),
+                        Optional.of(a.record().startedAt()),
+                        Optional.of(a.record().duration()));
+            case Failed f ->
+                new Call(
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(f.model()).filter(m -> !m.isEmpty()),
+                        Optional.empty(),
+                        List.of(),
+                        false,
+                        false,
+                        Optional.of(TokenUsage.ZERO),
+                        Optional.of(Cost.ZERO),
+                        Optional.of(f.startedAt()),
+                        Optional.of(f.duration()));
+            case Unknown u ->
+                new Call(
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(u.model()).filter(m -> !m.isEmpty()),
+                        Optional.empty(),
+                        u.fallbacks(),
+                        u.cacheHit(),
+                        u.cacheHit(),
+                        u.usage(),
+                        u.cost(),
+                        u.startedAt(),
+                        u.duration());
+        };
+    }
+
     public Optional<Answered> answered() {
         return ending instanceof Answered a ? Optional.of(a) : Optional.empty();
     }

@@ -41,71 +41,25 @@ record HopTraceWire(
         Duration duration,
         List<String> errors) {
     static HopTraceWire from(HopTrace t) {
-        List<ChunkWire> retrieved = t.retrieved().stream().map(ChunkWire::from).toList();
-        String system = t.system().orElse(null);
-        String prompt = t.prompt().orElse(null);
-        List<String> errors = t.errors().isEmpty() ? null : t.errors();
-        return switch (t.ending()) {
-            case HopTrace.Answered a -> {
-                HopRecord r = a.record();
-                yield new HopTraceWire(
-                        t.jobId().value(),
-                        t.correlationId().value(),
-                        t.hop(),
-                        retrieved,
-                        system,
-                        prompt,
-                        a.response(),
-                        a.raw(),
-                        r.model(),
-                        r.modelId(),
-                        r.fallbacks(),
-                        a.cacheHit(),
-                        UsageWire.from(r.usage()),
-                        r.cost().usd(),
-                        r.startedAt(),
-                        r.duration(),
-                        errors);
-            }
-            case HopTrace.Failed f ->
-                new HopTraceWire(
-                        t.jobId().value(),
-                        t.correlationId().value(),
-                        t.hop(),
-                        retrieved,
-                        system,
-                        prompt,
-                        null,
-                        null,
-                        emptyAsAbsent(f.model()),
-                        null,
-                        List.of(),
-                        false,
-                        UsageWire.from(TokenUsage.ZERO),
-                        Cost.ZERO.usd(),
-                        f.startedAt(),
-                        f.duration(),
-                        errors);
-            case HopTrace.Unknown u ->
-                new HopTraceWire(
-                        t.jobId().value(),
-                        t.correlationId().value(),
-                        t.hop(),
-                        retrieved,
-                        system,
-                        prompt,
-                        null,
-                        null,
-                        emptyAsAbsent(u.model()),
-                        null,
-                        u.fallbacks(),
-                        u.cacheHit(),
-                        u.usage().map(UsageWire::from).orElse(null),
-                        u.cost().map(Cost::usd).orElse(null),
-                        u.startedAt().orElse(null),
-                        u.duration().orElse(null),
-                        errors);
-        };
+        HopTrace.Call call = t.call();
+        return new HopTraceWire(
+                t.jobId().value(),
+                t.correlationId().value(),
+                t.hop(),
+                t.retrieved().stream().map(ChunkWire::from).toList(),
+                t.system().orElse(null),
+                t.prompt().orElse(null),
+                call.response().orElse(null),
+                call.raw().orElse(null),
+                call.model().orElse(null),
+                call.modelId().orElse(null),
+                call.fallbacks(),
+                call.cacheHit(),
+                call.usage().map(UsageWire::from).orElse(null),
+                call.cost().map(Cost::usd).orElse(null),
+                call.startedAt().orElse(null),
+                call.duration().orElse(null),
+                t.errors().isEmpty() ? null : t.errors());
     }
 
     HopTrace toDomain() {
@@ -168,10 +122,6 @@ record HopTraceWire(
                 paid,
                 Optional.ofNullable(startedAt),
                 Optional.ofNullable(duration));
-    }
-
-    private static String emptyAsAbsent(String model) {
-        return model.isEmpty() ? null : model;
     }
 
     record ChunkWire(
