@@ -90,24 +90,20 @@ record DataPlane(
 
     private static QueuePair queuePair(StackSettings s, String name, int visibility) {
         String queueName = s.prefix() + "-" + name;
-        // Later raises of MaximumMessageSize (raise-message-size.sh) must survive `pulumi up`.
-        CustomResourceOptions keepSize =
-                CustomResourceOptions.builder().ignoreChanges("maxMessageSize").build();
         Queue dlq = new Queue(
                 queueName + Definitions.DLQ_SUFFIX,
                 QueueArgs.builder()
                         .name(queueName + Definitions.DLQ_SUFFIX)
                         .sqsManagedSseEnabled(true)
-                        .maxMessageSize(Definitions.PROVIDER_MAX_MESSAGE_SIZE)
+                        .maxMessageSize(Definitions.MAX_MESSAGE_SIZE)
                         .messageRetentionSeconds(Definitions.DLQ_RETENTION_SECONDS)
-                        .build(),
-                keepSize);
+                        .build());
         Queue queue = new Queue(
                 queueName,
                 QueueArgs.builder()
                         .name(queueName)
                         .sqsManagedSseEnabled(true)
-                        .maxMessageSize(Definitions.PROVIDER_MAX_MESSAGE_SIZE)
+                        .maxMessageSize(Definitions.MAX_MESSAGE_SIZE)
                         .messageRetentionSeconds(Definitions.QUEUE_RETENTION_SECONDS)
                         .visibilityTimeoutSeconds(visibility)
                         // Standard queue, no queue-wide delay: each deferred message carries its own DelaySeconds.
@@ -117,8 +113,7 @@ record DataPlane(
                                 .applyValue(arn -> new Gson()
                                         .toJson(Map.of(
                                                 "deadLetterTargetArn", arn, "maxReceiveCount", s.maxReceiveCount()))))
-                        .build(),
-                keepSize);
+                        .build());
         return new QueuePair(name, queue, dlq);
     }
 

@@ -15,13 +15,12 @@ final class Definitions {
             dev.sluice.domain.config.HopBudget.VISIBILITY_PER_FUNCTION_TIMEOUT;
 
     /**
-     * The largest MaximumMessageSize the AWS provider (6.x) accepts. SQS itself allows 1 MiB since August 2025, but
-     * the provider still validates 1024-262144; {@code raise-message-size.sh} lifts deployed queues to 1 MiB and
-     * the queues ignore later changes to this attribute so {@code pulumi up} does not undo it.
+     * Every queue's MaximumMessageSize: SQS's default, 256 KiB. A body larger than the claim-check threshold
+     * (adapters-aws {@code SqsWorkQueueSettings.DEFAULT_CLAIM_CHECK_THRESHOLD}, 200,000 UTF-8 bytes) goes to S3 under
+     * {@code payloads/} and the message carries only a small pointer, so no message comes near this limit and a
+     * larger one (SQS allows 1 MiB) buys nothing. SharedDefinitionsTest holds the two against each other.
      */
-    static final int PROVIDER_MAX_MESSAGE_SIZE = 262_144;
-
-    static final int TARGET_MAX_MESSAGE_SIZE = 1_048_576;
+    static final int MAX_MESSAGE_SIZE = 262_144;
 
     /** Main queues keep messages 4 days; their DLQs the SQS maximum, 14, so a dead letter outlives its original. */
     static final int QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;

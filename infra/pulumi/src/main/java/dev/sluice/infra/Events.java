@@ -35,11 +35,8 @@ final class Events {
                 QueueArgs.builder()
                         .name(name)
                         .sqsManagedSseEnabled(true)
-                        .maxMessageSize(Definitions.PROVIDER_MAX_MESSAGE_SIZE)
+                        .maxMessageSize(Definitions.MAX_MESSAGE_SIZE)
                         .messageRetentionSeconds(Definitions.DLQ_RETENTION_SECONDS)
-                        .build(),
-                com.pulumi.resources.CustomResourceOptions.builder()
-                        .ignoreChanges("maxMessageSize")
                         .build());
     }
 

@@ -113,7 +113,9 @@ final class Functions {
 
         Map<String, Output<String>> env = new LinkedHashMap<>(environment);
         env.put("POWERTOOLS_SERVICE_NAME", Output.of(name));
-        boolean versioned = s.snapStart() || f.provisionedConcurrency() > 0;
+        // Versions only where a version is needed; each is a full copy of the zip in Lambda's code storage, so the
+        // ones alias `live` no longer points at are pruned after `pulumi up` (prune-versions.sh, DEPLOY.md).
+        boolean versioned = s.publishes(role);
         FunctionArgs.Builder args = FunctionArgs.builder()
                 .name(name)
                 .description("sluice " + role.key() + " (" + s.stack() + ")")

@@ -83,6 +83,9 @@ public final class SluiceStack {
         ctx.export("dashboard", Output.of(s.prefix()));
         ctx.export("processorMaxConcurrency", Output.of(s.processorMaxConcurrency()));
         ctx.export("consumers", Output.of(s.consumers().name().toLowerCase()));
+        // Read by prune-versions.sh: whose old versions to delete, and how many besides the live one to keep.
+        ctx.export("publishedFunctions", Output.of(s.publishedFunctionNames()));
+        ctx.export("keepVersions", Output.of(s.keepVersions()));
         List<Output<String>> queueUrls = new ArrayList<>();
         data.queues().values().forEach(q -> {
             queueUrls.add(q.queue().url());

@@ -26,6 +26,7 @@ record StackSettings(
         int logRetentionDays,
         boolean protect,
         boolean snapStart,
+        int keepVersions,
         double expectedLatencySeconds,
         int tokensPerCall,
         int maxReceiveCount,
@@ -43,6 +44,9 @@ record StackSettings(
         int payloadRetentionDays,
         int traceRetentionDays,
         Optional<Fargate> fargate) {
+
+    /** Published versions {@code prune-versions.sh} keeps besides the live one, unless {@code sluice:keepVersions}. */
+    static final int DEFAULT_KEEP_VERSIONS = 3;
 
     /** What Secrets Manager accepts in a secret name. */
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
@@ -202,6 +206,15 @@ record StackSettings(
         for (FunctionRole role : FunctionRole.values()) {
             functions.put(role, FunctionSettings.from(role, functionTree, kind));
         }
+        boolean snapStart = config.getBoolean("snapStart").orElse(false);
+        if (snapStart) {
+            snapStartWithoutProvisionedConcurrency(functions);
+        }
+        int keepVersions = config.getInteger("keepVersions").orElse(DEFAULT_KEEP_VERSIONS);
+        if (keepVersions < 0) {
+            throw new IllegalArgumentException("sluice:keepVersions: must be 0 or more (published versions that"
+                    + " prune-versions.sh keeps besides the one alias 'live' points at), got " + keepVersions);
+        }
         Tree os = object(config, "opensearch");
         Tree pc = object(config, "pinecone");
         VectorStore vectorStore = new VectorStore(
@@ -307,7 +320,8 @@ record StackSettings(
                 logLevel,
                 config.getInteger("logRetentionDays").orElse(30),
                 config.getBoolean("protect").orElse(false),
-                config.getBoolean("snapStart").orElse(false),
+                snapStart,
+                keepVersions,
                 config.getDouble("expectedLatencySeconds").orElse(6.0),
                 config.getInteger("tokensPerCall").orElse(2000),
                 maxReceiveCount,
@@ -330,6 +344,25 @@ record StackSettings(
                 payloadDays,
                 retention.integer("traceDays").orElse(30),
                 fargate);
+    }
+
+    /**
+     * SnapStart ({@code sluice:snapStart}, all four functions) and provisioned concurrency cannot share a version:
+     * Lambda refuses the provisioned concurrency config ("SnapStart does not support provisioned concurrency"), so
+     * {@code pulumi up} would fail half-way. Refused here, before anything is created.
+     */
+    static void snapStartWithoutProvisionedConcurrency(Map<FunctionRole, FunctionSettings> functions) {
+        for (FunctionSettings f : functions.values()) {
+            if (f.provisionedConcurrency() > 0) {
+                throw new IllegalArgumentException("sluice:functions."
+                        + f.role().key() + ".provisionedConcurrency: "
+                        + f.provisionedConcurrency() + " cannot be combined with sluice:snapStart: true, because AWS"
+                        + " Lambda does not support provisioned concurrency on a SnapStart version (and"
+                        + " sluice:snapStart applies to every function); choose one: keep sluice:snapStart and remove"
+                        + " provisionedConcurrency (faster cold starts everywhere, no standing cost), or set"
+                        + " sluice:snapStart to false to keep warm instances");
+            }
+        }
     }
 
     private static Fargate fargate(Tree f) {
@@ -370,6 +403,22 @@ record StackSettings(
 
     FunctionSettings function(FunctionRole role) {
         return functions.get(role);
+    }
+
+    /**
+     * Whether a function is published as versions behind alias {@code live}: SnapStart and provisioned concurrency
+     * need a version; any other function runs {@code $LATEST} and publishes nothing (so leaves no versions behind).
+     */
+    boolean publishes(FunctionRole role) {
+        return snapStart || function(role).provisionedConcurrency() > 0;
+    }
+
+    /** The functions {@link #publishes} versions of, by name: what {@code prune-versions.sh} prunes. */
+    List<String> publishedFunctionNames() {
+        return java.util.Arrays.stream(FunctionRole.values())
+                .filter(this::publishes)
+                .map(r -> prefix() + "-" + r.key())
+                .toList();
     }
 
     /** Names every resource of this stack starts with. */

@@ -109,22 +109,26 @@ class SharedDefinitionsTest {
     }
 
     /**
-     * Message size differs on purpose: the shared definition sets SQS's 1 MiB, which the Pulumi AWS provider (6.x)
-     * still refuses; a stack creates 256 KiB (the shared minimum) and {@code raise-message-size.sh} lifts it to the
-     * shared value.
+     * Queues keep SQS's default 256 KiB (the shared minimum): bodies above the claim-check threshold travel through
+     * S3, so every message, the pointer's envelope included, stays below it. No queue is raised to 1 MiB by hand, so
+     * `pulumi up` and `pulumi refresh` agree with AWS on the size.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"dev"})
-    void messageSizeIsTheSharedMinimumAtCreationAndTheSharedMaximumAfterTheRaise(String stack) throws Exception {
+    @ValueSource(strings = {"dev", "prod"})
+    void messageSizeIsTheSharedMinimumAboveTheClaimCheckThreshold(String stack) throws Exception {
         StackRun run = StackRun.of(stack);
         SluiceResources shared = SluiceResources.of(ResourceSettings.defaults(run.prefix()));
+        assertThat(Definitions.MAX_MESSAGE_SIZE).isEqualTo(QueueDefinition.MIN_MESSAGE_BYTES);
+        // Room for the claim check's pointer and the message's other attributes above the threshold.
+        assertThat(dev.sluice.adapter.aws.sqs.SqsWorkQueueSettings.DEFAULT_CLAIM_CHECK_THRESHOLD)
+                .isLessThanOrEqualTo(Definitions.MAX_MESSAGE_SIZE - 50_000);
         for (QueueDefinition q : shared.queues()) {
             assertThat(run.one(Types.QUEUE, q.name()).integer("maxMessageSize"))
-                    .isEqualTo(QueueDefinition.MIN_MESSAGE_BYTES);
-            assertThat(Definitions.TARGET_MAX_MESSAGE_SIZE).isEqualTo(q.maximumMessageBytes());
+                    .isEqualTo(Definitions.MAX_MESSAGE_SIZE);
         }
-        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("raise-message-size.sh")))
-                .contains("MaximumMessageSize=" + Definitions.TARGET_MAX_MESSAGE_SIZE);
+        assertThat(run.one(Types.QUEUE, run.prefix() + "-events-dlq").integer("maxMessageSize"))
+                .isEqualTo(Definitions.MAX_MESSAGE_SIZE);
+        assertThat(java.nio.file.Path.of("raise-message-size.sh")).doesNotExist();
     }
 
     /**

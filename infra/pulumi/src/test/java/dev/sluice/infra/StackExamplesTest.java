@@ -34,6 +34,7 @@ class StackExamplesTest {
             assertThat(((Number) redrive.get("maxReceiveCount")).intValue()).isEqualTo(5);
             for (StackRun.Created each : List.of(queue, dlq)) {
                 assertThat(each.inputs()).containsEntry("sqsManagedSseEnabled", true);
+                // SQS's default: the claim check keeps every body far below it (SharedDefinitionsTest).
                 assertThat(each.integer("maxMessageSize")).isEqualTo(262_144);
                 // Standard queues: per-message DelaySeconds (deferral of throttled hops) is allowed.
                 assertThat(each.inputs().get("fifoQueue")).isNotEqualTo(true);
@@ -346,22 +347,58 @@ class StackExamplesTest {
         assertThat(run.all(Types.SUBSCRIPTION)).hasSize(email == null ? 0 : 1);
     }
 
+    /**
+     * The prod example turns SnapStart on and, since Lambda refuses provisioned concurrency on a SnapStart version,
+     * asks for no provisioned concurrency: every function is published behind alias {@code live}, and callers use
+     * the alias.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"prod"})
-    void snapStartAndProvisionedConcurrencyPublishVersionsBehindAnAliasThatCallersUse(String stack) {
+    void prodPublishesEverySnapStartFunctionBehindAnAliasThatCallersUseAndHasNoProvisionedConcurrency(String stack) {
         StackRun run = StackRun.of(stack);
         String p = run.prefix();
-        assertThat(run.one(Types.FUNCTION, p + "-processor").map("snapStart"))
-                .containsEntry("applyOn", "PublishedVersions");
+        assertThat(run.config).containsEntry("sluice:snapStart", "true");
+        for (String key : List.of("dispatcher", "processor", "finalizer", "ingestor")) {
+            StackRun.Created fn = run.one(Types.FUNCTION, p + "-" + key);
+            assertThat(fn.map("snapStart")).as(key).containsEntry("applyOn", "PublishedVersions");
+            assertThat(fn.inputs()).as(key).containsEntry("publish", true);
+            StackRun.Created alias = run.one(Types.ALIAS, p + "-" + key + "-alias");
+            assertThat(alias.inputs())
+                    .containsEntry("name", "live")
+                    .containsEntry("functionName", p + "-" + key)
+                    // The version this `pulumi up` published (the mock's "1"), not $LATEST.
+                    .containsEntry("functionVersion", "1");
+        }
         assertThat(run.all(Types.ALIAS)).hasSize(4);
-        assertThat(run.one(Types.PROVISIONED, p + "-dispatcher-provisioned").integer("provisionedConcurrentExecutions"))
-                .isEqualTo(2);
+        assertThat(run.all(Types.PROVISIONED)).isEmpty();
         assertThat(run.one(Types.ESM, p + "-processor-esm").string("functionName"))
                 .endsWith(":live");
         assertThat(run.one(Types.TARGET, p + "-job-requested-dispatcher").string("arn"))
                 .endsWith(":live");
         assertThat(run.all(Types.PERMISSION))
                 .allSatisfy(perm -> assertThat(perm.inputs()).containsEntry("qualifier", "live"));
+        // What prune-versions.sh reads: every function publishes, three old versions are kept besides the live one.
+        assertThat(run.outputs)
+                .containsEntry(
+                        "publishedFunctions",
+                        List.of(p + "-dispatcher", p + "-processor", p + "-finalizer", p + "-ingestor"))
+                .containsEntry("keepVersions", 3);
+    }
+
+    /** Without SnapStart or provisioned concurrency a function runs $LATEST: no version published, none to prune. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging"})
+    void withoutSnapStartOrProvisionedConcurrencyNothingIsPublished(String stack) {
+        StackRun run = StackRun.of(stack);
+        assertThat(run.all(Types.FUNCTION))
+                .hasSize(4)
+                .allSatisfy(fn ->
+                        assertThat(fn.inputs()).containsEntry("publish", false).doesNotContainKey("snapStart"));
+        assertThat(run.all(Types.ALIAS)).isEmpty();
+        assertThat(run.all(Types.PROVISIONED)).isEmpty();
+        assertThat(run.one(Types.ESM, run.prefix() + "-processor-esm").string("functionName"))
+                .doesNotEndWith(":live");
+        assertThat(run.outputs).containsEntry("publishedFunctions", List.of());
     }
 
     @ParameterizedTest

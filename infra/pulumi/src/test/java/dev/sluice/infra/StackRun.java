@@ -302,7 +302,8 @@ final class StackRun {
                 state.put(
                         "invokeArn",
                         "arn:aws:apigateway:" + REGION + ":lambda:path/functions/" + name + "/invocations");
-                state.put("version", "1");
+                // As Lambda answers: the version just published, or $LATEST when nothing is published.
+                state.put("version", Boolean.TRUE.equals(args.inputs.get("publish")) ? "1" : "$LATEST");
             }
             case "aws:lambda/alias:Alias" -> {
                 state.put(

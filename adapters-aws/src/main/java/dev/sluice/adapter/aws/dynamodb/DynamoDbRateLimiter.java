@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -69,6 +71,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     private final String table;
     private final Duration maxWait;
     private final Clock clock;
+    private final RandomGenerator random;
     private final Map<String, KeyState> keys = new ConcurrentHashMap<>();
     private final Map<String, Comeback> lanes = new ConcurrentHashMap<>();
 
@@ -150,7 +153,17 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         record Refused(Admission.Denied denial) implements Booking {}
     }
 
+    /** Draws its jitter from the calling thread's {@link ThreadLocalRandom}; not for a SnapStart snapshot. */
     public DynamoDbRateLimiter(DynamoDbClient client, Settings settings, Clock clock) {
+        this(client, settings, clock, () -> ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * @param random the lanes' spread ({@link Comeback}) and the back-off jitter; thread-safe, and restore-safe
+     *     where the limiter is built before a snapshot
+     */
+    public DynamoDbRateLimiter(DynamoDbClient client, Settings settings, Clock clock, RandomGenerator random) {
+        this.random = Objects.requireNonNull(random, "'random' must not be null");
         this.client = Objects.requireNonNull(client, "'client' must not be null");
         this.table = settings.table();
         this.maxWait = settings.maxWait();
@@ -169,7 +182,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     @Override
     public Admission tryAcquire(Ask ask) {
         Comeback lane = lanes.computeIfAbsent(
-                ask.key() + "|" + ask.tenant().value() + "|" + ask.priority(), k -> new Comeback());
+                ask.key() + "|" + ask.tenant().value() + "|" + ask.priority(), k -> new Comeback(random));
         synchronized (lane) {
             lane.asked(clock.millis());
         }
@@ -334,8 +347,7 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                     // Batch work backs off by its slice; interactive work, which a person waits for, by one call.
                     long base = ask.priority() == Priority.BATCH ? span : cost;
                     long backoff = Math.min(maxWait.toNanos() / 2000, base * (1L << (holdOff[0] - 1)));
-                    backoff = backoff / 2
-                            + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+                    backoff = backoff / 2 + random.nextLong(backoff / 2 + 1);
                     // Only the back-off is held here; a longer wait the item shows stays in the view, where a
                     // settle seen later can shorten it.
                     holdOff[1] = now + backoff;

@@ -31,6 +31,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -115,8 +116,9 @@ public final class AwsModule {
 
     @Provides
     @Singleton
-    static RateLimiter limiter(DynamoDbClient dynamo, Settings settings, Clock clock) {
-        return new DynamoDbRateLimiter(dynamo, DynamoDbRateLimiter.Settings.of(settings.limitsTable()), clock);
+    static RateLimiter limiter(DynamoDbClient dynamo, Settings settings, Clock clock, RandomGenerator random) {
+        // The wiring's restore-safe source (CoreModule.random), for the lanes' spread and the back-off jitter.
+        return new DynamoDbRateLimiter(dynamo, DynamoDbRateLimiter.Settings.of(settings.limitsTable()), clock, random);
     }
 
     @Provides

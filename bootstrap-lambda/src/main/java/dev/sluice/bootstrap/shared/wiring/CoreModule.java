@@ -31,8 +31,9 @@ import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.RunHop;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
+import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -69,6 +70,21 @@ public final class CoreModule {
     @Singleton
     static Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * The one random source of the wiring: the engine's deferral jitter and the limiter's lanes and back-off draw
+     * from it. It is built at init, so with SnapStart it is in the snapshot that every restored instance resumes
+     * from: a generator seeded at init ({@code SplittableRandom}, {@code Random}, and {@code ThreadLocalRandom},
+     * whose seeder is static state) would then draw the same sequence in every instance, and their deferred work
+     * would come back together. {@link SecureRandom} ({@code NativePRNG} on Lambda's Linux) mixes fresh bytes from
+     * the operating system into every draw, which AWS documents as restore-safe on Lambda's managed runtimes
+     * (docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html). Thread-safe, as both users need.
+     */
+    @Provides
+    @Singleton
+    static RandomGenerator random() {
+        return new SecureRandom();
     }
 
     @Provides
@@ -127,13 +143,14 @@ public final class CoreModule {
             TraceStore traces,
             EventPublisher events,
             Telemetry telemetry,
-            Clock clock) {
+            Clock clock,
+            RandomGenerator random) {
         return new RunHopService(
                 config,
                 new RunHopService.Ports(
                         jobs, work, finalizeQueue, cache, limiter, model, embedder, vectors, traces, events, telemetry),
                 clock,
-                new SplittableRandom());
+                random);
     }
 
     @Provides
