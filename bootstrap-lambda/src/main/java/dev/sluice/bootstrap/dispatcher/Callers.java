@@ -51,16 +51,13 @@ final class Callers {
 
     /** The deployment's rules, from its {@link Settings}. */
     static Callers of(Settings settings) {
-        return of(settings.tenancy(), settings.trustTenantHeader());
-    }
-
-    static Callers of(Settings.Tenancy tenancy, boolean trustTenantHeader) {
+        Settings.Tenancy tenancy = settings.tenancy();
         return new Callers(
                 tenancy.tenantClaim(),
                 tenancy.iamTenants(),
                 tenancy.operatorRoles(),
                 tenancy.eventSources(),
-                trustTenantHeader);
+                settings.trustTenantHeader());
     }
 
     /** The caller, or empty when nobody the deployment trusts vouched for one. */

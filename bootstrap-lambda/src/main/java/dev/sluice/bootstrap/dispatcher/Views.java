@@ -124,7 +124,7 @@ final class Views {
     }
 
     static Tokens tokens(TokenUsage u) {
-        return u == null ? null : new Tokens(u.input(), u.output(), u.cachedInput());
+        return new Tokens(u.input(), u.output(), u.cachedInput());
     }
 
     static Accepted accepted(Job job) {

@@ -13,7 +13,7 @@ import org.apache.logging.log4j.Logger;
  * queue, so no job stays RUNNING behind a dead letter. What was thrown is thrown on, for {@link SqsBatch} to log and
  * report; the tenant is told only what could not be done.
  */
-public final class LastDelivery {
+final class LastDelivery {
     private static final Logger LOG = LogManager.getLogger(LastDelivery.class);
 
     private LastDelivery() {}
@@ -23,7 +23,7 @@ public final class LastDelivery {
      * @param couldNot what the job's reason says could not be done, e.g. {@code hop 1 could not be run}
      * @param handling the delivery's work
      */
-    public static HopOutcome guard(
+    static HopOutcome guard(
             Envelope envelope, int maxReceiveCount, FinalizeJob jobs, String couldNot, Supplier<HopOutcome> handling) {
         try {
             return handling.get();

@@ -33,14 +33,17 @@ final class Failures {
             Objects.requireNonNull(detail, "'detail' must not be null");
         }
 
-        /** A failure sluice found itself: the reason says it all. */
-        static Failure own(String reason) {
-            return new Failure(reason, "");
-        }
-
         Failure andThen(String more) {
             return new Failure(reason + more, detail);
         }
+    }
+
+    /**
+     * A failure {@code where} met that was already told in a tenant's words ({@code reason}), with the dependencies'
+     * own words for each attempt ({@code details}) as the operator's detail.
+     */
+    static Failure of(String where, String reason, List<String> details) {
+        return new Failure(where + ": " + reason, cut(where + ": " + String.join("; ", details)));
     }
 
     /**

@@ -235,9 +235,7 @@ public final class RunHopService implements RunHop {
                 yield onward.after(envelope, t.retryAfter(), t.reason());
             }
             case ModelInvoker.Result.Unavailable u -> {
-                Failures.Failure failure = new Failures.Failure(
-                        progress.where() + ": " + u.reason(),
-                        Failures.cut(progress.where() + ": " + String.join("; ", u.details())));
+                Failures.Failure failure = Failures.of(progress.where(), u.reason(), u.details());
                 yield u.worthRetrying() ? retryOrFail(attempt, failure, progress) : fail(attempt, failure, progress);
             }
             case ModelInvoker.Result.Answered a -> {
@@ -326,20 +324,14 @@ public final class RunHopService implements RunHop {
         return outcome;
     }
 
-    /** The job has ended already: whatever the trace store says, the failure stands and the delivery is done. */
-    private void recordFailureTrace(HopTrace trace) {
-        try {
-            traces.record(trace);
-        } catch (PortException e) {
-            telemetry.traceLost();
-        }
-    }
-
+    /**
+     * The hop's trace, after its memo or its job's failure is written: whatever the trace store says, the hop is done
+     * (paid for, or failed), so a lost trace is counted and must neither run it again nor fail the job.
+     */
     private void recordTrace(HopTrace trace) {
         try {
             traces.record(trace);
-        } catch (TransientException e) {
-            // The hop is done and paid for; a lost trace must not make a redelivery run it again.
+        } catch (PortException e) {
             telemetry.traceLost();
         }
     }
@@ -369,7 +361,7 @@ public final class RunHopService implements RunHop {
     private HopOutcome fail(Attempt attempt, Failures.Failure failure, Progress progress) {
         if (ending.fail(attempt.job(), failure.reason()).isPresent()) {
             Envelope envelope = attempt.envelope();
-            recordFailureTrace(new HopTrace(
+            recordTrace(new HopTrace(
                     attempt.job().id(),
                     envelope.correlationId(),
                     envelope.hop(),

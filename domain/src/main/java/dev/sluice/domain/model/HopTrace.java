@@ -101,7 +101,6 @@ public record HopTrace(
         }
     }
 
-    /** How the hop ended if its model answered. */
     /**
      * What this trace says of its model call, whatever its ending, each part absent where the ending has nothing to
      * say: the flat shape a store or a view writes.

@@ -95,6 +95,18 @@ class PipelineScenariosTest {
     }
 
     @Test
+    void aTraceStoreThatRefusesEveryWriteNeitherFailsAJobNorPaysForAHopTwice() {
+        sluice.model.answerWith(
+                call -> "text for: " + call.prompt().lines().findFirst().orElse(""));
+        sluice.traces.refuseWith(new PermanentException("access denied to the trace bucket", null));
+        Job job = sluice.submit("chain", Map.of("topic", "tides"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.model.calls()).hasSize(3);
+    }
+
+    @Test
     void everyMessageDeliveredTwiceStillMakesExactlyThreeModelCalls() {
         sluice.deliveriesPerMessage = 2;
         Job job = sluice.submit("chain", Map.of("topic", "tides"));

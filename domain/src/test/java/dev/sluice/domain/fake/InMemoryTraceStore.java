@@ -12,9 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Traces in a map, one per job and hop. */
 public final class InMemoryTraceStore implements TraceStore {
     private final Map<JobId, Map<Integer, HopTrace>> traces = new ConcurrentHashMap<>();
+    private RuntimeException refusal;
+
+    /** Every later {@link #record} throws {@code failure} (a store that refuses the writes). */
+    public synchronized void refuseWith(RuntimeException failure) {
+        this.refusal = failure;
+    }
 
     @Override
     public synchronized void record(HopTrace trace) {
+        if (refusal != null) {
+            throw refusal;
+        }
         traces.computeIfAbsent(trace.jobId(), k -> new TreeMap<>()).put(trace.hop(), trace);
     }
 

@@ -9,7 +9,7 @@ record UsageWire(
         @JsonProperty(required = true) long output,
         @JsonProperty(required = true) long cachedInput) {
     static UsageWire from(TokenUsage u) {
-        return u == null ? null : new UsageWire(u.input(), u.output(), u.cachedInput());
+        return new UsageWire(u.input(), u.output(), u.cachedInput());
     }
 
     TokenUsage toDomain() {

@@ -176,8 +176,9 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     }
 
     /**
-     * Admits as {@link #admit} does; a lane (tenant and priority at a key) that asks much more often than it is
-     * granted is told to come back later, in proportion ({@link Comeback}), so its backlog waits out of sight.
+     * Admits as {@link #admit} does; where other tenants share the key, a denied lane (tenant and priority at a key)
+     * is given the next return slot in its line ({@link Comeback}), so its backlog waits out of sight and comes back
+     * as a steady stream.
      */
     @Override
     public Admission tryAcquire(Ask ask) {

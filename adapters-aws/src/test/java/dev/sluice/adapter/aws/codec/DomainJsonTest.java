@@ -27,17 +27,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DomainJsonTest {
-    private static final Instant AT = Instant.parse("2026-01-01T00:05:00.123456789Z");
+    private static final Instant AT = GoldenValues.AT;
 
     private static Envelope envelope() {
-        return new Envelope(
-                new JobId("job_1"),
-                Fixtures.TENANT,
-                new CorrelationId("corr-1"),
-                "two-hop",
-                1,
-                3,
-                Optional.of(Instant.parse("2026-05-01T10:15:30Z")));
+        return GoldenValues.envelope();
     }
 
     private static Job fullJob() {
