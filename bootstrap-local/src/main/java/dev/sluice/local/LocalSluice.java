@@ -22,6 +22,7 @@ import dev.sluice.emulators.llm.ModelBehaviour;
 import dev.sluice.emulators.s3.S3ProxyServer;
 import dev.sluice.emulators.sqs.ElasticMq;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -179,6 +182,8 @@ public final class LocalSluice implements AutoCloseable {
         property("SLUICE_CACHE_TABLE", tables.cache().name());
         property("SLUICE_LIMITS_TABLE", tables.limits().name());
         property("SLUICE_BUCKET", provisioned.bucket());
+        // The functions read their configuration document from the bucket, as in a deployed stack.
+        property("SLUICE_CONFIG_OBJECT", publishConfig(s3, provisioned.bucket()));
         property("SLUICE_EVENT_BUS", "sluice-local");
         property("SLUICE_VECTOR_STORE", "lucene");
         property(
@@ -218,6 +223,24 @@ public final class LocalSluice implements AutoCloseable {
                 new EventSourceMapping.Options("ingestor", 1, Duration.ZERO, 1, Duration.ofSeconds(150)),
                 ingestor::handleRequest);
         api = track(new ApiServer(options.apiPort(), new DispatcherHandler()));
+    }
+
+    /** The bundled document, written where {@code pulumi up} writes a stack's ({@code config/sluice.yaml}). */
+    private static String publishConfig(S3ProxyServer s3, String bucket) throws IOException {
+        String key = "config/sluice.yaml";
+        byte[] document;
+        try (InputStream in = LocalSluice.class.getResourceAsStream("/sluice.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled sluice.yaml is missing from the classpath");
+            }
+            document = in.readAllBytes();
+        }
+        try (S3Client client = AwsClients.s3(
+                AwsClientSettings.local(s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))) {
+            client.putObject(
+                    r -> r.bucket(bucket).key(key).contentType("application/yaml"), RequestBody.fromBytes(document));
+        }
+        return key;
     }
 
     private static ResourceSettings localSettings(Options options) {

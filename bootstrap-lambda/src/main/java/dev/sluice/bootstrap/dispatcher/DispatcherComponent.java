@@ -4,8 +4,6 @@ import dagger.Component;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
-import dev.sluice.bootstrap.shared.wiring.LlmModule;
-import dev.sluice.bootstrap.shared.wiring.RetrievalModule;
 import dev.sluice.domain.usecase.IngestDocuments;
 import dev.sluice.domain.usecase.QueryJob;
 import dev.sluice.domain.usecase.RetryJob;
@@ -16,7 +14,7 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 
 /** The dispatcher's object graph: submission and the read side. No model or vector store is built here. */
 @Singleton
-@Component(modules = {CoreModule.class, AwsModule.class, LlmModule.class, RetrievalModule.class})
+@Component(modules = {CoreModule.class, AwsModule.class, DispatcherModule.class})
 public interface DispatcherComponent {
     SubmitJob submitJob();
 

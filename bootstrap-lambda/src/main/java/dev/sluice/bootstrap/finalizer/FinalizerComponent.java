@@ -5,15 +5,14 @@ import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
-import dev.sluice.bootstrap.shared.wiring.LlmModule;
-import dev.sluice.bootstrap.shared.wiring.RetrievalModule;
+import dev.sluice.bootstrap.shared.wiring.OutputModule;
 import dev.sluice.domain.usecase.FinalizeJob;
 import javax.inject.Singleton;
 import software.amazon.lambda.powertools.metrics.Metrics;
 
 /** The finalizer's object graph: guardrails, the job store and the event bus. */
 @Singleton
-@Component(modules = {CoreModule.class, AwsModule.class, LlmModule.class, RetrievalModule.class})
+@Component(modules = {CoreModule.class, AwsModule.class, OutputModule.class})
 public interface FinalizerComponent {
     FinalizeJob finalizeJob();
 

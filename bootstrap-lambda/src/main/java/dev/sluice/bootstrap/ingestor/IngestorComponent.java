@@ -5,7 +5,6 @@ import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
-import dev.sluice.bootstrap.shared.wiring.LlmModule;
 import dev.sluice.bootstrap.shared.wiring.RetrievalModule;
 import dev.sluice.domain.usecase.IngestDocuments;
 import javax.inject.Singleton;
@@ -13,7 +12,7 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 
 /** The ingestor's object graph: chunking, the embedder and the vector store. */
 @Singleton
-@Component(modules = {CoreModule.class, AwsModule.class, LlmModule.class, RetrievalModule.class})
+@Component(modules = {CoreModule.class, AwsModule.class, RetrievalModule.class})
 public interface IngestorComponent {
     IngestDocuments ingestDocuments();
 

@@ -6,6 +6,7 @@ import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
 import dev.sluice.bootstrap.shared.wiring.LlmModule;
+import dev.sluice.bootstrap.shared.wiring.OutputModule;
 import dev.sluice.bootstrap.shared.wiring.RetrievalModule;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.RunHop;
@@ -14,7 +15,7 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 
 /** The processor's object graph: the pipeline engine with every port it drives. */
 @Singleton
-@Component(modules = {CoreModule.class, AwsModule.class, LlmModule.class, RetrievalModule.class})
+@Component(modules = {CoreModule.class, AwsModule.class, LlmModule.class, OutputModule.class, RetrievalModule.class})
 public interface ProcessorComponent {
     RunHop runHop();
 

@@ -4,28 +4,39 @@ import dev.sluice.domain.config.ConfigException;
 import dev.sluice.domain.config.ConfigParser;
 import dev.sluice.domain.config.Placeholders;
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.port.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Loads the models/pipelines/indexes YAML: from an SSM parameter when one is named (deployed stacks), from a file
- * when one is named (local runs), otherwise the bundled {@code sluice.yaml}. Read once, at init.
+ * Loads the models/pipelines/indexes YAML: from an object in the stack's bucket when one is named (deployed stacks,
+ * {@code SLUICE_CONFIG_OBJECT}), from a file when one is named (local runs), otherwise the bundled
+ * {@code sluice.yaml}. Read once, at init.
+ *
+ * <p>The bucket rather than SSM Parameter Store: every function already holds the S3 client (the claim check), so the
+ * document costs no SDK module of its own (SSM's alone was 6 MB of each function's artifact), and an object has no
+ * 8 KB ceiling on a document with many pipelines.
  */
 public final class ConfigSource {
     private ConfigSource() {}
 
-    public static SluiceConfig load(Settings settings, Function<String, String> ssmParameter) {
-        if (settings.configParameter().isPresent()) {
-            String name = settings.configParameter().get();
-            return parse(ssmParameter.apply(name), "SSM parameter " + name, settings.variables());
+    public static SluiceConfig load(Settings settings, Function<String, Optional<BlobStore.Blob>> objects) {
+        if (settings.configObject().isPresent()) {
+            String key = settings.configObject().get();
+            String source = "s3://" + settings.bucket() + "/" + key;
+            BlobStore.Blob blob = objects.apply(key)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "the configuration document " + source + " does not exist (pulumi up writes it)"));
+            return parse(new String(blob.content(), StandardCharsets.UTF_8), source, settings.variables());
         }
         if (settings.configFile().isPresent()) {
             Path path = Path.of(settings.configFile().get());

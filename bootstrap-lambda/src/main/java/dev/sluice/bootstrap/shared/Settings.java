@@ -13,6 +13,8 @@ import java.util.TreeMap;
  * sluice reads its process environment ({@link #fromEnvironment}), and testable from a map ({@link #from}). Names are
  * the contract with the Pulumi program (README, "Deploying").
  *
+ * @param configObject {@code SLUICE_CONFIG_OBJECT}: the key, in {@code SLUICE_BUCKET}, of the stack's configuration
+ *     document (deployed stacks; {@link ConfigSource})
  * @param leaseChosen whether {@code SLUICE_LEASE} set the engine's lease: only then may it be shorter than the
  *     longest hop ({@link EngineFit})
  * @param serviceName {@code POWERTOOLS_SERVICE_NAME}: the metrics' service dimension
@@ -36,7 +38,7 @@ public record Settings(
         String limitsTable,
         String bucket,
         String eventBus,
-        Optional<String> configParameter,
+        Optional<String> configObject,
         Optional<String> configFile,
         String vectorStore,
         Optional<String> openSearchEndpoint,
@@ -67,7 +69,6 @@ public record Settings(
             Optional<URI> dynamodb,
             Optional<URI> eventbridge,
             Optional<URI> secretsmanager,
-            Optional<URI> ssm,
             Optional<URI> bedrock) {
         static Endpoints from(Variables env) {
             return new Endpoints(
@@ -76,7 +77,6 @@ public record Settings(
                     uri(env, "AWS_ENDPOINT_URL_DYNAMODB"),
                     uri(env, "AWS_ENDPOINT_URL_EVENTBRIDGE"),
                     uri(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER"),
-                    uri(env, "AWS_ENDPOINT_URL_SSM"),
                     uri(env, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"));
         }
 
@@ -214,7 +214,7 @@ public record Settings(
                 env.require("SLUICE_LIMITS_TABLE"),
                 env.require("SLUICE_BUCKET"),
                 env.get("SLUICE_EVENT_BUS").orElse("default"),
-                env.get("SLUICE_CONFIG_PARAMETER"),
+                env.get("SLUICE_CONFIG_OBJECT"),
                 env.get("SLUICE_CONFIG_FILE"),
                 env.get("SLUICE_VECTOR_STORE").orElse("lucene"),
                 env.get("SLUICE_OPENSEARCH_ENDPOINT"),

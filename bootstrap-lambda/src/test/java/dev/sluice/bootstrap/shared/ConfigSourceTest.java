@@ -36,8 +36,8 @@ class ConfigSourceTest {
         assertThatThrownBy(() -> ConfigSource.parse(
                         "models: {}\npipelines:\n  p:\n    steps:\n      - generate: a\n"
                                 + "        model: ghost\n        prompt: hi\n",
-                        "SSM parameter /sluice/dev/config"))
-                .hasMessage("invalid configuration in SSM parameter /sluice/dev/config: pipelines.p.steps[0].model:"
+                        "s3://sluice-dev-bucket/config/sluice.yaml"))
+                .hasMessage("invalid configuration in s3://sluice-dev-bucket/config/sluice.yaml: pipelines.p.steps[0].model:"
                         + " unknown model alias 'ghost' (known: )");
         assertThatThrownBy(() -> ConfigSource.parse("models: [", "file x.yaml"))
                 .hasMessageStartingWith("file x.yaml is not valid YAML");
@@ -46,8 +46,8 @@ class ConfigSourceTest {
     @Test
     void aPlaceholderWithoutValueIsRefusedAsSuchNotAsBrokenYaml() {
         // The sentence the Pulumi program stops `pulumi preview` with, for the same document (Placeholders).
-        assertThatThrownBy(() -> ConfigSource.parse("models:\n  fast: {model: ${SLUICE_UNSET_Z}}\n", "SSM parameter p"))
+        assertThatThrownBy(() -> ConfigSource.parse("models:\n  fast: {model: ${SLUICE_UNSET_Z}}\n", "s3://b/p"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("SSM parameter p refers to ${SLUICE_UNSET_Z}, which is not set and has no default");
+                .hasMessage("s3://b/p refers to ${SLUICE_UNSET_Z}, which is not set and has no default");
     }
 }

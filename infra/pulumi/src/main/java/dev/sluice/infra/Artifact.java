@@ -12,22 +12,25 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The functions' zip and its SHA-256, which names the S3 object it is uploaded to: a new build is a new key, so
- * {@code pulumi up} uploads it once and points every function at it.
+ * A function's zip or a layer's, and its SHA-256, which names the S3 object it is uploaded to: a new build is a new
+ * key, so {@code pulumi up} uploads what changed and points the functions at it.
  *
+ * @param name what the zip holds ({@code dispatcher}, {@code layer-minilm-arm64}, ...), in its object key
  * @param path the zip on the deployer's disk
  * @param sha256Hex the content hash, hex-encoded (in the object key)
  * @param sha256Base64 the same hash as Lambda reports it ({@code CodeSha256}), for {@code sourceCodeHash}
  */
-record Artifact(Path path, String sha256Hex, String sha256Base64) {
-    /** Lambda takes at most 50 MB zipped as a direct upload; sluice's zip is far larger, so code goes through S3. */
+record Artifact(String name, Path path, String sha256Hex, String sha256Base64) {
+    /** Code goes through the stack's bucket: one upload per build, and no 50 MB ceiling of a direct upload. */
     static final String PREFIX = "artifacts/";
 
-    static Artifact of(String location) {
-        Path path = Path.of(location);
+    /** {@code sluice-<name>.zip} in the {@code sluice:artifacts} directory. */
+    static Artifact of(String directory, String name) {
+        Path path = Path.of(directory).resolve("sluice-" + name + ".zip");
         if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("sluice:artifact: no file at " + path.toAbsolutePath()
-                    + "; build it first with ./mvnw -B -pl bootstrap-lambda -am package -DskipTests");
+            throw new IllegalArgumentException("sluice:artifacts: no file at " + path.toAbsolutePath()
+                    + "; build the functions' zips and layers first with ./mvnw -B -pl bootstrap-lambda -am package"
+                    + " -DskipTests");
         }
         MessageDigest sha256;
         try {
@@ -39,14 +42,17 @@ record Artifact(Path path, String sha256Hex, String sha256Base64) {
             in.transferTo(OutputStream.nullOutputStream());
             byte[] digest = sha256.digest();
             return new Artifact(
-                    path, HexFormat.of().formatHex(digest), Base64.getEncoder().encodeToString(digest));
+                    name,
+                    path,
+                    HexFormat.of().formatHex(digest),
+                    Base64.getEncoder().encodeToString(digest));
         } catch (IOException e) {
-            throw new IllegalStateException("sluice:artifact: cannot read " + path.toAbsolutePath(), e);
+            throw new IllegalStateException("sluice:artifacts: cannot read " + path.toAbsolutePath(), e);
         }
     }
 
     /** The object key: under {@code artifacts/}, which no function role may read or write. */
     String key() {
-        return PREFIX + "sluice-lambda-" + sha256Hex + ".zip";
+        return PREFIX + "sluice-" + name + "-" + sha256Hex + ".zip";
     }
 }

@@ -10,6 +10,8 @@ import com.pulumi.aws.dynamodb.inputs.TablePointInTimeRecoveryArgs;
 import com.pulumi.aws.dynamodb.inputs.TableTtlArgs;
 import com.pulumi.aws.s3.BucketLifecycleConfigurationV2;
 import com.pulumi.aws.s3.BucketLifecycleConfigurationV2Args;
+import com.pulumi.aws.s3.BucketObjectv2;
+import com.pulumi.aws.s3.BucketObjectv2Args;
 import com.pulumi.aws.s3.BucketOwnershipControls;
 import com.pulumi.aws.s3.BucketOwnershipControlsArgs;
 import com.pulumi.aws.s3.BucketPolicy;
@@ -29,21 +31,25 @@ import com.pulumi.aws.s3.inputs.BucketServerSideEncryptionConfigurationV2RuleApp
 import com.pulumi.aws.s3.inputs.BucketServerSideEncryptionConfigurationV2RuleArgs;
 import com.pulumi.aws.sqs.Queue;
 import com.pulumi.aws.sqs.QueueArgs;
-import com.pulumi.aws.ssm.Parameter;
-import com.pulumi.aws.ssm.ParameterArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.CustomResourceOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The stateful part of a stack: queues with their DLQs, tables, the bucket, the event bus, the config parameter. */
+/** The stateful part of a stack: queues with their DLQs, tables, the bucket, the event bus, the configuration document. */
 record DataPlane(
         Map<String, QueuePair> queues,
         Map<String, Table> tables,
         BucketV2 bucket,
         EventBus bus,
-        Parameter configParameter) {
+        BucketObjectv2 config) {
+
+    /**
+     * Where the functions read the stack's models/pipelines/indexes document ({@code SLUICE_CONFIG_OBJECT}): an object
+     * in the stack's bucket, readable by the functions and writable by none of them.
+     */
+    static final String CONFIG_KEY = "config/sluice.yaml";
 
     /** A queue and the dead-letter queue its redrive policy points at. */
     record QueuePair(String name, Queue queue, Queue dlq) {}
@@ -60,16 +66,13 @@ record DataPlane(
         BucketV2 bucket = bucket(s);
         EventBus bus = new EventBus(
                 s.prefix() + "-bus", EventBusArgs.builder().name(s.prefix()).build());
-        Parameter config = new Parameter(
+        BucketObjectv2 config = new BucketObjectv2(
                 s.prefix() + "-config",
-                ParameterArgs.builder()
-                        .name("/sluice/" + s.stack() + "/config")
-                        .description("sluice models, pipelines and indexes for stack " + s.stack())
-                        .type("String")
-                        // Standard parameters stop at 4 KB; intelligent tiering moves a larger document to the
-                        // advanced tier (8 KB) by itself.
-                        .tier("Intelligent-Tiering")
-                        .value(s.pipeline().yaml())
+                BucketObjectv2Args.builder()
+                        .bucket(bucket.bucket())
+                        .key(CONFIG_KEY)
+                        .content(s.pipeline().yaml())
+                        .contentType("application/yaml")
                         .build());
         return new DataPlane(queues, tables, bucket, bus, config);
     }

@@ -13,6 +13,8 @@ import com.pulumi.aws.lambda.EventSourceMapping;
 import com.pulumi.aws.lambda.EventSourceMappingArgs;
 import com.pulumi.aws.lambda.Function;
 import com.pulumi.aws.lambda.FunctionArgs;
+import com.pulumi.aws.lambda.LayerVersion;
+import com.pulumi.aws.lambda.LayerVersionArgs;
 import com.pulumi.aws.lambda.ProvisionedConcurrencyConfig;
 import com.pulumi.aws.lambda.ProvisionedConcurrencyConfigArgs;
 import com.pulumi.aws.lambda.inputs.EventSourceMappingScalingConfigArgs;
@@ -50,27 +52,29 @@ final class Functions {
 
     static Map<FunctionRole, Deployed> create(
             StackSettings s, Permissions permissions, Map<String, Output<String>> environment) {
-        Code code = upload(s, permissions.data());
+        Map<String, Output<String>> layers = new LinkedHashMap<>();
         Map<FunctionRole, Deployed> out = new EnumMap<>(FunctionRole.class);
         for (FunctionRole role : FunctionRole.values()) {
-            out.put(role, function(s, permissions, environment, role, code));
+            Code code = upload(s, permissions.data(), Artifact.of(s.artifacts(), role.key()));
+            List<Output<String>> arns = s.layers(role).stream()
+                    .map(name -> layers.computeIfAbsent(name, n -> layer(s, permissions.data(), n)))
+                    .toList();
+            out.put(role, function(s, permissions, environment, role, code, arns));
         }
         return out;
     }
 
-    /** Where the four functions load their code from: one object, uploaded once per build. */
+    /** Where a function loads its code from: its own zip, uploaded once per build. */
     private record Code(Output<String> bucket, Output<String> key, String sha256Base64) {}
 
     /**
-     * The zip goes to the stack's bucket once, under a key named by its hash; every function loads it from there.
-     * Lambda refuses direct uploads above 50 MB (the zip is far above that, unzipped under the 250 MB limit), while
-     * from S3 it takes any zip within the unzipped limit. A new build is a new key: the object is replaced and each
-     * function's code updated; an unchanged build changes nothing.
+     * A zip goes to the stack's bucket once, under a key named by its hash; the function (or layer) loads it from
+     * there. A new build of it is a new key: the object is replaced and the code updated; an unchanged zip changes
+     * nothing, so rebuilding one function's code redeploys that function only.
      */
-    private static Code upload(StackSettings s, DataPlane data) {
-        Artifact artifact = Artifact.of(s.artifact());
+    private static Code upload(StackSettings s, DataPlane data, Artifact artifact) {
         BucketObjectv2 object = new BucketObjectv2(
-                s.prefix() + "-artifact",
+                s.prefix() + "-" + artifact.name() + "-artifact",
                 BucketObjectv2Args.builder()
                         .bucket(data.bucket().bucket())
                         .key(artifact.key())
@@ -80,12 +84,33 @@ final class Functions {
         return new Code(object.bucket(), object.key(), artifact.sha256Base64());
     }
 
+    /**
+     * An opt-in part as a layer version ({@code sluice-layer-<name>.zip}: the MiniLM embedder for one architecture,
+     * the OpenSearch client, the Pinecone client), its jars under {@code java/lib} on the function's classpath.
+     */
+    private static Output<String> layer(StackSettings s, DataPlane data, String name) {
+        Code code = upload(s, data, Artifact.of(s.artifacts(), "layer-" + name));
+        LayerVersionArgs.Builder args = LayerVersionArgs.builder()
+                .layerName(s.prefix() + "-" + name)
+                .description("sluice " + name + " (" + s.stack() + ")")
+                .s3Bucket(code.bucket())
+                .s3Key(code.key())
+                .sourceCodeHash(code.sha256Base64())
+                .compatibleRuntimes("java21");
+        if (name.startsWith("minilm-")) {
+            // Its natives are for one architecture only.
+            args.compatibleArchitectures(s.architecture());
+        }
+        return new LayerVersion(s.prefix() + "-" + name + "-layer", args.build()).arn();
+    }
+
     private static Deployed function(
             StackSettings s,
             Permissions permissions,
             Map<String, Output<String>> environment,
             FunctionRole role,
-            Code code) {
+            Code code,
+            List<Output<String>> layers) {
         FunctionSettings f = s.function(role);
         String name = s.prefix() + "-" + role.key();
         LogGroup logs = new LogGroup(
@@ -127,6 +152,7 @@ final class Functions {
                 .s3Key(code.key())
                 // Lambda's CodeSha256 of the zip: the provider sees a new build even if the key were reused.
                 .sourceCodeHash(code.sha256Base64())
+                .layers(Output.all(layers))
                 .memorySize(f.memoryMb())
                 .timeout(f.timeoutSeconds())
                 .environment(FunctionEnvironmentArgs.builder()

@@ -106,10 +106,7 @@ record Permissions(
     }
 
     private void readConfig(PolicyDocument doc) {
-        doc.allow(
-                "ReadConfig",
-                List.of("ssm:GetParameter"),
-                List.of(data.configParameter().arn()));
+        doc.allow("ReadConfig", GET, List.of(data.bucket().arn().applyValue(arn -> arn + "/" + DataPlane.CONFIG_KEY)));
     }
 
     private void dispatcher(PolicyDocument doc) {

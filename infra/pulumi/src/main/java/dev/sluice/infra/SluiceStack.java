@@ -30,7 +30,7 @@ public final class SluiceStack {
             "SLUICE_LIMITS_TABLE",
             "SLUICE_BUCKET",
             "SLUICE_EVENT_BUS",
-            "SLUICE_CONFIG_PARAMETER",
+            "SLUICE_CONFIG_OBJECT",
             "SLUICE_CONFIG_VERSION",
             "SLUICE_VECTOR_STORE",
             "SLUICE_OPENSEARCH_ENDPOINT",
@@ -78,7 +78,7 @@ public final class SluiceStack {
         ctx.export("apiUrl", apiUrl);
         ctx.export("eventBus", data.bus().name());
         ctx.export("bucket", data.bucket().bucket());
-        ctx.export("configParameter", data.configParameter().name());
+        ctx.export("configObject", data.bucket().bucket().applyValue(b -> "s3://" + b + "/" + DataPlane.CONFIG_KEY));
         ctx.export("alarmTopic", topic.arn());
         ctx.export("dashboard", Output.of(s.prefix()));
         ctx.export("processorMaxConcurrency", Output.of(s.processorMaxConcurrency()));
@@ -112,8 +112,7 @@ public final class SluiceStack {
                 "SLUICE_LIMITS_TABLE", d -> d.tables().get("limits").name());
         RESOURCE_VARIABLES.put("SLUICE_BUCKET", d -> d.bucket().bucket());
         RESOURCE_VARIABLES.put("SLUICE_EVENT_BUS", d -> d.bus().name());
-        RESOURCE_VARIABLES.put(
-                "SLUICE_CONFIG_PARAMETER", d -> d.configParameter().name());
+        RESOURCE_VARIABLES.put("SLUICE_CONFIG_OBJECT", d -> Output.of(DataPlane.CONFIG_KEY));
     }
 
     /** Set per function (its name), or from the document itself: no one value a document could be resolved with. */

@@ -3,6 +3,7 @@ package dev.sluice.infra;
 import com.pulumi.Config;
 import com.pulumi.deployment.internal.DeploymentInternal;
 import dev.sluice.domain.config.HopBudget;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
 record StackSettings(
         String stack,
         Consumers consumers,
-        String artifact,
+        String artifacts,
         String architecture,
         String logLevel,
         int logRetentionDays,
@@ -44,6 +45,36 @@ record StackSettings(
         int payloadRetentionDays,
         int traceRetentionDays,
         Optional<Fargate> fargate) {
+
+    /** Where {@code ./mvnw -pl bootstrap-lambda -am package} writes the functions' zips and the layers. */
+    static final String DEFAULT_ARTIFACTS = "../../bootstrap-lambda/target/lambda";
+
+    private static String artifacts(Config config) {
+        if (config.get("artifact").isPresent()) {
+            throw new IllegalArgumentException("sluice:artifact: each function now has its own zip; set"
+                    + " sluice:artifacts to the directory that holds them (default " + DEFAULT_ARTIFACTS + ")");
+        }
+        return config.get("artifacts").orElse(DEFAULT_ARTIFACTS);
+    }
+
+    /**
+     * The layers a function loads besides its own zip: the opt-in parts the stack chose, for the functions that
+     * embed and retrieve (the MiniLM embedder with its natives for the stack's architecture, the OpenSearch or the
+     * Pinecone client). The dispatcher and the finalizer need none.
+     */
+    List<String> layers(FunctionRole role) {
+        if (role != FunctionRole.PROCESSOR && role != FunctionRole.INGESTOR) {
+            return List.of();
+        }
+        List<String> layers = new ArrayList<>();
+        if (embedder.equals("minilm")) {
+            layers.add("minilm-" + architecture);
+        }
+        if (!vectorStore.kind().equals("lucene")) {
+            layers.add(vectorStore.kind());
+        }
+        return List.copyOf(layers);
+    }
 
     /** Published versions {@code prune-versions.sh} keeps besides the live one, unless {@code sluice:keepVersions}. */
     static final int DEFAULT_KEEP_VERSIONS = 3;
@@ -156,7 +187,7 @@ record StackSettings(
         boolean environmentSecret = secret.apply("environment").orElse(true);
         if (secret.apply("pipeline").orElse(false)) {
             throw new IllegalArgumentException("sluice:pipeline: is marked secret, but the functions read the document"
-                    + " from a String SSM parameter, in plain text: keep secret values out of it. Name provider keys"
+                    + " from an object in the stack's bucket (config/sluice.yaml), in plain text: keep secret values out of it. Name provider keys"
                     + " with options.apiKeySecret (Secrets Manager); put any other secret value in sluice:environment"
                     + " with --secret and refer to it as ${NAME}. Then store sluice:pipeline without --secret.");
         }
@@ -315,7 +346,7 @@ record StackSettings(
         return new StackSettings(
                 stack,
                 consumers,
-                config.get("artifact").orElse("../../bootstrap-lambda/target/sluice-lambda.zip"),
+                artifacts(config),
                 architecture,
                 logLevel,
                 config.getInteger("logRetentionDays").orElse(30),

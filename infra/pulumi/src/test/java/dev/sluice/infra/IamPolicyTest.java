@@ -142,7 +142,7 @@ class IamPolicyTest {
         }
 
         String config() {
-            return "arn:aws:ssm" + AT + "parameter/sluice/" + stack + "/config";
+            return bucket() + "/config/sluice.yaml";
         }
 
         String logs(String function) {
@@ -195,7 +195,7 @@ class IamPolicyTest {
     }
 
     static final List<String> LOGS = List.of("logs:CreateLogStream", "logs:PutLogEvents");
-    static final List<String> READ_CONFIG = List.of("ssm:GetParameter");
+    static final List<String> READ_CONFIG = List.of("s3:GetObject");
     static final List<String> LAMBDA_POLLS =
             List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
     static final List<String> SEND = List.of("sqs:SendMessage");

@@ -25,9 +25,9 @@ class ProviderSwapTest {
 
         assertThat(identities(after)).isEqualTo(identities(before));
         assertThat(changedTypes(before, after))
-                .containsExactlyInAnyOrder(Types.PARAMETER, Types.ROLE_POLICY, Types.FUNCTION);
+                .containsExactlyInAnyOrder(Types.BUCKET_OBJECT, Types.ROLE_POLICY, Types.FUNCTION);
         assertOnlyTheConfigVersionChangedInFunctions(before, after);
-        assertThat(after.one(Types.PARAMETER, "sluice-dev-config").string("value"))
+        assertThat(after.one(Types.BUCKET_OBJECT, "sluice-dev-config").string("content"))
                 .contains("provider: anthropic")
                 .doesNotContain("openai");
         assertThat(after.one(Types.ROLE_POLICY, "sluice-dev-processor-policy").string("policy"))
@@ -48,7 +48,7 @@ class ProviderSwapTest {
 
         assertThat(identities(after)).isEqualTo(identities(before));
         assertThat(changedTypes(before, after))
-                .containsExactlyInAnyOrder(Types.PARAMETER, Types.ROLE_POLICY, Types.FUNCTION);
+                .containsExactlyInAnyOrder(Types.BUCKET_OBJECT, Types.ROLE_POLICY, Types.FUNCTION);
         assertOnlyTheConfigVersionChangedInFunctions(before, after);
         assertThat(after.one(Types.ROLE_POLICY, "sluice-dev-processor-policy").string("policy"))
                 .contains("arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0")

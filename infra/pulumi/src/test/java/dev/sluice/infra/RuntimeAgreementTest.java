@@ -66,8 +66,8 @@ class RuntimeAgreementTest {
                 .get("sluice:pipeline")
                 .replace("\"model\":\"gpt-4o-mini\"", "\"model\":\"${TEAM_MODEL}\"");
         String sentence = " refers to ${TEAM_MODEL}, which is not set and has no default";
-        assertThatThrownBy(() -> ConfigSource.parse(pipeline, "SSM parameter /sluice/dev/config"))
-                .hasMessage("SSM parameter /sluice/dev/config" + sentence);
+        assertThatThrownBy(() -> ConfigSource.parse(pipeline, "s3://sluice-dev-bucket/config/sluice.yaml"))
+                .hasMessage("s3://sluice-dev-bucket/config/sluice.yaml" + sentence);
         assertThatThrownBy(() -> StackRun.of("dev", Map.of("sluice:pipeline", pipeline)))
                 .hasMessageContaining("sluice:pipeline" + sentence);
         // Blank is not set, in the functions' environment as here.
@@ -96,13 +96,13 @@ class RuntimeAgreementTest {
 
     /** The functions' parse of what the run delivered, after checking the program read the same. */
     private static SluiceConfig agreement(StackRun run) {
-        String document = run.one(Types.PARAMETER, run.prefix() + "-config").string("value");
+        String document = run.one(Types.BUCKET_OBJECT, run.prefix() + "-config").string("content");
         @SuppressWarnings("unchecked")
         Map<String, String> environment = (Map<String, String>) run.one(Types.FUNCTION, run.prefix() + "-processor")
                 .map("environment")
                 .get("variables");
         SluiceConfig functions = withEnvironment(
-                environment, () -> ConfigSource.parse(document, "SSM parameter /sluice/" + run.stack + "/config"));
+                environment, () -> ConfigSource.parse(document, "s3://" + run.prefix() + "-bucket/config/sluice.yaml"));
         PipelineConfig program = run.settings.pipeline();
         assertThat(program.yaml()).isEqualTo(document);
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What must not leak: secret stack values stay secrets in state, provider keys never become environment variables,
- * the document in SSM holds no secret value, and secrets under a customer-managed key can be decrypted by exactly
+ * the document in the bucket holds no secret value, and secrets under a customer-managed key can be decrypted by exactly
  * the roles that read them.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -54,7 +54,7 @@ class SecretsTest {
     }
 
     @Test
-    void theDocumentInSsmIsAStringParameterThatHoldsNoSecretValue() {
+    void theDocumentInTheBucketHoldsNoSecretValue() {
         // A secret the document needs is referred to as ${NAME}: the functions substitute it from their environment.
         String pipeline = StackRun.stackConfig("dev")
                 .get("sluice:pipeline")
@@ -65,19 +65,18 @@ class SecretsTest {
                 "dev",
                 Map.of("sluice:pipeline", pipeline, "sluice:environment", ENVIRONMENT),
                 Set.of("sluice:environment"));
-        StackRun.Created parameter = run.one(Types.PARAMETER, "sluice-dev-config");
-        // String, not SecureString: the functions read it without decryption (Powertools SSMProvider.get).
-        assertThat(parameter.string("type")).isEqualTo("String");
+        StackRun.Created document = run.one(Types.BUCKET_OBJECT, "sluice-dev-config");
+        assertThat(document.string("key")).isEqualTo("config/sluice.yaml");
         assertThat(pipeline).contains("${TEAM_TOKEN}");
-        assertThat(parameter.string("value")).contains("${TEAM_TOKEN}").doesNotContain(TOKEN);
-        assertThat(parameter.secret("value")).isFalse();
+        assertThat(document.string("content")).contains("${TEAM_TOKEN}").doesNotContain(TOKEN);
+        assertThat(document.secret("content")).isFalse();
     }
 
     @Test
     void aSecretPipelineDocumentIsRefusedRatherThanWrittenInPlainText() {
         assertThatThrownBy(() -> StackRun.of("dev", Map.of(), Set.of("sluice:pipeline")))
                 .hasMessageContaining("sluice:pipeline: is marked secret")
-                .hasMessageContaining("String SSM parameter")
+                .hasMessageContaining("config/sluice.yaml")
                 .hasMessageContaining("apiKeySecret");
     }
 

@@ -180,7 +180,7 @@ class StackExamplesTest {
                             "SLUICE_LIMITS_TABLE",
                             "SLUICE_BUCKET",
                             "SLUICE_EVENT_BUS",
-                            "SLUICE_CONFIG_PARAMETER",
+                            "SLUICE_CONFIG_OBJECT",
                             "SLUICE_VECTOR_STORE",
                             "SLUICE_EMBEDDER",
                             "SLUICE_MAX_RECEIVE_COUNT",
@@ -191,7 +191,7 @@ class StackExamplesTest {
                                     + "-work")
                     .containsEntry("SLUICE_JOBS_TABLE", run.prefix() + "-jobs")
                     .containsEntry("SLUICE_EVENT_BUS", run.prefix())
-                    .containsEntry("SLUICE_CONFIG_PARAMETER", "/sluice/" + stack + "/config")
+                    .containsEntry("SLUICE_CONFIG_OBJECT", "config/sluice.yaml")
                     .containsEntry("SLUICE_MAX_RECEIVE_COUNT", "5")
                     .containsEntry("SLUICE_VECTOR_STORE", run.config.getOrDefault("sluice:vectorStore", "lucene"))
                     .containsEntry("SLUICE_EMBEDDER", run.config.getOrDefault("sluice:embedder", "minilm"))
@@ -296,11 +296,11 @@ class StackExamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
-    void thePipelineDocumentOfTheStackIsDeliveredThroughSsm(String stack) {
+    void thePipelineDocumentOfTheStackIsDeliveredThroughTheBucket(String stack) {
         StackRun run = StackRun.of(stack);
-        StackRun.Created parameter = run.one(Types.PARAMETER, run.prefix() + "-config");
-        assertThat(parameter.string("name")).isEqualTo("/sluice/" + stack + "/config");
-        Object delivered = new Yaml().load(parameter.string("value"));
+        StackRun.Created document = run.one(Types.BUCKET_OBJECT, run.prefix() + "-config");
+        assertThat(document.string("key")).isEqualTo("config/sluice.yaml");
+        Object delivered = new Yaml().load(document.string("content"));
         assertThat(delivered).isEqualTo(config(run, "sluice:pipeline"));
     }
 

@@ -77,14 +77,33 @@ final class StackRun {
 
     private static final Map<String, StackRun> CACHE = new ConcurrentHashMap<>();
 
-    /** The functions' zip every run deploys unless a test names another. */
-    static final Path ARTIFACT = zip("sluice-lambda.zip", "build 1");
+    /** What the build writes to {@code bootstrap-lambda/target/lambda}: a zip per function and the layers. */
+    static final List<String> ZIPS = List.of(
+            "dispatcher",
+            "processor",
+            "finalizer",
+            "ingestor",
+            "layer-minilm-arm64",
+            "layer-minilm-x86_64",
+            "layer-opensearch",
+            "layer-pinecone");
+
+    /** The artifacts every run deploys unless a test names others: small zips, each with its own content. */
+    static final Path ARTIFACTS = artifacts("build-1", "build 1");
+
+    /** A directory under {@code target/test-artifacts/} with every zip of {@link #ZIPS}, each holding its name. */
+    static Path artifacts(String directory, String build) {
+        for (String name : ZIPS) {
+            zip(directory + "/sluice-" + name + ".zip", build + " of " + name);
+        }
+        return Path.of("target", "test-artifacts", directory).toAbsolutePath();
+    }
 
     /** A small zip under {@code target/test-artifacts/} whose one entry holds {@code content}. */
     static Path zip(String name, String content) {
         try {
-            Path dir = Files.createDirectories(Path.of("target", "test-artifacts"));
-            Path file = dir.resolve(name);
+            Path file = Path.of("target", "test-artifacts").resolve(name);
+            Files.createDirectories(file.getParent());
             try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
                 ZipEntry entry = new ZipEntry("build.txt");
                 entry.setTime(0);
@@ -140,7 +159,7 @@ final class StackRun {
         }
         Map<String, String> config = new LinkedHashMap<>(stackConfig(stack));
         // The real zip (~200 MB) need not be built for these tests: a small one stands in, hashed the same way.
-        config.put("sluice:artifact", ARTIFACT.toString());
+        config.put("sluice:artifacts", ARTIFACTS.toString());
         config.putAll(overrides);
         StackRun run = run(stack, config, secretKeys);
         CACHE.put(key, run);
@@ -314,12 +333,14 @@ final class StackRun {
                         "invokeArn",
                         "arn:aws:apigateway:" + REGION + ":lambda:path/functions/alias-" + name + "/invocations");
             }
+            case "aws:lambda/layerVersion:LayerVersion" ->
+                state.put(
+                        "arn",
+                        "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":layer:" + args.inputs.get("layerName") + ":1");
             case "aws:cloudwatch/logGroup:LogGroup" ->
                 state.put("arn", "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + name);
             case "aws:dynamodb/table:Table" ->
                 state.put("arn", "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + name);
-            case "aws:ssm/parameter:Parameter" ->
-                state.put("arn", "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter" + name);
             case "aws:cloudwatch/eventBus:EventBus" ->
                 state.put("arn", "arn:aws:events:" + REGION + ":" + ACCOUNT + ":event-bus/" + name);
             case "aws:apigatewayv2/api:Api" ->

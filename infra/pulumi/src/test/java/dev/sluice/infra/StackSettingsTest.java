@@ -101,7 +101,7 @@ class StackSettingsTest {
                         .toString())
                 .contains("OPENAI_SECRET=team-a/openai");
         // The functions substitute at init: the document keeps the placeholder.
-        assertThat(run.one(Types.PARAMETER, "sluice-dev-config").string("value"))
+        assertThat(run.one(Types.BUCKET_OBJECT, "sluice-dev-config").string("content"))
                 .contains("${OPENAI_SECRET:-sluice/openai}");
     }
 }

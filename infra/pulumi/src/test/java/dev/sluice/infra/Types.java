@@ -12,6 +12,7 @@ final class Types {
     static final String BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2";
     static final String BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
     static final String BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
+    static final String LAYER_VERSION = "aws:lambda/layerVersion:LayerVersion";
     static final String BUS = "aws:cloudwatch/eventBus:EventBus";
     static final String RULE = "aws:cloudwatch/eventRule:EventRule";
     static final String TARGET = "aws:cloudwatch/eventTarget:EventTarget";
@@ -28,7 +29,6 @@ final class Types {
     static final String AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
     static final String INTEGRATION = "aws:apigatewayv2/integration:Integration";
     static final String STAGE = "aws:apigatewayv2/stage:Stage";
-    static final String PARAMETER = "aws:ssm/parameter:Parameter";
     static final String ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
     static final String TOPIC = "aws:sns/topic:Topic";
     static final String SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";

@@ -33,14 +33,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * SDK clients (built once, at init, on the URL-connection HTTP client) and the AWS adapters behind the domain's
@@ -77,17 +73,6 @@ public final class AwsModule {
     @Singleton
     static DynamoDbClient dynamoDb(Settings settings) {
         return AwsClients.dynamoDb(client(settings, settings.endpoints().dynamodb()));
-    }
-
-    @Provides
-    @Singleton
-    static SsmClient ssm(Settings settings) {
-        var builder = SsmClient.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .httpClient(UrlConnectionHttpClient.builder().build());
-        settings.endpoints().ssm().ifPresent(builder::endpointOverride);
-        return builder.build();
     }
 
     @Provides

@@ -14,6 +14,7 @@ import dev.sluice.domain.jobs.QueryJobService;
 import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
+import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.Embedder;
 import dev.sluice.domain.port.EventPublisher;
@@ -35,11 +36,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
-import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsBuilder;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
-import software.amazon.lambda.powertools.parameters.ssm.SSMProvider;
 
 /** Settings, configuration, metrics and the use cases; the adapters come from the other modules. */
 @Module
@@ -55,15 +54,8 @@ public final class CoreModule {
     /** The configuration, its engine settings fitted to the work queue and the longest hop ({@link EngineFit}). */
     @Provides
     @Singleton
-    static SluiceConfig config(Settings settings, Lazy<SsmClient> ssm) {
-        return EngineFit.fitted(
-                ConfigSource.load(
-                        settings,
-                        name -> SSMProvider.builder()
-                                .withClient(ssm.get())
-                                .build()
-                                .get(name)),
-                settings);
+    static SluiceConfig config(Settings settings, Lazy<BlobStore> blobs) {
+        return EngineFit.fitted(ConfigSource.load(settings, key -> blobs.get().get(key)), settings);
     }
 
     @Provides

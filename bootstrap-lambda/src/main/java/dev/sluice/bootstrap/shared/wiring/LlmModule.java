@@ -3,19 +3,14 @@ package dev.sluice.bootstrap.shared.wiring;
 import dagger.Module;
 import dagger.Provides;
 import dev.sluice.adapter.llm.LanguageModels;
-import dev.sluice.adapter.llm.output.JacksonStructuredOutput;
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.port.LanguageModel;
-import dev.sluice.domain.port.StructuredOutput;
 import javax.inject.Singleton;
 
-/**
- * Every configured model alias, its client built once at init, behind retries, a breaker and a time limit; and the
- * reader of structured answers.
- */
+/** Every configured model alias, its client built once at init, behind retries, a breaker and a time limit. */
 @Module
 public final class LlmModule {
     private LlmModule() {}
@@ -30,12 +25,5 @@ public final class LlmModule {
                         .toList(),
                 secrets::value,
                 ResilienceSettings.DEFAULTS);
-    }
-
-    /** Reads the answers of pipelines whose guardrails ask for JSON. */
-    @Provides
-    @Singleton
-    static StructuredOutput structuredOutput() {
-        return new JacksonStructuredOutput();
     }
 }
