@@ -37,8 +37,9 @@ class ConfigSourceTest {
                         "models: {}\npipelines:\n  p:\n    steps:\n      - generate: a\n"
                                 + "        model: ghost\n        prompt: hi\n",
                         "s3://sluice-dev-bucket/config/sluice.yaml"))
-                .hasMessage("invalid configuration in s3://sluice-dev-bucket/config/sluice.yaml: pipelines.p.steps[0].model:"
-                        + " unknown model alias 'ghost' (known: )");
+                .hasMessage(
+                        "invalid configuration in s3://sluice-dev-bucket/config/sluice.yaml: pipelines.p.steps[0].model:"
+                                + " unknown model alias 'ghost' (known: )");
         assertThatThrownBy(() -> ConfigSource.parse("models: [", "file x.yaml"))
                 .hasMessageStartingWith("file x.yaml is not valid YAML");
     }

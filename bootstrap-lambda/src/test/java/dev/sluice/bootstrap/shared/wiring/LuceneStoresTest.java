@@ -88,6 +88,25 @@ class LuceneStoresTest {
     }
 
     @Test
+    void afterASnapStartRestoreTheStoreCatchesUpWithWhatWasPublishedSinceInit(@TempDir Path tmp) {
+        write(tmp.resolve("ingestor"), "before-snapshot", true);
+        LuceneStores stores = new LuceneStores();
+        try (LuceneVectorStore store = stores.open(tmp.resolve("snapshotted"), List.of("docs"), bucket)) {
+            assertThat(ids(store)).containsExactly("before-snapshot");
+            // Published while the function's snapshot sat unused: a restored instance must not serve the old corpus.
+            write(tmp.resolve("ingestor"), "after-snapshot", true);
+            assertThat(ids(store)).containsExactly("before-snapshot");
+
+            stores.refreshes().forEach(r -> r.afterRestore(null));
+
+            assertThat(ids(store)).containsExactlyInAnyOrder("before-snapshot", "after-snapshot");
+            // Nothing newer: the next restore reads the token and loads nothing.
+            stores.refreshes().forEach(r -> r.afterRestore(null));
+            assertThat(ids(store)).containsExactlyInAnyOrder("before-snapshot", "after-snapshot");
+        }
+    }
+
+    @Test
     void theModuleGivesEveryGraphOfTheProcessTheSameStore(@TempDir Path tmp) {
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "SLUICE_WORK_QUEUE_URL", "w",
