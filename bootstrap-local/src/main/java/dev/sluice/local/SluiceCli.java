@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -358,8 +359,8 @@ public final class SluiceCli implements Runnable {
 
         @Command(
                 name = "coldstart",
-                description = "Fresh JVMs on the Lambda zip's classpath: handler init and first invoke against a"
-                        + " hello-world handler.")
+                description = "Fresh JVMs on each function's own artifact: handler init and first invoke against a"
+                        + " peer handler (Dagger, DynamoDB GetItem) launched the same way.")
         static final class ColdStart implements Callable<Integer> {
             @Option(
                     names = "--runs",
@@ -368,14 +369,22 @@ public final class SluiceCli implements Runnable {
             int runs;
 
             @Option(
-                    names = "--zip",
-                    defaultValue = "bootstrap-lambda/target/sluice-lambda.zip",
-                    description = "The Lambda zip (default ${DEFAULT-VALUE}).")
-            Path zip;
+                    names = "--artifacts",
+                    defaultValue = "bootstrap-lambda/target/lambda",
+                    description =
+                            "Where the build wrote the functions' zips and the layers (default ${DEFAULT-VALUE}).")
+            Path artifacts;
+
+            @Option(
+                    names = "--jvm-option",
+                    description = "An option added to every child JVM, e.g. -Xlog:class+load:file=/tmp/cl-%%p.txt"
+                            + " (repeatable; not for the figures).")
+            List<String> jvmOptions = new ArrayList<>();
 
             @Override
             public Integer call() throws Exception {
-                return new dev.sluice.local.bench.ColdStartBench(System.out, zip, runs).run(HOME.resolve("bench"))
+                return new dev.sluice.local.bench.ColdStartBench(System.out, artifacts, runs, jvmOptions)
+                                .run(HOME.resolve("bench"))
                         ? 0
                         : 1;
             }

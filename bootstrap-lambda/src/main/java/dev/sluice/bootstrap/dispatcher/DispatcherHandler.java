@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.domain.model.CorrelationId;
@@ -38,6 +39,9 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 public final class DispatcherHandler implements RequestStreamHandler {
     private static final Logger LOG = LogManager.getLogger(DispatcherHandler.class);
 
+    /** When this class was loaded: where a cold start's init, as the handler can see it, begins. */
+    private static final long LOADED = System.nanoTime();
+
     /** The largest request body the API takes, in UTF-8 bytes; a local front door refuses larger ones itself. */
     public static final int MAX_BODY_BYTES = HttpApi.MAX_BODY_BYTES;
 
@@ -50,6 +54,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
     /** Lambda's entry point: builds the object graph once, at init. */
     public DispatcherHandler() {
         this(DaggerDispatcherComponent.create());
+        InitPhases.log(LOG, "dispatcher", LOADED);
     }
 
     DispatcherHandler(DispatcherComponent c) {

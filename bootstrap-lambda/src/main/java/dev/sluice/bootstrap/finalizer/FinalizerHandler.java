@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.JobDelivery;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.usecase.FinalizeJob;
@@ -16,12 +17,16 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LogManager.getLogger(FinalizerHandler.class);
 
+    /** When this class was loaded: where a cold start's init, as the handler can see it, begins. */
+    private static final long LOADED = System.nanoTime();
+
     private final FinalizeJob finalizeJob;
     private final JobDelivery delivery;
     private final Metrics metrics;
 
     public FinalizerHandler() {
         this(DaggerFinalizerComponent.create());
+        InitPhases.log(LOG, "finalizer", LOADED);
     }
 
     FinalizerHandler(FinalizerComponent c) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.MessageContext;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.model.IngestRequest;
@@ -21,12 +22,16 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 public final class IngestorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LogManager.getLogger(IngestorHandler.class);
 
+    /** When this class was loaded: where a cold start's init, as the handler can see it, begins. */
+    private static final long LOADED = System.nanoTime();
+
     private final IngestDocuments ingest;
     private final Inbox inbox;
     private final Metrics metrics;
 
     public IngestorHandler() {
         this(DaggerIngestorComponent.create());
+        InitPhases.log(LOG, "ingestor", LOADED);
     }
 
     IngestorHandler(IngestorComponent c) {

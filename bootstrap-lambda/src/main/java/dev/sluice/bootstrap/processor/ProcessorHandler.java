@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.JobDelivery;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.bootstrap.shared.SqsBatch;
@@ -26,6 +27,9 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LogManager.getLogger(ProcessorHandler.class);
 
+    /** When this class was loaded: where a cold start's init, as the handler can see it, begins. */
+    private static final long LOADED = System.nanoTime();
+
     private final RunHop runHop;
     private final JobDelivery delivery;
     private final Metrics metrics;
@@ -33,6 +37,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
 
     public ProcessorHandler() {
         this(DaggerProcessorComponent.create());
+        InitPhases.log(LOG, "processor", LOADED);
     }
 
     ProcessorHandler(ProcessorComponent c) {

@@ -6,6 +6,8 @@ import dev.sluice.adapter.aws.resources.QueueRole;
 import dev.sluice.local.ApiClient;
 import dev.sluice.local.DemoRun;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.bench.coldstart.ColdStartProbe;
+import dev.sluice.local.bench.coldstart.PeerHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -28,9 +30,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * {@code sluice bench coldstart}: a fresh JVM per run on the Lambda zip's classpath constructs one handler and
- * invokes it once; the dispatcher and the processor are compared with a hello-world handler launched the same way
- * in the same run. The stand-ins run in this JVM; the children get the functions' settings as system properties.
+ * {@code sluice bench coldstart}: a fresh JVM per run on one function's own artifact (and the layers its stack would
+ * attach) constructs the handler and invokes it once, beside a peer handler built as the Java-on-Lambda framework
+ * samples build one (Dagger 2, the SDK's DynamoDB client on the URL-connection HTTP client, an API Gateway event, one
+ * {@code GetItem}), launched the same way with the same flags in the same run. The stand-ins run in this JVM; the
+ * children get the functions' settings as system properties.
  */
 public final class ColdStartBench {
     /** Close to what Lambda's Java runtime starts the JVM with (C1 only, serial GC, CDS on). */
@@ -38,44 +42,99 @@ public final class ColdStartBench {
             List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx1g");
 
     private static final String TENANT = "bench";
-    private static final String DISPATCHER = "dev.sluice.bootstrap.dispatcher.DispatcherHandler";
-    private static final String PROCESSOR = "dev.sluice.bootstrap.processor.ProcessorHandler";
-    private static final List<String> PROBE_CLASSES =
-            List.of("ColdStartProbe", "HelloHandler", "ProbeContext", "ProbeContext$1");
+    private static final String PROBE_PACKAGE =
+            ColdStartProbe.class.getPackageName().replace('.', '/') + "/";
+
+    /** The jars of the dispatcher's artifact the peer's graph loads: its own, smaller, zip. */
+    private static final List<String> PEER_JARS = List.of(
+            "dagger-",
+            "javax.inject-",
+            "jakarta.inject-api-",
+            "jspecify-",
+            "aws-lambda-java-core-",
+            "aws-lambda-java-events-",
+            "joda-time-",
+            "dynamodb-",
+            "sdk-core-",
+            "aws-core-",
+            "regions-",
+            "auth-",
+            "http-auth-",
+            "identity-spi-",
+            "utils-",
+            "annotations-",
+            "http-client-spi-",
+            "url-connection-client-",
+            "aws-json-protocol-",
+            "protocol-core-",
+            "json-utils-",
+            "third-party-jackson-core-",
+            "metrics-spi-",
+            "endpoints-spi-",
+            "profiles-",
+            "retries-",
+            "checksums-",
+            "reactive-streams-",
+            "crt-core-",
+            "eventstream-",
+            "slf4j-api-");
 
     private final PrintStream out;
-    private final Path zip;
+    private final Path artifacts;
     private final int runs;
+    private final List<String> extraFlags;
+    private final Map<String, String> answers = new LinkedHashMap<>();
 
-    public ColdStartBench(PrintStream out, Path zip, int runs) {
+    /** @param extraFlags JVM options added to every child's (class-loading logs, say), none for a measurement */
+    public ColdStartBench(PrintStream out, Path artifacts, int runs, List<String> extraFlags) {
         this.out = out;
-        this.zip = zip;
+        this.artifacts = artifacts;
         this.runs = runs;
+        this.extraFlags = List.copyOf(extraFlags);
     }
 
-    /** One measured launch. */
-    record Run(double jvmMs, double initMs, double invokeMs, String answer) {
+    /** One measured launch; {@code breakdown} as the probe wrote it ({@code classes=812 classLoadingMs=301.2 ...}). */
+    record Run(double jvmMs, double initMs, double invokeMs, String answer, Map<String, Double> breakdown) {
         double totalMs() {
             return jvmMs + initMs + invokeMs;
         }
     }
 
-    private record Target(String label, String handler, String kind, Path event) {}
+    /** A handler on a classpath, with settings of its own, and the event file of each round. */
+    private record Target(
+            String label,
+            String handler,
+            String kind,
+            String classpath,
+            Map<String, String> settings,
+            List<Path> events,
+            double goal) {}
+
+    /** The Lambda architecture name of this machine: the MiniLM layer's natives must be this one's. */
+    public static String hostArchitecture() {
+        String arch = System.getProperty("os.arch");
+        return arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "x86_64";
+    }
 
     public boolean run(Path home) throws Exception {
-        if (!Files.isRegularFile(zip)) {
-            out.println("no Lambda zip at " + zip + ": build it with ./mvnw -q -pl bootstrap-lambda -am package"
-                    + " -DskipTests");
-            return false;
+        String minilm = "layer-minilm-" + hostArchitecture();
+        for (String name : List.of("dispatcher", "processor", minilm)) {
+            if (!Files.isRegularFile(zip(name))) {
+                out.println("no " + zip(name) + ": build the functions' artifacts with ./mvnw -q -pl bootstrap-lambda"
+                        + " -am package -DskipTests");
+                return false;
+            }
         }
         Path work = Files.createTempDirectory("sluice-coldstart-");
         try {
             long t0 = System.nanoTime();
-            Path unpacked = unzip(zip, work.resolve("function"));
+            Path dispatcher = unzip(zip("dispatcher"), work.resolve("dispatcher"));
+            Path processor = unzip(zip("processor"), work.resolve("processor"));
+            Path layer = unzip(zip(minilm), work.resolve(minilm));
             Path probe = copyProbe(work.resolve("probe"));
-            String classpath = unpacked + java.io.File.pathSeparator + unpacked.resolve("lib") + "/*"
-                    + java.io.File.pathSeparator + probe;
-            out.println(f("unpacked %s (%d MB) in %.1f s", zip, Files.size(zip) >> 20, Figures.seconds(t0)));
+            out.println(
+                    f("unpacked the dispatcher, processor and %s artifacts in %.1f s", minilm, Figures.seconds(t0)));
+            printSizes();
 
             LocalSluice.Options d = LocalSluice.Options.defaults(home);
             // No model latency: the processor's first invoke should show sluice's own work, not a simulated wait.
@@ -85,29 +144,65 @@ public final class ColdStartBench {
                 ingestCorpus(local, api);
                 // The processor children take the work messages themselves; the local poller must not race them.
                 local.poller("processor").orElseThrow().close();
-                List<Path> envelopes = envelopes(local, api, work, runs + 1);
+                List<Path> envelopes = envelopes(local, api, work, 2 * (runs + 1));
 
-                Path dispatcherEvent = work.resolve("dispatcher-event.json");
-                Files.writeString(dispatcherEvent, apiGatewayGetUnknownJob());
-                Path helloEvent = work.resolve("hello-event.txt");
-                Files.writeString(helloEvent, "sluice");
+                String missing = "/v1/jobs/job_00000000000000000000000000000000";
+                Path dispatcherEvent = Files.writeString(work.resolve("dispatcher-event.json"), apiGatewayGet(missing));
+                Path peerEvent = Files.writeString(work.resolve("peer-event.txt"), missing);
+                String sim = local.simulatorEndpoint() + "/v1";
+                List<Target> targets = List.of(
+                        new Target(
+                                "peer",
+                                PeerHandler.class.getName(),
+                                "apigw",
+                                classpath(peerJars(dispatcher), probe),
+                                Map.of(),
+                                repeat(peerEvent),
+                                0),
+                        new Target(
+                                "dispatcher",
+                                "dev.sluice.bootstrap.dispatcher.DispatcherHandler",
+                                "stream",
+                                classpath(List.of(dispatcher.toString(), dispatcher.resolve("lib") + "/*"), probe),
+                                Map.of(),
+                                repeat(dispatcherEvent),
+                                1.0),
+                        new Target(
+                                "processor, remote embedder",
+                                "dev.sluice.bootstrap.processor.ProcessorHandler",
+                                "sqs",
+                                classpath(List.of(processor.toString(), processor.resolve("lib") + "/*"), probe),
+                                Map.of("SLUICE_EMBEDDER", "openai", "SLUICE_EMBEDDER_BASE_URL", sim),
+                                envelopes.subList(0, runs + 1),
+                                1.5),
+                        new Target(
+                                "processor, MiniLM layer",
+                                "dev.sluice.bootstrap.processor.ProcessorHandler",
+                                "sqs",
+                                classpath(
+                                        List.of(
+                                                processor.toString(),
+                                                processor.resolve("lib") + "/*",
+                                                layer.resolve("java").resolve("lib") + "/*"),
+                                        probe),
+                                Map.of("SLUICE_EMBEDDER", "minilm"),
+                                envelopes.subList(runs + 1, 2 * (runs + 1)),
+                                2.5));
 
-                List<String> command = command(classpath, local.properties());
-                out.println("JVM: " + command.getFirst() + " " + String.join(" ", jvmFlags()));
+                Map<String, String> properties = local.properties();
+                out.println("JVM: " + javaBinary() + " " + String.join(" ", jvmFlags()));
                 out.println(f(
-                        "runs: 1 discarded warm-up (page cache) then %d measured, interleaved hello/dispatcher/processor",
-                        runs));
+                        "runs: 1 discarded warm-up (page cache) then %d measured, interleaved %s",
+                        runs,
+                        String.join(" / ", targets.stream().map(Target::label).toList())));
 
                 Map<String, List<Run>> results = new LinkedHashMap<>();
                 for (int i = 0; i <= runs; i++) {
-                    List<Target> targets = List.of(
-                            new Target("hello", HelloHandler.class.getName(), "map", helloEvent),
-                            new Target("dispatcher", DISPATCHER, "stream", dispatcherEvent),
-                            new Target("processor", PROCESSOR, "sqs", envelopes.get(i)));
                     for (Target t : targets) {
-                        Run r = launch(command, t, work, i);
+                        Run r = launch(properties, t, work, i);
                         if (i == 0) {
-                            out.println(f("  %-10s answered: %s", t.label(), r.answer()));
+                            answers.put(t.label(), r.answer());
+                            out.println(f("  %-27s answered: %s", t.label(), r.answer()));
                         } else {
                             results.computeIfAbsent(t.label(), k -> new ArrayList<>())
                                     .add(r);
@@ -115,7 +210,7 @@ public final class ColdStartBench {
                     }
                     out.println(i == 0 ? "  warm-up done" : f("  round %d of %d done", i, runs));
                 }
-                print(results);
+                print(targets, results);
                 return true;
             }
         } finally {
@@ -123,49 +218,148 @@ public final class ColdStartBench {
         }
     }
 
-    private void print(Map<String, List<Run>> results) {
-        double helloTotal =
-                Figures.median(results.get("hello").stream().map(Run::totalMs).toList());
+    /** What each handler answered in the warm-up round, by label ({@code peer}, {@code dispatcher}, ...). */
+    public Map<String, String> answers() {
+        return Map.copyOf(answers);
+    }
+
+    private List<Path> repeat(Path event) {
+        return java.util.Collections.nCopies(runs + 1, event);
+    }
+
+    private Path zip(String name) {
+        return artifacts.resolve("sluice-" + name + ".zip");
+    }
+
+    /** Every artifact the build wrote, zipped and unzipped: what Lambda's 50 MB and 250 MB limits count. */
+    private void printSizes() throws IOException {
+        out.println("artifacts in " + artifacts + " (MB; Lambda: 50 zipped for a direct upload, 250 unzipped with"
+                + " layers):");
+        try (Stream<Path> zips = Files.list(artifacts)) {
+            for (Path z :
+                    zips.filter(p -> p.toString().endsWith(".zip")).sorted().toList()) {
+                long unzipped = 0;
+                try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(z.toFile())) {
+                    for (ZipEntry e : java.util.Collections.list(file.entries())) {
+                        unzipped += Math.max(0, e.getSize());
+                    }
+                }
+                out.println(f(
+                        "  %-32s zipped %5.1f  unzipped %5.1f",
+                        z.getFileName(), Files.size(z) / 1048576.0, unzipped / 1048576.0));
+            }
+        }
+    }
+
+    private void print(List<Target> targets, Map<String, List<Run>> results) {
+        double peer =
+                Figures.median(results.get("peer").stream().map(Run::totalMs).toList());
         out.println();
         out.println(f("cold start, median of %d fresh JVMs per handler (ms):", runs));
         out.println(f(
-                "  %-11s %9s %9s %13s %9s %14s",
-                "handler", "JVM start", "init", "first invoke", "total", "total/hello"));
-        for (Map.Entry<String, List<Run>> e : results.entrySet()) {
-            List<Run> rs = e.getValue();
+                "  %-27s %9s %9s %13s %9s %10s %6s",
+                "handler", "JVM start", "init", "first invoke", "total", "total/peer", "goal"));
+        for (Target t : targets) {
+            List<Run> rs = results.get(t.label());
             double total = Figures.median(rs.stream().map(Run::totalMs).toList());
             out.println(f(
-                    "  %-11s %9.0f %9.0f %13.0f %9.0f %13.2fx",
-                    e.getKey(),
+                    "  %-27s %9.0f %9.0f %13.0f %9.0f %9.2fx %6s",
+                    t.label(),
                     Figures.median(rs.stream().map(Run::jvmMs).toList()),
                     Figures.median(rs.stream().map(Run::initMs).toList()),
                     Figures.median(rs.stream().map(Run::invokeMs).toList()),
                     total,
-                    total / helloTotal));
+                    total / peer,
+                    t.goal() == 0 ? "" : f("%.1fx", t.goal())));
         }
-        out.println("  total = JVM start (spawn to main) + init (load the class, construct the handler: Dagger graph,");
-        out.println("  clients, and for the processor the MiniLM model and the Lucene index restored from its S3");
-        out.println("  snapshot) + first invoke; Lambda reports the first two as Init Duration, the last as Duration.");
-        out.println("  goals: dispatcher under 2x hello, processor under 4x hello.");
-        for (Map.Entry<String, List<Run>> e : results.entrySet()) {
+        out.println("  total = JVM start (spawn to main) + init (load the handler class and construct it: Dagger");
+        out.println("  graph, clients, configuration read from the bucket, and for the processor the embedder and the");
+        out.println("  Lucene index restored from its S3 snapshot) + first invoke. Lambda reports the first two as");
+        out.println("  Init Duration and the last as Duration; its own runtime start is not in any of them.");
+        out.println();
+        out.println("where init goes (medians, ms; class loading is HotSpot's sun.cls.time and runs inside the other");
+        out.println("phases; the phases are sluice's own InitPhases, the rest is the Dagger graph and the handler):");
+        List<String> columns = List.of(
+                "classes",
+                "classLoadingMs",
+                "staticInitMs",
+                "phase.config",
+                "phase.clients",
+                "phase.embedder",
+                "phase.index");
+        out.println(f(
+                "  %-27s %8s %13s %11s %8s %8s %9s %7s %10s",
+                "handler",
+                "classes",
+                "class loading",
+                "static init",
+                "config",
+                "clients",
+                "embedder",
+                "index",
+                "graph+rest"));
+        for (Target t : targets) {
+            List<Run> rs = results.get(t.label());
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (String c : columns) {
+                m.put(
+                        c,
+                        Figures.median(rs.stream()
+                                .map(r -> r.breakdown().getOrDefault(c, Double.NaN))
+                                .toList()));
+            }
+            double init = Figures.median(rs.stream().map(Run::initMs).toList());
+            double phases = 0;
+            for (String c : columns.subList(3, columns.size())) {
+                phases += Double.isNaN(m.get(c)) ? 0 : m.get(c);
+            }
+            boolean sluice = !t.label().equals("peer");
             out.println(f(
-                    "  %-11s totals: %s",
-                    e.getKey(),
-                    e.getValue().stream().map(r -> f("%.0f", r.totalMs())).toList()));
+                    "  %-27s %8.0f %13.0f %11.0f %8s %8s %9s %7s %10s",
+                    t.label(),
+                    m.get("classes"),
+                    m.get("classLoadingMs"),
+                    m.get("staticInitMs"),
+                    cell(m.get("phase.config")),
+                    cell(m.get("phase.clients")),
+                    cell(m.get("phase.embedder")),
+                    cell(m.get("phase.index")),
+                    sluice ? f("%.0f", init - phases) : "-"));
+        }
+        for (Target t : targets) {
+            out.println(f(
+                    "  %-27s totals: %s",
+                    t.label(),
+                    results.get(t.label()).stream()
+                            .map(r -> f("%.0f", r.totalMs()))
+                            .toList()));
         }
     }
 
-    private Run launch(List<String> command, Target target, Path work, int round) throws Exception {
-        Path result = work.resolve(f("result-%d-%s.txt", round, target.label()));
-        Path log = work.resolve(f("log-%d-%s.txt", round, target.label()));
-        Path lucene = Files.createDirectories(work.resolve(f("lucene-%d-%s", round, target.label())));
-        List<String> cmd = new ArrayList<>(command);
+    private static String cell(double ms) {
+        return Double.isNaN(ms) ? "-" : f("%.0f", ms);
+    }
+
+    private Run launch(Map<String, String> properties, Target target, Path work, int round) throws Exception {
+        String label = target.label().replaceAll("[^a-z]+", "-");
+        Path result = work.resolve(f("result-%d-%s.txt", round, label));
+        Path log = work.resolve(f("log-%d-%s.txt", round, label));
+        Path lucene = Files.createDirectories(work.resolve(f("lucene-%d-%s", round, label)));
+        Map<String, String> settings = new LinkedHashMap<>(properties);
+        settings.putAll(target.settings());
         // Every sandbox starts with an empty /tmp: the processor restores its index from S3 each time.
-        cmd.add(cmd.size() - 1, "-DSLUICE_LUCENE_DIR=" + lucene);
-        cmd.addAll(List.of(target.handler(), target.kind(), target.event().toString(), result.toString()));
+        settings.put("SLUICE_LUCENE_DIR", lucene.toString());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(jvmFlags());
+        cmd.addAll(extraFlags);
+        settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-cp", target.classpath(), ColdStartProbe.class.getName()));
+        cmd.addAll(List.of(
+                target.handler(), target.kind(), target.events().get(round).toString(), result.toString()));
         ProcessBuilder builder =
                 new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("POWERTOOLS_SERVICE_NAME", "sluice-" + target.label());
+        builder.environment().put("POWERTOOLS_SERVICE_NAME", "sluice-" + label);
         builder.environment().put("AWS_EMF_ENVIRONMENT", "Local");
         builder.environment().put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         long spawnedEpochMs = System.currentTimeMillis();
@@ -180,22 +374,42 @@ public final class ColdStartBench {
         }
         List<String> lines = Files.readAllLines(result);
         String[] t = lines.getFirst().split(" ");
+        Map<String, Double> breakdown = new LinkedHashMap<>();
+        if (lines.size() > 2) {
+            for (String pair : lines.get(2).split(" ")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    breakdown.put(pair.substring(0, eq), Double.parseDouble(pair.substring(eq + 1)));
+                }
+            }
+        }
         return new Run(
                 Long.parseLong(t[0]) - spawnedEpochMs,
                 Long.parseLong(t[1]) / 1e6,
                 Long.parseLong(t[2]) / 1e6,
-                lines.size() > 1 ? lines.get(1) : "");
+                lines.size() > 1 ? lines.get(1) : "",
+                breakdown);
     }
 
-    private static List<String> command(String classpath, Map<String, String> properties) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmFlags());
-        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(ColdStartProbe.class.getName());
-        return cmd;
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String classpath(List<String> entries, Path probe) {
+        List<String> all = new ArrayList<>(entries);
+        all.add(probe.toString());
+        return String.join(java.io.File.pathSeparator, all);
+    }
+
+    /** The dispatcher artifact's jars that the peer's graph uses, one by one, as the peer's own zip would hold. */
+    private static List<String> peerJars(Path dispatcher) throws IOException {
+        try (Stream<Path> jars = Files.list(dispatcher.resolve("lib"))) {
+            return jars.filter(j -> PEER_JARS.stream()
+                            .anyMatch(prefix -> j.getFileName().toString().startsWith(prefix)))
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
+        }
     }
 
     static List<String> jvmFlags() {
@@ -205,6 +419,8 @@ public final class ColdStartBench {
         if (Runtime.version().feature() >= 24) {
             flags.add("--sun-misc-unsafe-memory-access=allow");
         }
+        // The probe reads HotSpot's class-loading counters of its own JVM.
+        flags.add("--add-exports=jdk.internal.jvmstat/sun.jvmstat.monitor=ALL-UNNAMED");
         return flags;
     }
 
@@ -256,15 +472,15 @@ public final class ColdStartBench {
         return files;
     }
 
-    private static String apiGatewayGetUnknownJob() {
+    private static String apiGatewayGet(String path) {
         return """
-                {"version":"2.0","routeKey":"$default","rawPath":"/v1/jobs/job_00000000000000000000000000000000",
+                {"version":"2.0","routeKey":"$default","rawPath":"%s",
                  "rawQueryString":"","headers":{"x-tenant-id":"bench","accept":"application/json"},
-                 "requestContext":{"http":{"method":"GET","path":"/v1/jobs/job_00000000000000000000000000000000",
+                 "requestContext":{"http":{"method":"GET","path":"%s",
                  "protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"sluice-bench"},
                  "requestId":"coldstart","routeKey":"$default","stage":"$default"},
                  "isBase64Encoded":false}
-                """;
+                """.formatted(path, path);
     }
 
     private static Path unzip(Path zip, Path into) throws IOException {
@@ -286,16 +502,37 @@ public final class ColdStartBench {
         return into;
     }
 
-    /** The probe's own classes, which depend on nothing but the Lambda core and events jars of the zip. */
+    /** The probe's and the peer's classes (their package of this program), which need only the artifacts' jars. */
     private static Path copyProbe(Path into) throws IOException {
-        String pkg = ColdStartProbe.class.getPackageName().replace('.', '/');
-        Path dir = Files.createDirectories(into.resolve(pkg));
-        for (String name : PROBE_CLASSES) {
-            try (InputStream in = ColdStartBench.class.getResourceAsStream("/" + pkg + "/" + name + ".class")) {
-                if (in == null) {
-                    throw new IOException("missing probe class " + name);
+        Path source;
+        try {
+            source = Path.of(ColdStartProbe.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("cannot locate the probe's classes", e);
+        }
+        if (Files.isDirectory(source)) {
+            try (Stream<Path> files = Files.walk(source.resolve(PROBE_PACKAGE))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path target = into.resolve(source.relativize(f).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target);
                 }
-                Files.copy(in, dir.resolve(name + ".class"));
+            }
+            return into;
+        }
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(source.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(jar.entries())) {
+                if (e.getName().startsWith(PROBE_PACKAGE) && !e.isDirectory()) {
+                    Path target = into.resolve(e.getName());
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = jar.getInputStream(e)) {
+                        Files.copy(in, target);
+                    }
+                }
             }
         }
         return into;

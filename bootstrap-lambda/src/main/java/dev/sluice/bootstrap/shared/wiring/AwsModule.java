@@ -17,6 +17,7 @@ import dev.sluice.adapter.aws.sqs.SqsWorkQueue;
 import dev.sluice.adapter.aws.sqs.SqsWorkQueueSettings;
 import dev.sluice.bootstrap.shared.EnvironmentSecrets;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.SqsInbox;
@@ -54,25 +55,34 @@ public final class AwsModule {
     @Provides
     @Singleton
     static SqsClient sqs(Settings settings) {
-        return AwsClients.sqs(client(settings, settings.endpoints().sqs()));
+        return InitPhases.time(
+                "clients",
+                () -> AwsClients.sqs(client(settings, settings.endpoints().sqs())));
     }
 
     @Provides
     @Singleton
     static S3Client s3(Settings settings) {
-        return AwsClients.s3(client(settings, settings.endpoints().s3()));
+        return InitPhases.time(
+                "clients",
+                () -> AwsClients.s3(client(settings, settings.endpoints().s3())));
     }
 
     @Provides
     @Singleton
     static EventBridgeClient eventBridge(Settings settings) {
-        return AwsClients.eventBridge(client(settings, settings.endpoints().eventbridge()));
+        return InitPhases.time(
+                "clients",
+                () -> AwsClients.eventBridge(
+                        client(settings, settings.endpoints().eventbridge())));
     }
 
     @Provides
     @Singleton
     static DynamoDbClient dynamoDb(Settings settings) {
-        return AwsClients.dynamoDb(client(settings, settings.endpoints().dynamodb()));
+        return InitPhases.time(
+                "clients",
+                () -> AwsClients.dynamoDb(client(settings, settings.endpoints().dynamodb())));
     }
 
     @Provides
@@ -149,8 +159,10 @@ public final class AwsModule {
         if (settings.secrets().fromEnvironment()) {
             return new EnvironmentSecrets(settings.secrets().variables());
         }
-        SecretsManagerSecrets secrets = new SecretsManagerSecrets(
-                AwsClients.secretsManager(client(settings, settings.endpoints().secretsmanager())));
+        SecretsManagerSecrets secrets = new SecretsManagerSecrets(InitPhases.time(
+                "clients",
+                () -> AwsClients.secretsManager(
+                        client(settings, settings.endpoints().secretsmanager()))));
         return name -> Optional.of(secrets.get(name));
     }
 }

@@ -6,6 +6,7 @@ import dagger.Provides;
 import dev.sluice.bootstrap.shared.ConfigSource;
 import dev.sluice.bootstrap.shared.EmfTelemetry;
 import dev.sluice.bootstrap.shared.EngineFit;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.engine.FinalizeJobService;
@@ -55,7 +56,10 @@ public final class CoreModule {
     @Provides
     @Singleton
     static SluiceConfig config(Settings settings, Lazy<BlobStore> blobs) {
-        return EngineFit.fitted(ConfigSource.load(settings, key -> blobs.get().get(key)), settings);
+        return InitPhases.time(
+                "config",
+                () -> EngineFit.fitted(
+                        ConfigSource.load(settings, key -> blobs.get().get(key)), settings));
     }
 
     @Provides

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dev.sluice.adapter.llm.LanguageModels;
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.SluiceConfig;
@@ -19,11 +20,15 @@ public final class LlmModule {
     @Singleton
     static LanguageModel languageModel(SluiceConfig config, Secrets secrets, Settings settings) {
         // Bedrock is called in the function's own region unless a model names another.
-        return LanguageModels.create(
-                config.models().values().stream()
-                        .map(m -> m.provider().equals("bedrock") ? m.withDefaultOption("region", settings.region()) : m)
-                        .toList(),
-                secrets::value,
-                ResilienceSettings.DEFAULTS);
+        return InitPhases.time(
+                "clients",
+                () -> LanguageModels.create(
+                        config.models().values().stream()
+                                .map(m -> m.provider().equals("bedrock")
+                                        ? m.withDefaultOption("region", settings.region())
+                                        : m)
+                                .toList(),
+                        secrets::value,
+                        ResilienceSettings.DEFAULTS));
     }
 }

@@ -10,6 +10,7 @@ import dev.sluice.adapter.retrieval.lucene.LuceneVectorStore;
 import dev.sluice.adapter.retrieval.opensearch.OpenSearchSettings;
 import dev.sluice.adapter.retrieval.opensearch.OpenSearchVectorStore;
 import dev.sluice.adapter.retrieval.pinecone.PineconeVectorStore;
+import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.IndexSpec;
@@ -35,6 +36,10 @@ public final class RetrievalModule {
     @Provides
     @Singleton
     static Embedder embedder(Settings settings, SluiceConfig config, Secrets secrets) {
+        return InitPhases.time("embedder", () -> newEmbedder(settings, config, secrets));
+    }
+
+    private static Embedder newEmbedder(Settings settings, SluiceConfig config, Secrets secrets) {
         int dimension = config.indexes().values().stream()
                 .mapToInt(IndexSpec::dimension)
                 .max()
@@ -68,8 +73,14 @@ public final class RetrievalModule {
     @Provides
     @Singleton
     static VectorStore vectorStore(Settings settings, Lazy<LuceneVectorStore> lucene, Secrets secrets) {
+        if (settings.vectorStore().equals("lucene")) {
+            return lucene.get();
+        }
+        return InitPhases.time("clients", () -> remoteVectorStore(settings, secrets));
+    }
+
+    private static VectorStore remoteVectorStore(Settings settings, Secrets secrets) {
         return switch (settings.vectorStore()) {
-            case "lucene" -> lucene.get();
             case "opensearch" -> new OpenSearchVectorStore(openSearch(settings));
             case "pinecone" ->
                 new PineconeVectorStore(new PineconeVectorStore.Settings(
@@ -91,7 +102,10 @@ public final class RetrievalModule {
     @Provides
     @Singleton
     static LuceneVectorStore lucene(Settings settings, SluiceConfig config, BlobStore blobs) {
-        return LuceneStores.PROCESS.open(settings.luceneDir(), config.indexes().keySet(), blobs);
+        return InitPhases.time(
+                "index",
+                () -> LuceneStores.PROCESS.open(
+                        settings.luceneDir(), config.indexes().keySet(), blobs));
     }
 
     private static OpenSearchSettings openSearch(Settings settings) {

@@ -1,4 +1,4 @@
-package dev.sluice.local.bench;
+package dev.sluice.local.bench.coldstart;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
