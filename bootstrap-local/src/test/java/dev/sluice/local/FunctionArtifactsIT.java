@@ -123,6 +123,9 @@ class FunctionArtifactsIT {
         assertThat(bench.answers().get("processor, remote embedder"))
                 .isEqualTo("SQSBatchResponse(batchItemFailures=[])");
         assertThat(bench.answers().get("processor, MiniLM layer")).isEqualTo("SQSBatchResponse(batchItemFailures=[])");
+        assertThat(bench.answers().get("finalizer")).isEqualTo("SQSBatchResponse(batchItemFailures=[])");
+        assertThat(bench.answers().get("ingestor, remote embedder"))
+                .isEqualTo("SQSBatchResponse(batchItemFailures=[])");
     }
 
     /**

@@ -107,8 +107,14 @@ public final class ColdStartBench {
             String kind,
             String classpath,
             Map<String, String> settings,
-            List<Path> events,
+            Event events,
             double goal) {}
+
+    /** The event file of a round: made before the runs, or taken off a queue when the round comes. */
+    @FunctionalInterface
+    private interface Event {
+        Path of(int round) throws Exception;
+    }
 
     /** The Lambda architecture name of this machine: the MiniLM layer's natives must be this one's. */
     public static String hostArchitecture() {
@@ -118,7 +124,7 @@ public final class ColdStartBench {
 
     public boolean run(Path home) throws Exception {
         String minilm = "layer-minilm-" + hostArchitecture();
-        for (String name : List.of("dispatcher", "processor", minilm)) {
+        for (String name : List.of("dispatcher", "processor", "finalizer", "ingestor", minilm)) {
             if (!Files.isRegularFile(zip(name))) {
                 out.println("no " + zip(name) + ": build the functions' artifacts with ./mvnw -q -pl bootstrap-lambda"
                         + " -am package -DskipTests");
@@ -130,6 +136,8 @@ public final class ColdStartBench {
             long t0 = System.nanoTime();
             Path dispatcher = unzip(zip("dispatcher"), work.resolve("dispatcher"));
             Path processor = unzip(zip("processor"), work.resolve("processor"));
+            Path finalizer = unzip(zip("finalizer"), work.resolve("finalizer"));
+            Path ingestor = unzip(zip("ingestor"), work.resolve("ingestor"));
             Path layer = unzip(zip(minilm), work.resolve(minilm));
             Path probe = copyProbe(work.resolve("probe"));
             out.println(
@@ -142,9 +150,12 @@ public final class ColdStartBench {
                     home, 0, Duration.ZERO, 0, d.workVisibility(), d.processorConcurrency(), d.processorBatchSize()))) {
                 ApiClient api = new ApiClient(local.api(), TENANT);
                 ingestCorpus(local, api);
-                // The processor children take the work messages themselves; the local poller must not race them.
-                local.poller("processor").orElseThrow().close();
+                // The children take the messages themselves; the local pollers must not race them.
+                for (String function : List.of("processor", "finalizer", "ingestor")) {
+                    local.poller(function).orElseThrow().close();
+                }
                 List<Path> envelopes = envelopes(local, api, work, 2 * (runs + 1));
+                List<Path> ingestions = ingestions(local, api, work, runs + 1);
 
                 String missing = "/v1/jobs/job_00000000000000000000000000000000";
                 Path dispatcherEvent = Files.writeString(work.resolve("dispatcher-event.json"), apiGatewayGet(missing));
@@ -157,7 +168,7 @@ public final class ColdStartBench {
                                 "apigw",
                                 classpath(peerJars(dispatcher), probe),
                                 Map.of(),
-                                repeat(peerEvent),
+                                round -> peerEvent,
                                 0),
                         new Target(
                                 "dispatcher",
@@ -165,7 +176,7 @@ public final class ColdStartBench {
                                 "stream",
                                 classpath(List.of(dispatcher.toString(), dispatcher.resolve("lib") + "/*"), probe),
                                 Map.of(),
-                                repeat(dispatcherEvent),
+                                round -> dispatcherEvent,
                                 1.0),
                         new Target(
                                 "processor, remote embedder",
@@ -173,7 +184,7 @@ public final class ColdStartBench {
                                 "sqs",
                                 classpath(List.of(processor.toString(), processor.resolve("lib") + "/*"), probe),
                                 Map.of("SLUICE_EMBEDDER", "openai", "SLUICE_EMBEDDER_BASE_URL", sim),
-                                envelopes.subList(0, runs + 1),
+                                envelopes::get,
                                 1.5),
                         new Target(
                                 "processor, MiniLM layer",
@@ -186,8 +197,25 @@ public final class ColdStartBench {
                                                 layer.resolve("java").resolve("lib") + "/*"),
                                         probe),
                                 Map.of("SLUICE_EMBEDDER", "minilm"),
-                                envelopes.subList(runs + 1, 2 * (runs + 1)),
-                                2.5));
+                                round -> envelopes.get(runs + 1 + round),
+                                2.5),
+                        new Target(
+                                "finalizer",
+                                "dev.sluice.bootstrap.finalizer.FinalizerHandler",
+                                "sqs",
+                                classpath(List.of(finalizer.toString(), finalizer.resolve("lib") + "/*"), probe),
+                                Map.of(),
+                                // What this round's processors sent on.
+                                round -> take(local, QueueRole.FINALIZE, work, "finalize-" + round),
+                                0),
+                        new Target(
+                                "ingestor, remote embedder",
+                                "dev.sluice.bootstrap.ingestor.IngestorHandler",
+                                "sqs",
+                                classpath(List.of(ingestor.toString(), ingestor.resolve("lib") + "/*"), probe),
+                                Map.of("SLUICE_EMBEDDER", "openai", "SLUICE_EMBEDDER_BASE_URL", sim),
+                                ingestions::get,
+                                0));
 
                 Map<String, String> properties = local.properties();
                 out.println("JVM: " + javaBinary() + " " + String.join(" ", jvmFlags()));
@@ -221,10 +249,6 @@ public final class ColdStartBench {
     /** What each handler answered in the warm-up round, by label ({@code peer}, {@code dispatcher}, ...). */
     public Map<String, String> answers() {
         return Map.copyOf(answers);
-    }
-
-    private List<Path> repeat(Path event) {
-        return java.util.Collections.nCopies(runs + 1, event);
     }
 
     private Path zip(String name) {
@@ -356,7 +380,7 @@ public final class ColdStartBench {
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-cp", target.classpath(), ColdStartProbe.class.getName()));
         cmd.addAll(List.of(
-                target.handler(), target.kind(), target.events().get(round).toString(), result.toString()));
+                target.handler(), target.kind(), target.events().of(round).toString(), result.toString()));
         ProcessBuilder builder =
                 new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("POWERTOOLS_SERVICE_NAME", "sluice-" + label);
@@ -434,6 +458,47 @@ public final class ColdStartBench {
         out.println(f(
                 "ingested the demo corpus in %.1f s (its Lucene snapshot is what each processor cold start restores)",
                 Figures.seconds(t0)));
+    }
+
+    /** Asks to ingest {@code count} small documents and takes their messages off the ingest queue, one file each. */
+    private static List<Path> ingestions(LocalSluice local, ApiClient api, Path work, int count) throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ApiClient.Reply r = api.post(
+                    "/v1/documents",
+                    Map.of(
+                            "index",
+                            "docs",
+                            "documents",
+                            List.of(Map.of(
+                                    "id",
+                                    "coldstart-" + i,
+                                    "text",
+                                    "A cold start of the ingestor, number " + i + ", embeds and writes this."))));
+            if (!r.ok()) {
+                throw new IllegalStateException("ingestion refused: " + r.body());
+            }
+            files.add(take(local, QueueRole.INGEST, work, "ingest-" + i));
+        }
+        return files;
+    }
+
+    /** One message off {@code queue}, hidden for the rest of the run, as a file; fails after 30 s without one. */
+    private static Path take(LocalSluice local, QueueRole queue, Path work, String name) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Message> messages = local.sqs()
+                    .receiveMessage(r -> r.queueUrl(local.queueUrl(queue))
+                            .maxNumberOfMessages(1)
+                            .waitTimeSeconds(1)
+                            .visibilityTimeout(43_200))
+                    .messages();
+            if (!messages.isEmpty()) {
+                return Files.writeString(
+                        work.resolve(name + ".json"), messages.getFirst().body());
+            }
+        }
+        throw new IllegalStateException("no message arrived on the " + queue + " queue within 30 s");
     }
 
     /** Submits {@code count} RAG jobs and takes their first-hop messages off the work queue, one file each. */
