@@ -484,7 +484,7 @@ public final class LlmSimulator implements AutoCloseable {
             return new Refused(wire.error(status, "simulated error " + status));
         }
         return new Admitted(
-                limitHeaders(wire.provider(), b, decision),
+                LimitHeaders.of(wire.provider(), b, decision, instantAt(nanoTime.getAsLong())),
                 latency.minus(first),
                 random.nextDouble() < b.malformedRate());
     }
@@ -538,7 +538,7 @@ public final class LlmSimulator implements AutoCloseable {
                 "Rate limit reached: please try again in " + retryAfterSeconds + "s.",
                 decision.refusal().byTokens());
         Map<String, String> headers = new LinkedHashMap<>(reply.headers());
-        headers.putAll(limitHeaders(wire.provider(), b, decision));
+        headers.putAll(LimitHeaders.of(wire.provider(), b, decision, instantAt(nanoTime.getAsLong())));
         // Gemini says its wait in the body's RetryInfo. Bedrock's ThrottlingException carries no retry-after (AWS
         // documents none and the service sends only x-amzn-RequestId and x-amzn-ErrorType): its clients back off on
         // their own.
@@ -550,61 +550,6 @@ public final class LlmSimulator implements AutoCloseable {
             headers.put("retry-after-ms", Long.toString(millis));
         }
         return new WireFormat.Reply(reply.status(), headers, reply.body());
-    }
-
-    /**
-     * The limit headers OpenAI and Anthropic send with every answer, when the model has limits: Anthropic's combined,
-     * input and output token limits each stated on their own, as configured.
-     */
-    private Map<String, String> limitHeaders(Provider provider, ModelBehaviour b, ModelCounters.Counted counted) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (b.rpm() == 0 && b.tpm() == 0 && b.inputTpm() == 0 && b.outputTpm() == 0) {
-            return headers;
-        }
-        RateCounter.Decision d = counted.all();
-        Duration reset = Duration.ofNanos(d.resetNanos());
-        if (provider == Provider.OPENAI) {
-            if (b.rpm() > 0) {
-                headers.put("x-ratelimit-limit-requests", Long.toString(b.rpm()));
-                headers.put("x-ratelimit-remaining-requests", Long.toString(d.remainingRequests()));
-                headers.put("x-ratelimit-reset-requests", openAiDuration(reset));
-            }
-            if (b.tpm() > 0) {
-                headers.put("x-ratelimit-limit-tokens", Long.toString(b.tpm()));
-                headers.put("x-ratelimit-remaining-tokens", Long.toString(d.remainingTokens()));
-                headers.put("x-ratelimit-reset-tokens", openAiDuration(reset));
-            }
-        } else if (provider == Provider.ANTHROPIC) {
-            String at = instantAt(nanoTime.getAsLong()).plus(reset).toString();
-            if (b.rpm() > 0) {
-                headers.put("anthropic-ratelimit-requests-limit", Long.toString(b.rpm()));
-                headers.put("anthropic-ratelimit-requests-remaining", Long.toString(d.remainingRequests()));
-                headers.put("anthropic-ratelimit-requests-reset", at);
-            }
-            anthropicTokens(headers, "tokens", b.tpm(), d);
-            anthropicTokens(headers, "input-tokens", b.inputTpm(), counted.input());
-            anthropicTokens(headers, "output-tokens", b.outputTpm(), counted.output());
-        }
-        return headers;
-    }
-
-    private void anthropicTokens(Map<String, String> headers, String kind, long limit, RateCounter.Decision d) {
-        if (limit > 0) {
-            String at =
-                    instantAt(nanoTime.getAsLong()).plusNanos(d.resetNanos()).toString();
-            headers.put("anthropic-ratelimit-" + kind + "-limit", Long.toString(limit));
-            headers.put("anthropic-ratelimit-" + kind + "-remaining", Long.toString(d.remainingTokens()));
-            headers.put("anthropic-ratelimit-" + kind + "-reset", at);
-        }
-    }
-
-    /** OpenAI writes resets as {@code 1s}, {@code 6m0s} or {@code 120ms}. */
-    static String openAiDuration(Duration d) {
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + "ms";
-        }
-        long s = (long) Math.ceil(d.toMillis() / 1000.0);
-        return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
     }
 
     /** An embedding request: through the model's limits, latency and faults as a chat is, then its vectors. */

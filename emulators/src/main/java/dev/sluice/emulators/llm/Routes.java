@@ -66,6 +66,8 @@ final class Routes {
             new Entry(Provider.OLLAMA, Kind.EMBED, Pattern.compile("/api/embed")),
             new Entry(Provider.OLLAMA, Kind.EMBED_LEGACY, Pattern.compile("/api/embeddings")));
 
+    private static final Pattern GEMINI_METHOD = Pattern.compile(".*/models/[^/]+:[A-Za-z]+");
+
     private Routes() {}
 
     /** Every route is a POST; any other method on a route's path is the provider's 405. */
@@ -91,7 +93,10 @@ final class Routes {
         if (rawPath.startsWith("/model/") || rawPath.startsWith("/model-invocation")) {
             return Provider.BEDROCK;
         }
-        if (rawPath.startsWith("/v1beta") || headers.containsKey("x-goog-api-key") || rawPath.contains("/models/")) {
+        // Gemini's methods follow a colon (models/x:generateContent); OpenAI's /v1/models/{id} has none.
+        if (rawPath.startsWith("/v1beta")
+                || headers.containsKey("x-goog-api-key")
+                || GEMINI_METHOD.matcher(rawPath).matches()) {
             return Provider.GEMINI;
         }
         if (rawPath.startsWith("/api/")) {

@@ -74,6 +74,9 @@ class WireEncodingTest {
         assertThat(Routes.match("GET", "/v1/embeddings", none)).isEqualTo(new Routes.WrongMethod(Provider.OPENAI));
         assertThat(Routes.match("POST", "/api/embeddings", none))
                 .isEqualTo(new Routes.Found(new Routes.Route(Provider.OLLAMA, Routes.Kind.EMBED_LEGACY, "")));
+        assertThat(Routes.match("GET", "/v1/models/gpt-4o", none)).isEqualTo(new Routes.NotFound(Provider.OPENAI));
+        assertThat(Routes.match("POST", "/v1/models/gemini-2.5-flash:countTokens", none))
+                .isEqualTo(new Routes.NotFound(Provider.GEMINI));
         assertThat(Routes.match("POST", "/compat/v1/chat/completions", none))
                 .isEqualTo(new Routes.Found(new Routes.Route(Provider.OPENAI, Routes.Kind.CHAT, "")));
     }
