@@ -79,12 +79,16 @@ public final class ApiServer implements AutoCloseable {
      *       ten.
      *   <li>{@code sun.net.httpserver.maxReqHeaders}: over 200 distinct header names the JDK closes the connection
      *       without a word; raised, so that this server answers such requests with a 431 itself.
+     *   <li>{@code sun.net.httpserver.nodelay}: the JDK server writes headers and body separately; without
+     *       TCP_NODELAY Nagle adds ~40 ms per response. (The LLM simulator set it for the whole JVM while it ran on
+     *       this server; it runs on Jetty now.)
      * </ul>
      */
     public static void configureJdkHttpServer() {
         setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
         setIfAbsent("sun.net.httpserver.clockTick", "1000");
         setIfAbsent("sun.net.httpserver.maxReqHeaders", "10000");
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -340,7 +340,8 @@ public final class SluiceCli implements Runnable {
         public Integer call() throws Exception {
             try (LlmSimulator simulator = LlmSimulator.start(port)) {
                 System.out.println("LLM simulator on " + simulator.endpoint()
-                        + " (OpenAI /v1, Anthropic /v1/, Bedrock /model/{id}/converse, Gemini /v1beta, Ollama /api)");
+                        + " (OpenAI /v1/..., Anthropic /v1/messages, Bedrock /model/{id}/converse[-stream],"
+                        + " Gemini /v1beta/models/..., Ollama /api/...; HTTP/1.1 and h2c)");
                 Thread.sleep(Duration.ofDays(365));
             }
             return 0;

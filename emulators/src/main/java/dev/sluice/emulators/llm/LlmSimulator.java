@@ -1,60 +1,48 @@
 package dev.sluice.emulators.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * A local LLM provider on 127.0.0.1 that speaks OpenAI chat completions and embeddings, Anthropic messages, Bedrock
- * Runtime Converse (and Titan-style InvokeModel embeddings), Gemini generateContent and Ollama chat, with per-model
- * latency, limits (counted as each model's {@link RateCounting} says), faults and answers. It records every request,
- * counts calls per model and keeps how each chat request was answered ({@link #chatOutcomes(String)}).
+ * A local LLM provider on 127.0.0.1 that speaks, as the providers' official clients read them, OpenAI chat
+ * completions and embeddings, Anthropic messages, Bedrock Runtime Converse, ConverseStream and InvokeModel (chat in
+ * the model family's shape, Titan and Cohere embeddings), Gemini generateContent, streamGenerateContent and
+ * embeddings, and Ollama chat and embeddings, streamed where the request asks, over HTTP/1.1 and cleartext HTTP/2. Each
+ * model has its latency, limits (counted as its {@link RateCounting} says, embeddings included), faults and answers. It
+ * records every request, counts calls per model and keeps how each chat request was answered ({@link
+ * #chatOutcomes(String)}).
  */
 public final class LlmSimulator implements AutoCloseable {
-    static {
-        // The JDK server writes headers and body separately; without TCP_NODELAY Nagle adds ~40 ms per response.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        // Past 200 idle keep-alive connections (the default) the server closes them under its clients' feet.
-        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-    }
-
     private static final int RECORDED_LIMIT = 10_000;
     private static final int OUTCOMES_LIMIT = 1_000_000;
     private static final int SCRIPTED_THROTTLE = 0;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /** The most pieces a streamed answer is cut into; the latency is spread over them. */
+    private static final int STREAM_PIECES = 8;
+
+    private final SimulatorServer server;
     private final Map<String, ModelBehaviour> behaviours = new ConcurrentHashMap<>();
-    private final Map<String, RateCounter> counters = new ConcurrentHashMap<>();
+    private final Map<String, ModelCounters> counters = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> scriptedFaults = new ConcurrentHashMap<>();
     private final Map<String, Deque<String>> scriptedAnswers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
@@ -64,7 +52,7 @@ public final class LlmSimulator implements AutoCloseable {
 
     private final AtomicLong totalCalls = new AtomicLong();
     private final Deque<ReceivedRequest> received = new ConcurrentLinkedDeque<>();
-    private final Map<String, java.util.concurrent.atomic.LongAdder> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     private volatile java.util.function.BiConsumer<String, String> onAnswer = (model, body) -> {};
     private final Extractor extractor = new Extractor(2);
     private volatile ModelBehaviour defaultBehaviour = ModelBehaviour.DEFAULT;
@@ -84,15 +72,7 @@ public final class LlmSimulator implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.originNanos = nanoTime.getAsLong();
         this.origin = Instant.now();
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the LLM simulator to 127.0.0.1:" + port, e);
-        }
-        executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new SimulatorServer(port, this::serve);
     }
 
     /** Starts a simulator on a free port. */
@@ -114,10 +94,14 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    /** {@code http://127.0.0.1:port}: add {@code /v1} for OpenAI and Anthropic base URLs, {@code /v1beta} for Gemini. */
+    /**
+     * {@code http://127.0.0.1:port}: the base URL of the official Anthropic and Gemini clients and the AWS SDK's
+     * endpoint override as it is; add {@code /v1} for OpenAI's (and LangChain4j's Anthropic), {@code /v1beta} for
+     * LangChain4j's Gemini.
+     */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port());
     }
@@ -161,7 +145,10 @@ public final class LlmSimulator implements AutoCloseable {
         return this;
     }
 
-    /** The next {@code times} calls to {@code model} are throttled, saying to come back in {@code retryAfter}. */
+    /**
+     * The next {@code times} calls to {@code model} are throttled, saying to come back in {@code retryAfter}; when the
+     * model has limits, the 429 carries their headers, spent until then.
+     */
     public LlmSimulator throttleNext(String model, Duration retryAfter, int times) {
         Deque<Fault> faults = scriptedFaults.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>());
         for (int i = 0; i < times; i++) {
@@ -240,55 +227,128 @@ public final class LlmSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private void serve(SimulatorServer.Exchange exchange) throws IOException, InterruptedException {
         long receivedNanos = nanoTime.getAsLong();
         long arrival = arrivals.getAndIncrement();
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String body = read(exchange.getRequestBody());
-            WireFormat wire = wireFor(path);
-            if (wire == null) {
-                send(exchange, 404, Map.of(), "{\"error\":\"no such endpoint: " + path + "\"}");
+        String body = exchange.body();
+        Routes.Route route;
+        switch (Routes.match(exchange.method(), exchange.rawPath(), exchange.headers())) {
+            case Routes.NotFound nf -> {
+                WireFormat wire = wireOf(nf.provider());
+                send(exchange, wire, wire.notFound(exchange.method(), exchange.path()));
                 return;
             }
-            JsonNode json;
-            try {
-                json = WireFormat.JSON.readTree(body.isEmpty() ? "{}" : body);
-            } catch (IOException e) {
-                WireFormat.Reply bad = wire.error(400, "request body is not JSON: " + e.getMessage());
-                send(exchange, bad.status(), bad.headers(), bad.body());
+            case Routes.WrongMethod wm -> {
+                WireFormat wire = wireOf(wm.provider());
+                send(exchange, wire, wire.methodNotAllowed(exchange.method(), exchange.path()));
                 return;
             }
-            boolean embeddings = path.endsWith("/embeddings") || path.endsWith("/invoke");
-            String model = embeddings
-                    ? embeddingModel(path, json)
-                    : wire.parse(path, json).model();
-            record(exchange, wire.provider(), model, path, body);
-            WireFormat.Reply reply = embeddings ? embed(path, json, model) : chat(wire, path, json, model);
-            if (!embeddings) {
-                String outcome = outcomeOf(reply);
-                outcomes.computeIfAbsent(outcome, k -> new java.util.concurrent.atomic.LongAdder())
-                        .increment();
-                if (outcome.equals("answered")) {
-                    onAnswer.accept(model, body);
-                }
-                recordOutcome(
-                        arrival,
-                        new ChatOutcome(
-                                model,
-                                instantAt(receivedNanos),
-                                instantAt(nanoTime.getAsLong()),
-                                reply.status(),
-                                outcome));
-            }
-            send(exchange, reply.status(), reply.headers(), reply.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            case Routes.Found found -> route = found.route();
         }
+        JsonNode json;
+        try {
+            json = WireFormat.JSON.readTree(body.isEmpty() ? "{}" : body);
+        } catch (IOException e) {
+            WireFormat wire = wireOf(route.provider());
+            send(exchange, wire, wire.error(400, "request body is not JSON: " + e.getMessage()));
+            return;
+        }
+        WireFormat wire = wireFor(route, exchange);
+        if (EmbeddingShapes.embeds(route, json)) {
+            EmbeddingShapes.Request request = EmbeddingShapes.parse(route, json);
+            record(exchange, route.provider(), request.model(), body);
+            send(exchange, wire, embed(wire, request, route, json));
+            return;
+        }
+        WireFormat.Parsed request = wire.parse(route.model(), json);
+        String model = request.model();
+        record(exchange, route.provider(), model, body);
+        boolean streaming = route.kind() == Routes.Kind.CHAT_STREAM || wire.streams(json);
+        Served served = chat(wire, request, json, model, streaming);
+        Runnable outcome = () -> {
+            String said = served.outcome();
+            outcomes.computeIfAbsent(said, k -> new LongAdder()).increment();
+            if (said.equals("answered")) {
+                onAnswer.accept(model, body);
+            }
+            recordOutcome(
+                    arrival,
+                    new ChatOutcome(
+                            model, instantAt(receivedNanos), instantAt(nanoTime.getAsLong()), served.status(), said));
+        };
+        switch (served) {
+            case Replied r -> {
+                outcome.run();
+                send(exchange, wire, r.reply());
+            }
+            case Streamed st -> stream(exchange, wire, st, outcome);
+        }
+    }
+
+    /** A chat request served: one reply, or a stream of frames with the latency still to spread over them. */
+    private sealed interface Served {
+        String outcome();
+
+        int status();
+    }
+
+    private record Replied(WireFormat.Reply reply) implements Served {
+        @Override
+        public String outcome() {
+            return outcomeOf(reply);
+        }
+
+        @Override
+        public int status() {
+            return reply.status();
+        }
+    }
+
+    private record Streamed(Map<String, String> headers, WireFormat.Stream stream, Duration spread, boolean malformed)
+            implements Served {
+        @Override
+        public String outcome() {
+            return malformed ? "malformed" : "answered";
+        }
+
+        @Override
+        public int status() {
+            return 200;
+        }
+    }
+
+    /**
+     * Writes the frames with the latency spread between them, the outcome recorded before the last; a malformed
+     * stream stops halfway through its first frame.
+     */
+    private static void stream(SimulatorServer.Exchange exchange, WireFormat wire, Streamed st, Runnable outcome)
+            throws IOException, InterruptedException {
+        Map<String, String> headers = new LinkedHashMap<>(wire.requestId());
+        headers.putAll(st.headers());
+        headers.put("content-type", st.stream().contentType());
+        exchange.begin(200, headers);
+        List<byte[]> frames = st.stream().frames();
+        if (st.malformed()) {
+            byte[] first = frames.getFirst();
+            outcome.run();
+            exchange.write(Arrays.copyOf(first, Math.max(1, first.length / 2)));
+            exchange.end();
+            return;
+        }
+        long gap = st.spread().toNanos() / Math.max(1, frames.size() - 1);
+        for (int i = 0; i < frames.size(); i++) {
+            if (i > 0 && gap > 0) {
+                Thread.sleep(Duration.ofNanos(gap));
+            }
+            if (i == frames.size() - 1) {
+                outcome.run();
+            }
+            exchange.write(frames.get(i));
+        }
+        exchange.end();
     }
 
     private static String outcomeOf(WireFormat.Reply reply) {
@@ -325,57 +385,108 @@ public final class LlmSimulator implements AutoCloseable {
         return this;
     }
 
-    private WireFormat.Reply chat(WireFormat wire, String path, JsonNode json, String model)
+    private Served chat(WireFormat wire, WireFormat.Parsed request, JsonNode json, String model, boolean streaming)
             throws InterruptedException {
         ModelBehaviour b = behaviour(model);
-        WireFormat.Parsed request = wire.parse(path, json);
-        Fault fault = nextFault(model);
-        if (fault != null && fault.status() == SCRIPTED_THROTTLE) {
-            long millis = fault.millis();
-            return throttle(wire, Math.max(1, millis / 1000), Duration.ofMillis(millis), null, b);
-        }
-        if (fault != null) {
-            return wire.error(fault.status(), fault.message());
+        WireFormat.Reply faulted = scriptedFault(wire, model, b);
+        if (faulted != null) {
+            return new Replied(faulted);
         }
         Deque<String> answers = scriptedAnswers.get(model);
         String scripted = answers == null ? null : answers.pollFirst();
-        WireFormat.Reply reply = answered(wire, model, b, request, json, scripted);
-        if (scripted != null && !outcomeOf(reply).equals("answered")) {
+        WireFormat.Answer answer = scripted != null ? verbatim(b, request, scripted) : answer(model, b, request, json);
+        List<String> pieces = streaming ? pieces(answer.text()) : List.of();
+        Gate gate = admit(wire, model, b, answer.inputTokens(), answer.outputTokens(), 1.0 / (pieces.size() + 1));
+        Served served = switch (gate) {
+            case Refused r -> new Replied(r.reply());
+            case Admitted a
+            when streaming ->
+                new Streamed(a.headers(), wire.stream(model, answer, pieces, json), a.rest(), a.malformed());
+            case Admitted a ->
+                new Replied(new WireFormat.Reply(
+                        200, a.headers(), a.malformed() ? MALFORMED_BODY : wire.success(model, answer)));
+        };
+        if (scripted != null && !served.outcome().equals("answered")) {
             // Not answered after all: the next request gets it.
             answers.addFirst(scripted);
         }
-        return reply;
+        return served;
     }
 
-    private WireFormat.Reply answered(
-            WireFormat wire, String model, ModelBehaviour b, WireFormat.Parsed request, JsonNode json, String scripted)
+    /** The text cut at word boundaries into at most {@link #STREAM_PIECES} pieces that concatenate to it. */
+    static List<String> pieces(String text) {
+        List<String> pieces = new ArrayList<>();
+        int size = Math.max(1, Math.ceilDiv(text.length(), STREAM_PIECES));
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + size);
+            int space = text.indexOf(' ', end);
+            if (end < text.length() && space > 0 && space - end < size / 2) {
+                end = space + 1;
+            }
+            pieces.add(text.substring(start, end));
+            start = end;
+        }
+        return pieces;
+    }
+
+    /** Whether a call may go on, after the model's limits, hangs, latency and random faults have had their say. */
+    private sealed interface Gate {}
+
+    private record Refused(WireFormat.Reply reply) implements Gate {}
+
+    /** Admitted with these limit headers; {@code rest} is the latency not yet waited out. */
+    private record Admitted(Map<String, String> headers, Duration rest, boolean malformed) implements Gate {}
+
+    /** A scripted fault or throttle for {@code model}'s next call, or null. */
+    private WireFormat.Reply scriptedFault(WireFormat wire, String model, ModelBehaviour b) {
+        Fault fault = nextFault(model);
+        if (fault == null) {
+            return null;
+        }
+        if (fault.status() == SCRIPTED_THROTTLE) {
+            long millis = fault.millis();
+            long seconds = Math.max(1, millis / 1000);
+            long nanos = Duration.ofMillis(millis).toNanos();
+            // As spent limits would say it: nothing left until the scripted wait is over.
+            RateCounter.Decision spent = new RateCounter.Decision(false, seconds, 0, 0, nanos);
+            return throttle(wire, seconds, Duration.ofMillis(millis), ModelCounters.Counted.of(spent), b);
+        }
+        return wire.error(fault.status(), fault.message());
+    }
+
+    /**
+     * Counts a call of {@code tokens} against the model's limits, then hangs, waits {@code firstShare} of its latency
+     * and fails as the behaviour's rates say: chat and embeddings alike.
+     */
+    private Gate admit(
+            WireFormat wire, String model, ModelBehaviour b, long inputTokens, long outputTokens, double firstShare)
             throws InterruptedException {
-        WireFormat.Answer answer = scripted != null ? verbatim(b, request, scripted) : answer(model, b, request, json);
-        RateCounter counter = counters.compute(
-                model,
-                (k, c) -> c != null && c.counting() == b.counting()
-                        ? c
-                        : b.counting().newCounter());
-        RateCounter.Decision decision =
-                counter.tryAdmit(nanoTime.getAsLong(), b.rpm(), b.tpm(), answer.inputTokens() + answer.outputTokens());
+        ModelCounters counter = counters.compute(
+                model, (k, c) -> c != null && c.counting() == b.counting() ? c : new ModelCounters(b.counting()));
+        ModelCounters.Counted decision = counter.tryAdmit(nanoTime.getAsLong(), b, inputTokens, outputTokens);
         if (!decision.admitted()) {
-            return throttle(wire, decision.retryAfterSeconds(), Duration.ofNanos(decision.resetNanos()), decision, b);
+            RateCounter.Decision refusal = decision.refusal();
+            Duration wait = Duration.ofNanos(refusal.resetNanos());
+            return new Refused(throttle(wire, refusal.retryAfterSeconds(), wait, decision, b));
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (random.nextDouble() < b.hangRate()) {
             Thread.sleep(b.hangFor());
-            return wire.error(504, "simulated hang");
+            return new Refused(wire.error(504, "simulated hang"));
         }
-        Thread.sleep(b.latency().sample(random));
+        Duration latency = b.latency().sample(random);
+        Duration first = Duration.ofNanos((long) (latency.toNanos() * firstShare));
+        Thread.sleep(first);
         if (random.nextDouble() < b.errorRate()) {
-            int status = random.nextBoolean() ? 500 : 503;
-            return wire.error(status, "simulated error " + status);
+            List<Integer> statuses = wire.serverFaults();
+            int status = statuses.get(random.nextInt(statuses.size()));
+            return new Refused(wire.error(status, "simulated error " + status));
         }
-        Map<String, String> headers = limitHeaders(wire.provider(), b, decision);
-        if (random.nextDouble() < b.malformedRate()) {
-            return new WireFormat.Reply(200, headers, MALFORMED_BODY);
-        }
-        return new WireFormat.Reply(200, headers, wire.success(model, answer));
+        return new Admitted(
+                LimitHeaders.of(wire.provider(), b, decision, instantAt(nanoTime.getAsLong())),
+                latency.minus(first),
+                random.nextDouble() < b.malformedRate());
     }
 
     /** {@code text} as the answer, uncut, its output tokens counted up to the request's max tokens. */
@@ -421,14 +532,17 @@ public final class LlmSimulator implements AutoCloseable {
 
     /** A 429 saying to come back in {@code retryAfterSeconds}; OpenAI's also says the precise {@code wait} in ms. */
     private WireFormat.Reply throttle(
-            WireFormat wire, long retryAfterSeconds, Duration wait, RateCounter.Decision decision, ModelBehaviour b) {
+            WireFormat wire, long retryAfterSeconds, Duration wait, ModelCounters.Counted decision, ModelBehaviour b) {
         WireFormat.Reply reply = wire.throttled(
-                retryAfterSeconds, "Rate limit reached: please try again in " + retryAfterSeconds + "s.");
+                retryAfterSeconds,
+                "Rate limit reached: please try again in " + retryAfterSeconds + "s.",
+                decision.refusal().byTokens());
         Map<String, String> headers = new LinkedHashMap<>(reply.headers());
-        if (decision != null) {
-            headers.putAll(limitHeaders(wire.provider(), b, decision));
-        }
-        if (wire.provider() != Provider.GEMINI) {
+        headers.putAll(LimitHeaders.of(wire.provider(), b, decision, instantAt(nanoTime.getAsLong())));
+        // Gemini says its wait in the body's RetryInfo. Bedrock's ThrottlingException carries no retry-after (AWS
+        // documents none and the service sends only x-amzn-RequestId and x-amzn-ErrorType): its clients back off on
+        // their own.
+        if (wire.provider() != Provider.GEMINI && wire.provider() != Provider.BEDROCK) {
             headers.put("retry-after", Long.toString(retryAfterSeconds));
         }
         if (wire.provider() == Provider.OPENAI) {
@@ -438,92 +552,25 @@ public final class LlmSimulator implements AutoCloseable {
         return new WireFormat.Reply(reply.status(), headers, reply.body());
     }
 
-    /** The limit headers OpenAI and Anthropic send with every answer, when the model has limits. */
-    private Map<String, String> limitHeaders(Provider provider, ModelBehaviour b, RateCounter.Decision d) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (b.rpm() == 0 && b.tpm() == 0) {
-            return headers;
+    /** An embedding request: through the model's limits, latency and faults as a chat is, then its vectors. */
+    private WireFormat.Reply embed(WireFormat wire, EmbeddingShapes.Request request, Routes.Route route, JsonNode json)
+            throws InterruptedException {
+        if (request.dimensions() < 1 || request.dimensions() > 16_384) {
+            return wire.error(400, "dimensions must be between 1 and 16384, was " + request.dimensions());
         }
-        Duration reset = Duration.ofNanos(d.resetNanos());
-        if (provider == Provider.OPENAI) {
-            if (b.rpm() > 0) {
-                headers.put("x-ratelimit-limit-requests", Long.toString(b.rpm()));
-                headers.put("x-ratelimit-remaining-requests", Long.toString(d.remainingRequests()));
-                headers.put("x-ratelimit-reset-requests", openAiDuration(reset));
-            }
-            if (b.tpm() > 0) {
-                headers.put("x-ratelimit-limit-tokens", Long.toString(b.tpm()));
-                headers.put("x-ratelimit-remaining-tokens", Long.toString(d.remainingTokens()));
-                headers.put("x-ratelimit-reset-tokens", openAiDuration(reset));
-            }
-        } else if (provider == Provider.ANTHROPIC) {
-            String at = instantAt(nanoTime.getAsLong()).plus(reset).toString();
-            if (b.rpm() > 0) {
-                headers.put("anthropic-ratelimit-requests-limit", Long.toString(b.rpm()));
-                headers.put("anthropic-ratelimit-requests-remaining", Long.toString(d.remainingRequests()));
-                headers.put("anthropic-ratelimit-requests-reset", at);
-            }
-            if (b.tpm() > 0) {
-                for (String kind : List.of("tokens", "input-tokens", "output-tokens")) {
-                    headers.put("anthropic-ratelimit-" + kind + "-limit", Long.toString(b.tpm()));
-                    headers.put("anthropic-ratelimit-" + kind + "-remaining", Long.toString(d.remainingTokens()));
-                    headers.put("anthropic-ratelimit-" + kind + "-reset", at);
-                }
-            }
+        ModelBehaviour b = behaviour(request.model());
+        WireFormat.Reply faulted = scriptedFault(wire, request.model(), b);
+        if (faulted != null) {
+            return faulted;
         }
-        return headers;
-    }
-
-    /** OpenAI writes resets as {@code 1s}, {@code 6m0s} or {@code 120ms}. */
-    static String openAiDuration(Duration d) {
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + "ms";
-        }
-        long s = (long) Math.ceil(d.toMillis() / 1000.0);
-        return s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
-    }
-
-    private WireFormat.Reply embed(String path, JsonNode json, String model) {
-        List<String> inputs = new ArrayList<>();
-        JsonNode input = path.endsWith("/invoke") ? json.path("inputText") : json.path("input");
-        if (input.isArray()) {
-            input.forEach(n -> inputs.add(n.asText()));
-        } else {
-            inputs.add(input.asText());
-        }
-        int dims = json.path("dimensions").asInt(path.endsWith("/invoke") ? 1024 : 1536);
-        long tokens = inputs.stream()
-                .mapToLong(s -> Math.max(1, (s.length() + 3) / 4))
-                .sum();
-        ObjectNode root = WireFormat.object();
-        if (path.endsWith("/invoke")) {
-            float[] v = Embeddings.embed(inputs.getFirst(), dims);
-            var array = root.putArray("embedding");
-            for (float x : v) {
-                array.add(x);
-            }
-            root.put("inputTextTokenCount", tokens);
-            return new WireFormat.Reply(200, Map.of(), WireFormat.write(root));
-        }
-        root.put("object", "list").put("model", model);
-        var data = root.putArray("data");
-        for (int i = 0; i < inputs.size(); i++) {
-            var item = data.addObject().put("object", "embedding").put("index", i);
-            var array = item.putArray("embedding");
-            for (float x : Embeddings.embed(inputs.get(i), dims)) {
-                array.add(x);
-            }
-        }
-        root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-        return new WireFormat.Reply(200, Map.of(), WireFormat.write(root));
-    }
-
-    private static String embeddingModel(String path, JsonNode json) {
-        if (path.endsWith("/invoke")) {
-            int start = path.indexOf("/model/") + "/model/".length();
-            return path.substring(start, path.length() - "/invoke".length());
-        }
-        return json.path("model").asText("");
+        return switch (admit(wire, request.model(), b, request.tokens(), 0, 1)) {
+            case Refused r -> r.reply();
+            case Admitted a ->
+                new WireFormat.Reply(
+                        200,
+                        a.headers(),
+                        a.malformed() ? MALFORMED_BODY : EmbeddingShapes.render(route, request, json));
+        };
     }
 
     /** A scripted answer: an error status with its message, or {@link #SCRIPTED_THROTTLE} for a wait. */
@@ -534,60 +581,59 @@ public final class LlmSimulator implements AutoCloseable {
         return faults == null ? null : faults.pollFirst();
     }
 
-    private void record(HttpExchange exchange, Provider provider, String model, String path, String body) {
+    private void record(SimulatorServer.Exchange exchange, Provider provider, String model, String body) {
         calls.computeIfAbsent(model, k -> new AtomicLong()).incrementAndGet();
         totalCalls.incrementAndGet();
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders()
-                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-        received.addLast(
-                new ReceivedRequest(provider, model, exchange.getRequestMethod(), path, headers, body, Instant.now()));
+        received.addLast(new ReceivedRequest(
+                provider,
+                model,
+                exchange.method(),
+                exchange.path(),
+                exchange.headers(),
+                body,
+                Instant.now(),
+                exchange.protocol()));
         while (received.size() > RECORDED_LIMIT) {
             received.pollFirst();
         }
     }
 
-    private static final WireFormat OPENAI = new OpenAiWire();
-    private static final WireFormat ANTHROPIC = new AnthropicWire();
-    private static final WireFormat BEDROCK = new BedrockWire();
-    private static final WireFormat GEMINI = new GeminiWire();
-    private static final WireFormat OLLAMA = new OllamaWire();
+    private static final Map<Provider, WireFormat> WIRES = Map.of(
+            Provider.OPENAI, new OpenAiWire(),
+            Provider.ANTHROPIC, new AnthropicWire(),
+            Provider.BEDROCK, new BedrockWire(),
+            Provider.GEMINI, new GeminiWire(true),
+            Provider.OLLAMA, new OllamaWire());
+    private static final WireFormat GEMINI_ARRAY = new GeminiWire(false);
 
-    private static WireFormat wireFor(String path) {
-        if (path.endsWith("/chat/completions") || path.endsWith("/embeddings")) {
-            return OPENAI;
-        }
-        if (path.endsWith("/messages")) {
-            return ANTHROPIC;
-        }
-        if (path.endsWith("/api/chat")) {
-            return OLLAMA;
-        }
-        if (path.endsWith(":generateContent")) {
-            return GEMINI;
-        }
-        if (BedrockWire.PATH.matcher(path).matches() || (path.startsWith("/model/") && path.endsWith("/invoke"))) {
-            return BEDROCK;
-        }
-        return null;
+    private static WireFormat wireOf(Provider provider) {
+        return WIRES.get(provider);
     }
 
-    private static String read(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /** The wire a matched route speaks: InvokeModel's chat is the model family's, Gemini streams SSE if asked. */
+    private static WireFormat wireFor(Routes.Route route, SimulatorServer.Exchange exchange) {
+        if (route.kind() == Routes.Kind.INVOKE) {
+            return new BedrockInvokeWire(BedrockInvokeWire.familyOf(route.model()));
+        }
+        if (route.kind() == Routes.Kind.CHAT_STREAM
+                && route.provider() == Provider.GEMINI
+                && !exchange.hasQuery("alt", "sse")) {
+            return GEMINI_ARRAY;
+        }
+        return wireOf(route.provider());
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
+    /** Sends {@code reply} as JSON unless it says otherwise, with the provider's request id. */
+    private static void send(SimulatorServer.Exchange exchange, WireFormat wire, WireFormat.Reply reply)
             throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        var out = exchange.getResponseHeaders();
-        out.set("content-type", "application/json");
-        out.set("x-request-id", UUID.randomUUID().toString());
-        headers.forEach(out::set);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(bytes);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        wire.requestId().forEach((name, value) -> {
+            if (reply.headers().keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                headers.put(name, value);
             }
-        }
+        });
+        headers.putAll(reply.headers());
+        exchange.send(reply.status(), headers, reply.body().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -57,8 +57,8 @@ public final class LlmSimulatorMain {
             stopped.countDown();
         }));
         System.out.println("LLM simulator listening on " + simulator.endpoint()
-                + " (OpenAI/Anthropic base URL " + simulator.endpoint() + "/v1, Gemini " + simulator.endpoint()
-                + "/v1beta, Ollama and Bedrock " + simulator.endpoint() + ")");
+                + " (HTTP/1.1 and h2c; base URL for OpenAI " + simulator.endpoint() + "/v1, for Anthropic, Gemini,"
+                + " Ollama and Bedrock " + simulator.endpoint() + ")");
         stopped.await();
     }
 

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param malformedRate share of calls answered 200 with a truncated, unparseable body
  * @param cachedInputTokens input tokens reported as served from the provider's prompt cache (capped at the input)
  * @param counting how {@code rpm} and {@code tpm} are counted, as the provider does
+ * @param inputTpm input tokens per minute, counted apart from the output as Anthropic does, 0 for no limit
+ * @param outputTpm output tokens per minute, counted apart from the input as Anthropic does, 0 for no limit
  */
 public record ModelBehaviour(
         Latency latency,
@@ -27,7 +29,9 @@ public record ModelBehaviour(
         double malformedRate,
         Duration hangFor,
         long cachedInputTokens,
-        RateCounting counting) {
+        RateCounting counting,
+        long inputTpm,
+        long outputTpm) {
 
     public static final ModelBehaviour DEFAULT = new ModelBehaviour(
             Latency.NONE,
@@ -40,7 +44,9 @@ public record ModelBehaviour(
             0,
             Duration.ofMinutes(5),
             0,
-            RateCounting.SLIDING_MINUTE);
+            RateCounting.SLIDING_MINUTE,
+            0,
+            0);
 
     public ModelBehaviour {
         Objects.requireNonNull(latency, "'latency' must not be null");
@@ -48,12 +54,42 @@ public record ModelBehaviour(
         Objects.requireNonNull(hangFor, "'hangFor' must not be null");
         Objects.requireNonNull(counting, "'counting' must not be null");
         script = List.copyOf(script);
-        if (rpm < 0 || tpm < 0 || cachedInputTokens < 0) {
-            throw new IllegalArgumentException("'rpm', 'tpm' and 'cachedInputTokens' must not be negative");
+        if (rpm < 0 || tpm < 0 || cachedInputTokens < 0 || inputTpm < 0 || outputTpm < 0) {
+            throw new IllegalArgumentException(
+                    "'rpm', 'tpm', 'inputTpm', 'outputTpm' and 'cachedInputTokens' must not be negative");
         }
         requireRate(errorRate, "errorRate");
         requireRate(hangRate, "hangRate");
         requireRate(malformedRate, "malformedRate");
+    }
+
+    /** A behaviour without separate input and output token limits. */
+    public ModelBehaviour(
+            Latency latency,
+            ResponseMode mode,
+            List<String> script,
+            long rpm,
+            long tpm,
+            double errorRate,
+            double hangRate,
+            double malformedRate,
+            Duration hangFor,
+            long cachedInputTokens,
+            RateCounting counting) {
+        this(
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens,
+                counting,
+                0,
+                0);
     }
 
     /** A behaviour whose limits are counted over a sliding minute ({@link RateCounting#SLIDING_MINUTE}). */
@@ -100,7 +136,9 @@ public record ModelBehaviour(
                 malformedRate,
                 hangFor,
                 cachedInputTokens,
-                counting);
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     public ModelBehaviour withMode(ResponseMode value) {
@@ -115,7 +153,9 @@ public record ModelBehaviour(
                 malformedRate,
                 hangFor,
                 cachedInputTokens,
-                counting);
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     public ModelBehaviour withScript(String... answers) {
@@ -130,7 +170,9 @@ public record ModelBehaviour(
                 malformedRate,
                 hangFor,
                 cachedInputTokens,
-                counting);
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     public ModelBehaviour withLimits(long requestsPerMinute, long tokensPerMinute) {
@@ -145,12 +187,26 @@ public record ModelBehaviour(
                 malformedRate,
                 hangFor,
                 cachedInputTokens,
-                counting);
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     public ModelBehaviour withErrorRate(double value) {
         return new ModelBehaviour(
-                latency, mode, script, rpm, tpm, value, hangRate, malformedRate, hangFor, cachedInputTokens, counting);
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                value,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens,
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     public ModelBehaviour withHangRate(double value, Duration duration) {
@@ -165,22 +221,81 @@ public record ModelBehaviour(
                 malformedRate,
                 duration,
                 cachedInputTokens,
-                counting);
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     public ModelBehaviour withMalformedRate(double value) {
         return new ModelBehaviour(
-                latency, mode, script, rpm, tpm, errorRate, hangRate, value, hangFor, cachedInputTokens, counting);
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                value,
+                hangFor,
+                cachedInputTokens,
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     public ModelBehaviour withCachedInputTokens(long value) {
         return new ModelBehaviour(
-                latency, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, value, counting);
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                value,
+                counting,
+                inputTpm,
+                outputTpm);
     }
 
     /** The same behaviour with its limits counted as {@code value} says. */
     public ModelBehaviour withCounting(RateCounting value) {
         return new ModelBehaviour(
-                latency, mode, script, rpm, tpm, errorRate, hangRate, malformedRate, hangFor, cachedInputTokens, value);
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens,
+                value,
+                inputTpm,
+                outputTpm);
+    }
+
+    /**
+     * The same behaviour with Anthropic's separate input and output tokens per minute limits (0: none), counted as
+     * {@link #counting()} says, besides {@link #rpm()} and the combined {@link #tpm()}.
+     */
+    public ModelBehaviour withAnthropicTokenLimits(long inputTokensPerMinute, long outputTokensPerMinute) {
+        return new ModelBehaviour(
+                latency,
+                mode,
+                script,
+                rpm,
+                tpm,
+                errorRate,
+                hangRate,
+                malformedRate,
+                hangFor,
+                cachedInputTokens,
+                counting,
+                inputTokensPerMinute,
+                outputTokensPerMinute);
     }
 }

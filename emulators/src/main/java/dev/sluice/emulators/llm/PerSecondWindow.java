@@ -46,6 +46,13 @@ final class PerSecondWindow implements RateCounter {
                 1,
                 RateCounter.remaining(requestShare, requests),
                 RateCounter.remaining(tokenShare, tokens),
-                nextSecond);
+                nextSecond,
+                requestsLeft);
+    }
+
+    @Override
+    public synchronized void undo(long requestTokens) {
+        requests = Math.max(0, requests - 1);
+        tokens = Math.max(0, tokens - requestTokens);
     }
 }

@@ -15,9 +15,24 @@ interface RateCounter {
      * @param remainingTokens tokens left, {@link Long#MAX_VALUE} without a token limit
      * @param resetNanos when refused, the precise wait until the request would be admitted; when admitted, when the
      *     counted limits are back to their initial state
+     * @param byTokens when refused, whether the token limit refused it (requests were left)
      */
     record Decision(
-            boolean admitted, long retryAfterSeconds, long remainingRequests, long remainingTokens, long resetNanos) {}
+            boolean admitted,
+            long retryAfterSeconds,
+            long remainingRequests,
+            long remainingTokens,
+            long resetNanos,
+            boolean byTokens) {
+        Decision(
+                boolean admitted,
+                long retryAfterSeconds,
+                long remainingRequests,
+                long remainingTokens,
+                long resetNanos) {
+            this(admitted, retryAfterSeconds, remainingRequests, remainingTokens, resetNanos, false);
+        }
+    }
 
     RateCounting counting();
 
@@ -26,6 +41,12 @@ interface RateCounter {
      * reading); {@code rpm} and {@code tpm} are per-minute limits, 0 for none.
      */
     Decision tryAdmit(long nowNanos, long rpm, long tpm, long requestTokens);
+
+    /**
+     * Takes back the latest admission of a request of {@code requestTokens}: another counter of the same model refused
+     * what this one admitted.
+     */
+    void undo(long requestTokens);
 
     /** Whole seconds, rounded up, at least 1: what a {@code retry-after} header says of a wait. */
     static long retryAfterSeconds(long waitNanos) {

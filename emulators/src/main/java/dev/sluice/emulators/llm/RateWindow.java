@@ -37,7 +37,19 @@ final class RateWindow implements RateCounter {
                 RateCounter.retryAfterSeconds(wait),
                 remaining(rpm, entries.size()),
                 remaining(tpm, tokens),
-                wait);
+                wait,
+                requestsLeft);
+    }
+
+    @Override
+    public synchronized void undo(long requestTokens) {
+        for (var it = entries.descendingIterator(); it.hasNext(); ) {
+            if (it.next()[1] == requestTokens) {
+                it.remove();
+                tokens -= requestTokens;
+                return;
+            }
+        }
     }
 
     synchronized void clear() {

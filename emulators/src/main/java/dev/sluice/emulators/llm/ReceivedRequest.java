@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One request the simulator received, as it arrived; header names are lower case. */
+/**
+ * One request the simulator received, as it arrived; header names are lower case, {@code path} is decoded and {@code
+ * protocol} is {@code HTTP/1.1} or {@code HTTP/2.0}.
+ */
 public record ReceivedRequest(
         Provider provider,
         String model,
@@ -13,7 +16,8 @@ public record ReceivedRequest(
         String path,
         Map<String, List<String>> headers,
         String body,
-        Instant receivedAt) {
+        Instant receivedAt,
+        String protocol) {
     public ReceivedRequest {
         headers = Map.copyOf(headers);
     }

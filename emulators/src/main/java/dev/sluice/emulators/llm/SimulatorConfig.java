@@ -16,7 +16,8 @@ import java.util.Map;
  * The simulator's behaviour as a JSON file: {@code {"default": {...}, "models": {"gpt-4o-mini": {...}}}}, each
  * behaviour with optional {@code latencyMs}, {@code p99Ms}, {@code mode} (echo, scripted, extractive),
  * {@code script}, {@code rpm}, {@code tpm}, {@code errorRate}, {@code hangRate}, {@code hangForMs},
- * {@code malformedRate}, {@code cachedInputTokens} and {@code counting}: how {@code rpm} and {@code tpm} are counted,
+ * {@code malformedRate}, {@code cachedInputTokens}, {@code inputTpm} and {@code outputTpm} (Anthropic's separate token
+ * limits) and {@code counting}: how {@code rpm} and the token limits are counted,
  * {@code sliding-minute} (the default), {@code token-bucket} or {@code per-second} (see {@link RateCounting}; the
  * enum names are accepted too, in any case).
  */
@@ -68,7 +69,9 @@ public record SimulatorConfig(ModelBehaviour defaults, Map<String, ModelBehaviou
                 n.path("malformedRate").asDouble(base.malformedRate()),
                 Duration.ofMillis(n.path("hangForMs").asLong(base.hangFor().toMillis())),
                 n.path("cachedInputTokens").asLong(base.cachedInputTokens()),
-                counting(n.path("counting"), base.counting()));
+                counting(n.path("counting"), base.counting()),
+                n.path("inputTpm").asLong(base.inputTpm()),
+                n.path("outputTpm").asLong(base.outputTpm()));
     }
 
     /** {@code sliding-minute}, {@code token-bucket} or {@code per-second}, or an enum name, in any case. */

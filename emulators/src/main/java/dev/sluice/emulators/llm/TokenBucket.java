@@ -37,7 +37,19 @@ final class TokenBucket implements RateCounter {
             return new Decision(true, 0, requests.remaining(), tokens.remaining(), full);
         }
         long wait = Math.max(requestsLeft ? 0 : requests.until(1), tokensLeft ? 0 : tokens.until(tokenCost));
-        return new Decision(false, RateCounter.retryAfterSeconds(wait), requests.remaining(), tokens.remaining(), wait);
+        return new Decision(
+                false,
+                RateCounter.retryAfterSeconds(wait),
+                requests.remaining(),
+                tokens.remaining(),
+                wait,
+                requestsLeft);
+    }
+
+    @Override
+    public synchronized void undo(long requestTokens) {
+        requests.give(1);
+        tokens.give(Math.min(requestTokens, tokens.capacity));
     }
 
     /** One bucket; {@code capacity} 0 means no limit. */
@@ -58,6 +70,12 @@ final class TokenBucket implements RateCounter {
         void take(long amount) {
             if (capacity > 0) {
                 level = Math.max(0, level - amount);
+            }
+        }
+
+        void give(long amount) {
+            if (capacity > 0) {
+                level = Math.min(capacity, level + amount);
             }
         }
 

@@ -109,8 +109,11 @@ class LlmSimulatorIT {
         assertThat(throttled.headers().firstValue("retry-after-ms")).isEmpty();
         assertThat(throttled.headers().firstValue("anthropic-ratelimit-requests-remaining"))
                 .contains("0");
-        assertThat(throttled.headers().firstValue("anthropic-ratelimit-input-tokens-limit"))
+        assertThat(throttled.headers().firstValue("anthropic-ratelimit-tokens-limit"))
                 .contains("1000");
+        assertThat(throttled.headers().firstValue("anthropic-ratelimit-input-tokens-limit"))
+                .as("a combined limit is not copied into the input and output ones")
+                .isEmpty();
         assertThat(throttled.headers().firstValue("anthropic-ratelimit-requests-reset"))
                 .hasValueSatisfying(v -> assertThat(v).endsWith("Z"));
         assertThat(JSON.readTree(throttled.body()).at("/error/type").asText()).isEqualTo("rate_limit_error");

@@ -37,9 +37,9 @@ class AnthropicLanguageModelIT extends LanguageModelContract {
         assertThat(request.header("anthropic-version")).isPresent();
     }
 
-    /** The simulator states the token limit for all, input and output tokens. */
+    /** A combined token limit is stated as Anthropic's tokens limit only, not copied into the input and output ones. */
     @Override
     protected ProviderLimits reportedFor(long rpm, long tpm) {
-        return new ProviderLimits(rpm, tpm, tpm, tpm);
+        return new ProviderLimits(rpm, tpm, 0, 0);
     }
 }
