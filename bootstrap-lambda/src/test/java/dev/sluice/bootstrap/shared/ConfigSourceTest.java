@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.fake.InMemoryBlobStore;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigSourceTest {
@@ -14,6 +17,47 @@ class ConfigSourceTest {
         assertThat(config.pipeline("research").orElseThrow().hopCount()).isEqualTo(3);
         assertThat(config.model("fast").orElseThrow().option("baseUrl")).contains("https://api.openai.com/v1");
         assertThat(config.model("fast").orElseThrow().limits().rpm()).isEqualTo(500);
+    }
+
+    private static Settings deployed() {
+        return Settings.from(Map.of(
+                "SLUICE_WORK_QUEUE_URL", "w",
+                "SLUICE_FINALIZE_QUEUE_URL", "f",
+                "SLUICE_INGEST_QUEUE_URL", "i",
+                "SLUICE_JOBS_TABLE", "j",
+                "SLUICE_CACHE_TABLE", "c",
+                "SLUICE_LIMITS_TABLE", "l",
+                "SLUICE_BUCKET", "sluice-dev-bucket",
+                "SLUICE_CONFIG_OBJECT", "config/sluice.yaml"));
+    }
+
+    @Test
+    void aDeployedFunctionReadsTheDocumentFromItsBucket() {
+        InMemoryBlobStore bucket = new InMemoryBlobStore();
+        bucket.put("config/sluice.yaml", """
+                models:
+                  only: {provider: openai, model: gpt-4o-mini, options: {apiKeySecret: sluice/openai}}
+                pipelines:
+                  ask:
+                    inputs: [q]
+                    steps:
+                      - generate: answer
+                        model: only
+                        prompt: "{{input.q}}"
+                """.getBytes(StandardCharsets.UTF_8), "application/yaml");
+
+        SluiceConfig config = ConfigSource.load(deployed(), bucket::get);
+
+        assertThat(config.models()).containsOnlyKeys("only");
+        assertThat(config.pipelines()).containsOnlyKeys("ask");
+    }
+
+    @Test
+    void aMissingDocumentStopsTheFunctionNamingWhereItLooked() {
+        assertThatThrownBy(() -> ConfigSource.load(deployed(), new InMemoryBlobStore()::get))
+                .hasMessage(
+                        "the configuration document s3://sluice-dev-bucket/config/sluice.yaml does not exist (pulumi"
+                                + " up writes it)");
     }
 
     @Test
