@@ -15,10 +15,11 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 
 /** Ends jobs whose model calls are done: guardrails, result, event. One outcome per message of the batch. */
 public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private static final Logger LOG = LogManager.getLogger(FinalizerHandler.class);
-
     /** When this class was loaded: where a cold start's init, as the handler can see it, begins. */
     private static final long LOADED = System.nanoTime();
+
+    /** The first logger of the process starts Log4j: a phase of its own in the init breakdown. */
+    private static final Logger LOG = InitPhases.time("logging", () -> LogManager.getLogger(FinalizerHandler.class));
 
     private final FinalizeJob finalizeJob;
     private final JobDelivery delivery;

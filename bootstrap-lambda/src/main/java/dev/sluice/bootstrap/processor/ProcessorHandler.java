@@ -25,10 +25,11 @@ import software.amazon.lambda.powertools.metrics.Metrics;
  * Throttled hops were re-sent with a delay by the engine and are acked here, so throttling never uses up receives.
  */
 public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private static final Logger LOG = LogManager.getLogger(ProcessorHandler.class);
-
     /** When this class was loaded: where a cold start's init, as the handler can see it, begins. */
     private static final long LOADED = System.nanoTime();
+
+    /** The first logger of the process starts Log4j: a phase of its own in the init breakdown. */
+    private static final Logger LOG = InitPhases.time("logging", () -> LogManager.getLogger(ProcessorHandler.class));
 
     private final RunHop runHop;
     private final JobDelivery delivery;

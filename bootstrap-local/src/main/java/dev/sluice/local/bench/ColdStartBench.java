@@ -301,55 +301,31 @@ public final class ColdStartBench {
         out.println("  Lucene index restored from its S3 snapshot) + first invoke. Lambda reports the first two as");
         out.println("  Init Duration and the last as Duration; its own runtime start is not in any of them.");
         out.println();
-        out.println("where init goes (medians, ms; class loading is HotSpot's sun.cls.time and runs inside the other");
-        out.println("phases; the phases are sluice's own InitPhases, the rest is the Dagger graph and the handler):");
-        List<String> columns = List.of(
-                "classes",
-                "classLoadingMs",
-                "staticInitMs",
-                "phase.config",
-                "phase.clients",
-                "phase.embedder",
-                "phase.index");
-        out.println(f(
-                "  %-27s %8s %13s %11s %8s %8s %9s %7s %10s",
-                "handler",
-                "classes",
-                "class loading",
-                "static init",
-                "config",
-                "clients",
-                "embedder",
-                "index",
-                "graph+rest"));
+        out.println(
+                "where init goes (medians, ms; class loading runs inside every phase; the phases are sluice's own,");
+        out.println("InitPhases, as each handler logs them at init):");
+        List<String> phases = List.of("logging", "config", "clients", "metrics", "embedder", "index");
+        StringBuilder header = new StringBuilder(f("  %-27s %7s %8s %7s", "handler", "classes", "loading", "static"));
+        phases.forEach(p -> header.append(f(" %8s", p)));
+        out.println(header.append(f(" %10s", "graph+rest")));
         for (Target t : targets) {
             List<Run> rs = results.get(t.label());
-            Map<String, Double> m = new LinkedHashMap<>();
-            for (String c : columns) {
-                m.put(
-                        c,
-                        Figures.median(rs.stream()
-                                .map(r -> r.breakdown().getOrDefault(c, Double.NaN))
-                                .toList()));
-            }
+            StringBuilder row = new StringBuilder(f(
+                    "  %-27s %7.0f %8.0f %7.0f",
+                    t.label(), median(rs, "classes"), median(rs, "classLoadingMs"), median(rs, "staticInitMs")));
             double init = Figures.median(rs.stream().map(Run::initMs).toList());
-            double phases = 0;
-            for (String c : columns.subList(3, columns.size())) {
-                phases += Double.isNaN(m.get(c)) ? 0 : m.get(c);
+            double inPhases = 0;
+            for (String p : phases) {
+                double ms = median(rs, "phase." + p);
+                row.append(f(" %8s", cell(ms)));
+                inPhases += Double.isNaN(ms) ? 0 : ms;
             }
             boolean sluice = !t.label().equals("peer");
-            out.println(f(
-                    "  %-27s %8.0f %13.0f %11.0f %8s %8s %9s %7s %10s",
-                    t.label(),
-                    m.get("classes"),
-                    m.get("classLoadingMs"),
-                    m.get("staticInitMs"),
-                    cell(m.get("phase.config")),
-                    cell(m.get("phase.clients")),
-                    cell(m.get("phase.embedder")),
-                    cell(m.get("phase.index")),
-                    sluice ? f("%.0f", init - phases) : "-"));
+            out.println(row.append(f(" %10s", sluice ? f("%.0f", init - inPhases) : "-")));
         }
+        out.println("  loading: class loading (sun.cls.time, incl. linking); static: static initializers");
+        out.println("  (sun.cls.classInitTime.self); graph+rest: init less the phases (the Dagger graph, Jackson, the");
+        out.println("  handler). The peer records no phases: its init is its graph and its one client.");
         for (Target t : targets) {
             out.println(f(
                     "  %-27s totals: %s",
@@ -358,6 +334,12 @@ public final class ColdStartBench {
                             .map(r -> f("%.0f", r.totalMs()))
                             .toList()));
         }
+    }
+
+    private static double median(List<Run> runs, String figure) {
+        return Figures.median(runs.stream()
+                .map(r -> r.breakdown().getOrDefault(figure, Double.NaN))
+                .toList());
     }
 
     private static String cell(double ms) {

@@ -86,11 +86,13 @@ public final class CoreModule {
     @Provides
     @Singleton
     static Metrics metrics(Settings settings) {
-        return MetricsBuilder.builder()
-                .withNamespace(settings.metricsNamespace())
-                .withService(settings.serviceName())
-                .withDefaultDimensions(DimensionSet.of("Service", settings.serviceName()))
-                .build();
+        return InitPhases.time(
+                "metrics",
+                () -> MetricsBuilder.builder()
+                        .withNamespace(settings.metricsNamespace())
+                        .withService(settings.serviceName())
+                        .withDefaultDimensions(DimensionSet.of("Service", settings.serviceName()))
+                        .build());
     }
 
     @Provides
