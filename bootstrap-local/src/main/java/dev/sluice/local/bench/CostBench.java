@@ -93,7 +93,8 @@ public final class CostBench {
                             + " batch of %d; the first %d model calls answered 429 (deferred)",
                     RAG_JOBS, RAG_REPEATS, CHAINS, BATCH_ITEMS, THROTTLED_CALLS));
             // A short run first, so class loading and first connections are not billed to either design.
-            measure(local, workload, processor, finalizer, "warm-up", sizes.processorBatchSize(), 1, 0.1);
+            Duration window = Duration.ofSeconds(sizes.processorBatchingWindowSeconds());
+            measure(local, workload, processor, finalizer, "warm-up", sizes.processorBatchSize(), window, 1, 0.1);
             Measured sluice = measure(
                     local,
                     workload,
@@ -101,9 +102,10 @@ public final class CostBench {
                     finalizer,
                     "sluice",
                     sizes.processorBatchSize(),
+                    window,
                     sizes.finalizerBatchSize(),
                     1);
-            Measured naive = measure(local, workload, processor, finalizer, "naive", 1, 1, 1);
+            Measured naive = measure(local, workload, processor, finalizer, "naive", 1, Duration.ZERO, 1, 1);
             new CostReport(out, prices, sizes, settings).print(sluice, naive);
             return true;
         } finally {
@@ -131,6 +133,7 @@ public final class CostBench {
             FinalizerHandler finalizer,
             String label,
             int processorBatch,
+            Duration processorWindow,
             int finalizerBatch,
             double share)
             throws Exception {
@@ -150,7 +153,7 @@ public final class CostBench {
                         QueueRole.WORK,
                         "processor-" + label,
                         processorBatch,
-                        Duration.ZERO,
+                        processorWindow,
                         timed(local, processor::handleRequest, p));
                 EventSourceMapping fm = consumer(
                         local,
@@ -182,7 +185,7 @@ public final class CostBench {
         if (!label.equals("warm-up")) {
             out.println(f(
                     "  %-6s %d jobs in %.1f s: %d LLM calls paid, %d cache hits, %d deferred; processor %d"
-                            + " invocations (batches of up to %d), finalizer %d, dispatcher %d",
+                            + " invocations of %d messages (batches of up to %d), finalizer %d, dispatcher %d",
                     label,
                     jobs,
                     wall,
@@ -190,6 +193,7 @@ public final class CostBench {
                     (long) m.emf().total("CacheHits"),
                     (long) m.emf().total("Deferred"),
                     p.invocations.get(),
+                    p.records.get(),
                     processorBatch,
                     fin.invocations.get(),
                     m.dispatcherInvocations()));

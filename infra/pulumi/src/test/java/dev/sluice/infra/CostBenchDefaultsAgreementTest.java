@@ -30,6 +30,7 @@ class CostBenchDefaultsAgreementTest {
         assertThat(number(bench, "dispatcher.memory")).isEqualTo(dispatcher.memoryMb());
         assertThat(number(bench, "processor.memory")).isEqualTo(processor.memoryMb());
         assertThat(number(bench, "processor.batchSize")).isEqualTo(processor.batchSize());
+        assertThat(number(bench, "processor.batchingWindow")).isEqualTo(processor.batchingWindowSeconds());
         assertThat(number(bench, "finalizer.memory")).isEqualTo(finalizer.memoryMb());
         assertThat(number(bench, "finalizer.batchSize")).isEqualTo(finalizer.batchSize());
     }
