@@ -59,6 +59,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, Deque<String>> scriptedAnswers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final Map<String, Usage> billed = new ConcurrentHashMap<>();
     /** A 200 whose body stops mid-JSON, as a connection cut during the response would leave it. */
     private static final String MALFORMED_BODY = "{\"id\":\"simulated-malformed\",\"choi";
 
@@ -194,6 +195,7 @@ public final class LlmSimulator implements AutoCloseable {
         scriptedAnswers.clear();
         scriptPositions.clear();
         calls.clear();
+        billed.clear();
         totalCalls.set(0);
         received.clear();
         synchronized (chatOutcomes) {
@@ -375,7 +377,37 @@ public final class LlmSimulator implements AutoCloseable {
         if (random.nextDouble() < b.malformedRate()) {
             return new WireFormat.Reply(200, headers, MALFORMED_BODY);
         }
+        billed.computeIfAbsent(model, k -> new Usage()).add(answer);
         return new WireFormat.Reply(200, headers, wire.success(model, answer));
+    }
+
+    /**
+     * What the simulator told callers they used, summed over the chat answers it sent {@code model} (a malformed
+     * body carries no usage and is not counted): the provider's side of a bill.
+     *
+     * @param cachedInput input tokens reported as read from the prompt cache, included in {@code input}
+     */
+    public record Billed(long answers, long input, long output, long cachedInput) {}
+
+    public Billed billed(String model) {
+        Usage u = billed.get(model);
+        return u == null
+                ? new Billed(0, 0, 0, 0)
+                : new Billed(u.answers.sum(), u.input.sum(), u.output.sum(), u.cached.sum());
+    }
+
+    private static final class Usage {
+        final java.util.concurrent.atomic.LongAdder answers = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder input = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder output = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder cached = new java.util.concurrent.atomic.LongAdder();
+
+        void add(WireFormat.Answer a) {
+            answers.increment();
+            input.add(a.inputTokens());
+            output.add(a.outputTokens());
+            cached.add(a.cachedTokens());
+        }
     }
 
     /** {@code text} as the answer, uncut, its output tokens counted up to the request's max tokens. */
