@@ -56,6 +56,8 @@ public final class ApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final RequestStreamHandler dispatcher;
+    private final java.util.concurrent.atomic.AtomicLong invocations = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong invocationNanos = new java.util.concurrent.atomic.AtomicLong();
 
     public ApiServer(int port, RequestStreamHandler dispatcher) throws IOException {
         this.dispatcher = dispatcher;
@@ -173,10 +175,14 @@ public final class ApiServer implements AutoCloseable {
         event.put("isBase64Encoded", text == null);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        dispatcher.handleRequest(
-                new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)),
-                out,
-                new LocalContext("dispatcher", 29_000));
+        byte[] request = Json.MAPPER.writeValueAsBytes(event);
+        long started = System.nanoTime();
+        try {
+            dispatcher.handleRequest(new ByteArrayInputStream(request), out, new LocalContext("dispatcher", 29_000));
+        } finally {
+            invocationNanos.addAndGet(System.nanoTime() - started);
+            invocations.incrementAndGet();
+        }
         JsonNode response = Json.MAPPER.readTree(out.toByteArray());
         response.path("headers")
                 .properties()
@@ -236,6 +242,16 @@ public final class ApiServer implements AutoCloseable {
             // The client is gone, or the answer was already begun: closing is all that is left.
             LOG.debug("could not answer {}: {}", status, e.toString());
         }
+    }
+
+    /** Dispatcher invocations so far (one per request that reached it). */
+    public long invocations() {
+        return invocations.get();
+    }
+
+    /** The dispatcher's time inside its handler so far, summed over invocations. */
+    public long invocationNanos() {
+        return invocationNanos.get();
     }
 
     @Override

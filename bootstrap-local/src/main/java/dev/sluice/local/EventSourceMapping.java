@@ -126,8 +126,10 @@ public final class EventSourceMapping implements AutoCloseable {
                         .receiptHandle(m.receiptHandle())
                         .build())
                 .toList();
-        if (!done.isEmpty()) {
-            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done));
+        // SQS deletes at most 10 entries per request; a batch may hold more (with a batching window, as Lambda's).
+        for (int from = 0; from < done.size(); from += 10) {
+            List<DeleteMessageBatchRequestEntry> chunk = done.subList(from, Math.min(done.size(), from + 10));
+            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
         }
     }
 

@@ -318,6 +318,11 @@ public final class LocalSluice implements AutoCloseable {
         return api.endpoint();
     }
 
+    /** The HTTP front door, with the dispatcher's invocation count and time. */
+    public ApiServer apiServer() {
+        return api;
+    }
+
     /** The bundled simulator this runtime started (none when {@link #EXTERNAL_SIMULATOR} named one). */
     public LlmSimulator simulator() {
         if (llm == null) {

@@ -350,8 +350,14 @@ public final class SluiceCli implements Runnable {
 
     @Command(
             name = "bench",
-            description = "Benchmarks that print figures: coldstart | throughput | concurrency | chaos.",
-            subcommands = {Bench.ColdStart.class, Bench.Throughput.class, Bench.Concurrency.class, Bench.Chaos.class})
+            description = "Benchmarks that print figures: coldstart | throughput | concurrency | chaos | cost.",
+            subcommands = {
+                Bench.ColdStart.class,
+                Bench.Throughput.class,
+                Bench.Concurrency.class,
+                Bench.Chaos.class,
+                Bench.Cost.class
+            })
     static final class Bench implements Runnable {
         @Override
         public void run() {
@@ -526,6 +532,69 @@ public final class SluiceCli implements Runnable {
                     throw new CommandLine.TypeConversionException(
                             "'" + value + "' is not sliding-minute, token-bucket or per-second");
                 }
+            }
+        }
+
+        @Command(
+                name = "cost",
+                mixinStandardHelpOptions = true,
+                description = "USD per million LLM calls, line by line: a fixed workload through the real handlers,"
+                        + " every AWS request counted, invocations timed, log and metric bytes measured, times the"
+                        + " dated price table; sluice beside the naive design, and the Fargate crossover.")
+        static final class Cost implements Callable<Integer> {
+            @Option(
+                    names = "--latency-ms",
+                    defaultValue = "4000",
+                    description = "Assumed model latency per call (default ${DEFAULT-VALUE}).")
+            long latencyMs;
+
+            @Option(
+                    names = "--input-tokens",
+                    defaultValue = "2000",
+                    description = "Assumed input tokens per call; prompts are sized to it (default ${DEFAULT-VALUE}).")
+            int inputTokens;
+
+            @Option(
+                    names = "--output-tokens",
+                    defaultValue = "500",
+                    description = "Assumed output tokens per call; answers are sized to it, up to the model's"
+                            + " maxOutputTokens (default ${DEFAULT-VALUE}).")
+            int outputTokens;
+
+            @Option(
+                    names = "--stack",
+                    defaultValue = "staging",
+                    description = "The stack whose sizes (memory, batch sizes, Fargate task, trace retention) are"
+                            + " priced: infra/pulumi/Pulumi.<stack>.yaml (default ${DEFAULT-VALUE}).")
+            String stack;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                if (latencyMs < 0 || inputTokens < 1 || outputTokens < 1) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--latency-ms must not be negative, the token counts must be positive");
+                }
+                Path stackFile = Path.of("infra", "pulumi", "Pulumi." + stack + ".yaml");
+                if (!Files.exists(stackFile)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "no stack file " + stackFile);
+                }
+                Path logFile = Path.of(System.getProperty(
+                        "sluice.logFile", HOME.resolve("sluice.log").toString()));
+                return new dev.sluice.local.bench.CostBench(
+                                        System.out,
+                                        new dev.sluice.local.bench.CostBench.Settings(
+                                                Duration.ofMillis(latencyMs),
+                                                inputTokens,
+                                                outputTokens,
+                                                stackFile,
+                                                logFile,
+                                                HOME.resolve("metrics.log")))
+                                .run(HOME.resolve("bench").resolve("cost-" + System.currentTimeMillis()))
+                        ? 0
+                        : 1;
             }
         }
 

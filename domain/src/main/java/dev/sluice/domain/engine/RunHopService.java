@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -185,7 +186,12 @@ public final class RunHopService implements RunHop {
     private HopOutcome guarded(Attempt attempt, Pipeline pipeline) {
         Progress progress = new Progress("hop " + attempt.hop());
         try {
-            return execute(attempt, pipeline.hops().get(attempt.hop()), pipeline.cache(), progress);
+            return execute(
+                    attempt,
+                    pipeline.hops().get(attempt.hop()),
+                    pipeline.readAfter(attempt.hop()),
+                    pipeline.cache(),
+                    progress);
         } catch (ThrottledException e) {
             jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
             return onward.after(attempt.envelope(), e.retryAfter(), progress.where() + " throttled: " + e.getMessage());
@@ -201,7 +207,12 @@ public final class RunHopService implements RunHop {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private HopOutcome execute(Attempt attempt, Pipeline.Hop hop, Pipeline.CacheScope cache, Progress progress) {
+    /**
+     * @param kept the step outputs later hops read: a retrieval's context is memoised on the job only if one does (the
+     *     trace keeps its chunks), since every later write of the job's item pays for every kilobyte it holds
+     */
+    private HopOutcome execute(
+            Attempt attempt, Pipeline.Hop hop, Set<String> kept, Pipeline.CacheScope cache, Progress progress) {
         Envelope envelope = attempt.envelope();
         Map<String, String> bindings = attempt.job().bindings();
         Map<String, String> outputs = new LinkedHashMap<>();
@@ -212,7 +223,9 @@ public final class RunHopService implements RunHop {
             retrieved.addAll(chunks);
             String text = Retrieval.context(chunks);
             bindings.put("steps." + r.name(), text);
-            outputs.put(r.name(), text);
+            if (kept.contains(r.name())) {
+                outputs.put(r.name(), text);
+            }
         }
         Step.Generate g = hop.generate();
         progress.at("step '" + g.name() + "'");

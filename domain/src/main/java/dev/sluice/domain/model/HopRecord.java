@@ -10,7 +10,7 @@ import java.util.Objects;
  * What one hop produced, memoised on the job before the next message is sent, so a redelivered message never
  * pays for the model call again.
  *
- * @param outputs step name to output text, for every step of the hop
+ * @param outputs step name to output text: the hop's answer, and each of its retrievals that a later hop reads
  * @param model the alias that answered (after fallbacks)
  * @param modelId the provider's model id that answered
  * @param fallbacks aliases tried before the one that answered, with why each was skipped

@@ -1,8 +1,10 @@
 package dev.sluice.domain.model;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A named, ordered list of steps. Steps are grouped into hops, each ending with one {@link Step.Generate}, so
@@ -71,6 +73,32 @@ public record Pipeline(String name, List<String> inputs, List<Step> steps, Guard
 
     public int hopCount() {
         return (int) steps.stream().filter(Step.Generate.class::isInstance).count();
+    }
+
+    /**
+     * The steps whose outputs a hop after {@code hop} reads ({@code {{steps.<name>}}} in a query, filter, system or
+     * prompt), and the answer step: besides its own answer, all a hop's memo needs to keep.
+     */
+    public Set<String> readAfter(int hop) {
+        Set<String> read = new LinkedHashSet<>();
+        read.add(answerStep());
+        List<Hop> all = hops();
+        for (Hop later : all.subList(Math.min(hop + 1, all.size()), all.size())) {
+            for (Step.Retrieve r : later.retrievals()) {
+                steps(read, r.query());
+                r.filter().values().forEach(v -> steps(read, new Template(v)));
+            }
+            steps(read, later.generate().system());
+            steps(read, later.generate().prompt());
+        }
+        return read;
+    }
+
+    private static void steps(Set<String> into, Template template) {
+        template.variables().stream()
+                .filter(v -> v.startsWith("steps."))
+                .map(v -> v.substring("steps.".length()))
+                .forEach(into::add);
     }
 
     /** The name of the step whose output is the job's answer. */

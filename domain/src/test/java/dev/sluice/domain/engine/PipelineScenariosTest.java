@@ -73,6 +73,24 @@ class PipelineScenariosTest {
     }
 
     @Test
+    void aJobsMemoHoldsTheAnswersButNotRetrievedContextNoLaterHopReads() {
+        Job rag = sluice.submit("rag", Map.of("question", "Why does the sky look blue?"));
+        Job chain = sluice.submit("chain", Map.of("topic", "the colour of the sky"));
+        sluice.runUntilQuiet();
+
+        assertThat(sluice.job(rag).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.job(rag).hops().getFirst().outputs()).containsOnlyKeys("answer");
+        Job chained = sluice.job(chain);
+        assertThat(chained.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(chained.hops())
+                .extracting(h -> h.outputs().keySet())
+                .containsExactly(java.util.Set.of("outline"), java.util.Set.of("draft"), java.util.Set.of("final"));
+        // The operator still reads what was retrieved, in the trace.
+        assertThat(sluice.query.trace(TENANT, rag.id()).orElseThrow().getFirst().retrieved())
+                .isNotEmpty();
+    }
+
+    @Test
     void aThreeCallChainWithRetrievalBetweenCallsSucceedsWithThreeModelCalls() {
         sluice.model.answerWith(call -> call.prompt().startsWith("Outline")
                 ? "1. Rayleigh scattering of blue light by air"

@@ -28,6 +28,9 @@ public final class InMemoryCompletionCache implements CompletionCache {
 
     @Override
     public void put(String key, Completion completion, Duration ttl) {
-        entries.put(key, new Entry(completion, clock.instant().plus(ttl)));
+        // As the contract says: the provider's raw response is not kept.
+        Completion kept = new Completion(
+                completion.text(), completion.usage(), completion.modelId(), completion.finishReason(), "");
+        entries.put(key, new Entry(kept, clock.instant().plus(ttl)));
     }
 }

@@ -47,6 +47,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, Deque<String>> scriptedAnswers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> scriptPositions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final Map<String, Usage> billed = new ConcurrentHashMap<>();
     /** A 200 whose body stops mid-JSON, as a connection cut during the response would leave it. */
     private static final String MALFORMED_BODY = "{\"id\":\"simulated-malformed\",\"choi";
 
@@ -181,6 +182,7 @@ public final class LlmSimulator implements AutoCloseable {
         scriptedAnswers.clear();
         scriptPositions.clear();
         calls.clear();
+        billed.clear();
         totalCalls.set(0);
         received.clear();
         synchronized (chatOutcomes) {
@@ -406,6 +408,10 @@ public final class LlmSimulator implements AutoCloseable {
                 new Replied(new WireFormat.Reply(
                         200, a.headers(), a.malformed() ? MALFORMED_BODY : wire.success(model, answer)));
         };
+        if (gate instanceof Admitted a && !a.malformed()) {
+            // What the answer told the caller it used: a malformed body carries no usage.
+            billed.computeIfAbsent(model, k -> new Usage()).add(answer);
+        }
         if (scripted != null && !served.outcome().equals("answered")) {
             // Not answered after all: the next request gets it.
             answers.addFirst(scripted);
@@ -487,6 +493,35 @@ public final class LlmSimulator implements AutoCloseable {
                 LimitHeaders.of(wire.provider(), b, decision, instantAt(nanoTime.getAsLong())),
                 latency.minus(first),
                 random.nextDouble() < b.malformedRate());
+    }
+
+    /**
+     * What the simulator told callers they used, summed over the chat answers it sent {@code model} (a malformed
+     * body carries no usage and is not counted): the provider's side of a bill.
+     *
+     * @param cachedInput input tokens reported as read from the prompt cache, included in {@code input}
+     */
+    public record Billed(long answers, long input, long output, long cachedInput) {}
+
+    public Billed billed(String model) {
+        Usage u = billed.get(model);
+        return u == null
+                ? new Billed(0, 0, 0, 0)
+                : new Billed(u.answers.sum(), u.input.sum(), u.output.sum(), u.cached.sum());
+    }
+
+    private static final class Usage {
+        final java.util.concurrent.atomic.LongAdder answers = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder input = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder output = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder cached = new java.util.concurrent.atomic.LongAdder();
+
+        void add(WireFormat.Answer a) {
+            answers.increment();
+            input.add(a.inputTokens());
+            output.add(a.outputTokens());
+            cached.add(a.cachedTokens());
+        }
     }
 
     /** {@code text} as the answer, uncut, its output tokens counted up to the request's max tokens. */

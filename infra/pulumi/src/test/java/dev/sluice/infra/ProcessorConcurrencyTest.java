@@ -72,9 +72,9 @@ class ProcessorConcurrencyTest {
         assertThat(raised).contains("\"rpm\":1000");
         StackRun before = StackRun.of("dev");
         StackRun after = StackRun.of("dev", Map.of("sluice:pipeline", raised));
-        // 1000 rpm (tokens allow 1000 rpm too) = 16.7/s x 6 s = 100 in flight / 10 = 10, twice dev's 5.
-        assertThat(concurrency(before)).isEqualTo(5);
-        assertThat(concurrency(after)).isEqualTo(10);
+        // 1000 rpm (tokens allow 1000 rpm too) = 16.7/s x 6 s = 100 in flight / 20 = 5; dev's 50 / 20 -> 3.
+        assertThat(concurrency(before)).isEqualTo(3);
+        assertThat(concurrency(after)).isEqualTo(5);
     }
 
     @Test

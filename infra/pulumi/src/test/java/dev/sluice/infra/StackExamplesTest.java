@@ -224,17 +224,17 @@ class StackExamplesTest {
                 .isEqualTo(run.outputs.get("processorMaxConcurrency"));
     }
 
-    /** Little's law on each example's limits: calls/s at the binding limit x latency / batch of 10. */
+    /** Little's law on each example's limits: calls/s at the binding limit x latency / the processor's batch. */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
     void processorConcurrencyFollowsTheConfiguredLimits(String stack) {
         int expected = switch (stack) {
-            // fast: min(500 rpm, 2M tpm / 2000 tokens) = 500/min = 8.33/s x 6 s = 50 in flight / 10 = 5.
-            case "dev" -> 5;
-            // fast only (steady is a fallback): min(5000, 2M / 2000) = 1000/min = 16.7/s x 8 s = 133 / 10 -> 14.
-            case "staging" -> 14;
-            // fast min(10000, 10M / 2000) = 5000/min + haiku min(1000, 2M / 2000) = 1000/min: 100/s x 8 s / 10.
-            case "prod" -> 80;
+            // fast: min(500 rpm, 2M tpm / 2000 tokens) = 500/min = 8.33/s x 6 s = 50 in flight / 20 -> 3.
+            case "dev" -> 3;
+            // fast only (steady is a fallback): min(5000, 2M / 2000) = 1000/min = 16.7/s x 8 s = 133 / 20 -> 7.
+            case "staging" -> 7;
+            // fast min(10000, 10M / 2000) = 5000/min + haiku min(1000, 2M / 2000) = 1000/min: 100/s x 8 s / 20.
+            case "prod" -> 40;
             default -> throw new IllegalArgumentException(stack);
         };
         StackRun run = StackRun.of(stack);

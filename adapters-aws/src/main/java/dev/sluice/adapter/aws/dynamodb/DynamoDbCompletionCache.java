@@ -67,7 +67,8 @@ public final class DynamoDbCompletionCache implements CompletionCache {
                 new TokenUsage(number(item, "input"), number(item, "output"), number(item, "cachedInput")),
                 item.get("modelId").s(),
                 item.get("finishReason").s(),
-                item.get("raw").s()));
+                // Not kept (entries written before may still hold one): the trace of the paid call has it.
+                ""));
     }
 
     @Override
@@ -86,7 +87,6 @@ public final class DynamoDbCompletionCache implements CompletionCache {
             item.put("cachedInput", n(completion.usage().cachedInput()));
             item.put("modelId", AttributeValue.fromS(completion.modelId()));
             item.put("finishReason", AttributeValue.fromS(completion.finishReason()));
-            item.put("raw", AttributeValue.fromS(completion.raw()));
             item.put(EXPIRES_AT_MILLIS, n(expiresAt.toEpochMilli()));
             // AWS's TTL wants whole epoch seconds; rounding up never lets AWS delete an entry before it expires.
             long ttlSeconds = expiresAt.getEpochSecond() + (expiresAt.getNano() > 0 ? 1 : 0);
@@ -102,7 +102,7 @@ public final class DynamoDbCompletionCache implements CompletionCache {
     }
 
     private static long sizeOf(String key, Completion c) {
-        return utf8(key) + utf8(c.text()) + utf8(c.modelId()) + utf8(c.finishReason()) + utf8(c.raw()) + 200;
+        return utf8(key) + utf8(c.text()) + utf8(c.modelId()) + utf8(c.finishReason()) + 200;
     }
 
     private static long utf8(String s) {
