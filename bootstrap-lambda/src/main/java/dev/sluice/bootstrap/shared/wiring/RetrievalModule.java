@@ -36,7 +36,28 @@ public final class RetrievalModule {
     @Provides
     @Singleton
     static Embedder embedder(Settings settings, SluiceConfig config, Secrets secrets) {
-        return InitPhases.time("embedder", () -> newEmbedder(settings, config, secrets));
+        return InitPhases.time(
+                "embedder",
+                () -> fromLayer("SLUICE_EMBEDDER", settings.embedder(), () -> newEmbedder(settings, config, secrets)));
+    }
+
+    /**
+     * {@code build}, or a sentence naming the missing layer when the function's classpath lacks the chosen part's
+     * libraries (its zip holds only what every stack runs; the opt-in parts are layers that {@code pulumi up}
+     * attaches by configuration).
+     */
+    static <T> T fromLayer(String variable, String choice, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (NoClassDefFoundError e) {
+            String layer = choice.equals("minilm") ? "minilm-<architecture>" : choice;
+            throw new IllegalStateException(
+                    variable + " is " + choice + ", but this function has no " + choice
+                            + " libraries (" + e.getMessage() + " is missing): attach the layer sluice-layer-" + layer
+                            + ".zip"
+                            + " (pulumi up does when the stack's configuration chooses " + choice + ")",
+                    e);
+        }
     }
 
     private static Embedder newEmbedder(Settings settings, SluiceConfig config, Secrets secrets) {
@@ -76,7 +97,10 @@ public final class RetrievalModule {
         if (settings.vectorStore().equals("lucene")) {
             return lucene.get();
         }
-        return InitPhases.time("clients", () -> remoteVectorStore(settings, secrets));
+        return InitPhases.time(
+                "clients",
+                () -> fromLayer(
+                        "SLUICE_VECTOR_STORE", settings.vectorStore(), () -> remoteVectorStore(settings, secrets)));
     }
 
     private static VectorStore remoteVectorStore(Settings settings, Secrets secrets) {
