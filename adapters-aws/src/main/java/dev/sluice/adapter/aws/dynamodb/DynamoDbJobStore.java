@@ -102,6 +102,24 @@ public final class DynamoDbJobStore implements JobStore {
         return get(JobItems.jobKey(id)).map(item -> JobItems.toJob(item, large));
     }
 
+    /**
+     * Every job in the table (batches left out), read by a paginated Scan: for a local operator's console, never on a
+     * request path, since a Scan reads the whole table.
+     */
+    public java.util.List<Job> scanJobs() {
+        return call(
+                "Scan (jobs)",
+                () -> client
+                        .scanPaginator(b -> b.tableName(table)
+                                .filterExpression("begins_with(#pk, :job)")
+                                .expressionAttributeNames(Map.of("#pk", PK))
+                                .expressionAttributeValues(Map.of(":job", s("JOB#"))))
+                        .items()
+                        .stream()
+                        .map(item -> JobItems.toJob(item, large))
+                        .toList());
+    }
+
     /** Large input values the item pointed at stay in the blob store; their keys are content hashes, reused by a retry. */
     @Override
     public boolean withdraw(JobId id) {
