@@ -340,6 +340,11 @@ public final class LocalSluice implements AutoCloseable {
 
     /** Messages waiting or in flight on a queue. */
     public long depth(String queueUrl) {
+        return depth(sqsClient, queueUrl);
+    }
+
+    /** Messages waiting, in flight or delayed on a queue, read with the given client. */
+    public static long depth(SqsClient sqsClient, String queueUrl) {
         Map<QueueAttributeName, String> a = sqsClient
                 .getQueueAttributes(r -> r.queueUrl(queueUrl)
                         .attributeNames(
