@@ -26,6 +26,7 @@ import dev.sluice.emulators.llm.ModelBehaviour;
 import dev.sluice.emulators.s3.S3ProxyServer;
 import dev.sluice.emulators.sqs.ElasticMq;
 import dev.sluice.local.console.ConsoleData;
+import dev.sluice.local.console.ConsoleSampler;
 import dev.sluice.local.console.WebConsole;
 import java.io.IOException;
 import java.io.InputStream;
@@ -258,7 +259,9 @@ public final class LocalSluice implements AutoCloseable {
                 envelope -> new ApiClient(api(), envelope.tenant().value())
                         .post("/v1/jobs/" + envelope.jobId().value() + "/retry", Map.of()),
                 properties);
-        return new WebConsole(data, java.time.Clock.systemUTC());
+        ConsoleSampler sampler =
+                track(new ConsoleSampler(data, llm == null ? Map::of : llm::outcomes, java.time.Clock.systemUTC()));
+        return new WebConsole(data, sampler, java.time.Clock.systemUTC());
     }
 
     /** The bundled document, written where {@code pulumi up} writes a stack's ({@code config/sluice.yaml}). */

@@ -47,8 +47,9 @@ final class ConsolePages {
                 .text(title)
                 .raw(" · sluice</title><link rel=\"stylesheet\" href=\"/static/console.css\">"
                         + "<script src=\"/static/console.js\" defer></script></head><body><nav><b>sluice</b>");
-        for (String[] link :
-                new String[][] {{"/", "Jobs"}, {"/dead-letters", "Dead letters"}, {"/pipelines", "Pipelines"}}) {
+        for (String[] link : new String[][] {
+            {"/", "Jobs"}, {"/dead-letters", "Dead letters"}, {"/pipelines", "Pipelines"}, {"/charts", "Charts"}
+        }) {
             h.raw("<a href=\"" + link[0] + "\"" + (link[1].equals(active) ? " class=\"on\"" : "") + ">" + link[1]
                     + "</a>");
         }

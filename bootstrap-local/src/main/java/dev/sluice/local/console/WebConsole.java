@@ -29,10 +29,12 @@ public final class WebConsole implements HttpHandler {
                     + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final ConsoleData data;
+    private final ConsoleSampler sampler;
     private final Clock clock;
 
-    public WebConsole(ConsoleData data, Clock clock) {
+    public WebConsole(ConsoleData data, ConsoleSampler sampler, Clock clock) {
         this.data = data;
+        this.sampler = sampler;
         this.clock = clock;
     }
 
@@ -108,6 +110,14 @@ public final class WebConsole implements HttpHandler {
                         200,
                         ConsolePages.page(
                                 "Pipelines", "Pipelines", ConsolePages.pipelines(data.config(), data.settings())));
+            case "/charts" ->
+                html(
+                        exchange,
+                        200,
+                        ConsolePages.page(
+                                "Charts",
+                                "Charts",
+                                ConsoleCharts.page(data.allJobs(), sampler.samples(), clock.instant())));
             case "/static/console.css" -> resource(exchange, "console.css", "text/css");
             case "/static/console.js" -> resource(exchange, "console.js", "text/javascript");
             default -> {

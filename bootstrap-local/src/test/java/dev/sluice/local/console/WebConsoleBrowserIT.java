@@ -201,6 +201,20 @@ class WebConsoleBrowserIT {
         screenshot("pipelines");
     }
 
+    @Test
+    @Order(5)
+    void theChartsShowQueueDepthsJobsPerMinuteProviderOutcomesAndSpendPerTenant() throws IOException {
+        browser.get(local.api() + "/charts");
+        assertThat(browser.findElements(By.cssSelector("#queue-depth polyline")))
+                .hasSizeGreaterThanOrEqualTo(6);
+        assertThat(browser.findElement(By.id("queues")).getText()).contains("work DLQ");
+        assertThat(browser.findElements(By.cssSelector("#jobs-per-minute polyline")))
+                .hasSize(2);
+        assertThat(browser.findElement(By.id("provider-outcomes")).getText()).contains("answered");
+        assertThat(browser.findElement(By.id("spend")).getText()).contains("console-tenant");
+        screenshot("charts");
+    }
+
     private static String submit(String question) {
         ApiClient.Reply reply = api.post("/v1/jobs", Map.of("pipeline", "rag", "input", Map.of("question", question)));
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(202);

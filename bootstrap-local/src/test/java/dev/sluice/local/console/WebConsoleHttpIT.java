@@ -91,7 +91,7 @@ class WebConsoleHttpIT {
                 .get()
                 .asString()
                 .contains("script-src 'self'");
-        for (String path : List.of("/", "/jobs/rows?q=" + jobId, "/dead-letters", "/pipelines")) {
+        for (String path : List.of("/", "/jobs/rows?q=" + jobId, "/dead-letters", "/pipelines", "/charts")) {
             assertThat(get(path).body())
                     .as(path)
                     .doesNotContain("<script>alert")
@@ -112,8 +112,8 @@ class WebConsoleHttpIT {
 
     @Test
     void everyMethodButGetAndHeadIsRefusedExceptTheRedrivePost() throws Exception {
-        for (String path :
-                List.of("/", "/jobs/" + jobId, "/jobs/rows", "/dead-letters", "/pipelines", "/static/console.js")) {
+        for (String path : List.of(
+                "/", "/jobs/" + jobId, "/jobs/rows", "/dead-letters", "/pipelines", "/charts", "/static/console.js")) {
             for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS")) {
                 HttpResponse<String> refused = send(method, path, Map.of());
                 assertThat(refused.statusCode()).as(method + " " + path).isEqualTo(405);
