@@ -1,7 +1,7 @@
 package dev.sluice.local.console;
 
+import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
 import dev.sluice.domain.model.Cost;
-import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobStatus;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -20,7 +20,7 @@ final class ConsoleCharts {
 
     private ConsoleCharts() {}
 
-    static String page(List<Job> jobs, List<ConsoleSampler.Sample> samples, Instant now) {
+    static String page(List<DynamoDbJobStore.JobSummary> jobs, List<ConsoleSampler.Sample> samples, Instant now) {
         Html h = new Html().raw("<h1>Charts</h1><p class=\"live\" data-reload=\"5000\">reloads every 5 s</p>");
         queues(h, samples);
         oldest(h, jobs, now);
@@ -63,12 +63,12 @@ final class ConsoleCharts {
      * The oldest job not ended yet, per status: the age of the oldest message, read from the job table, since SQS
      * gives that age as a CloudWatch metric only and looking at a work queue's messages would count receives.
      */
-    private static void oldest(Html h, List<Job> jobs, Instant now) {
+    private static void oldest(Html h, List<DynamoDbJobStore.JobSummary> jobs, Instant now) {
         h.raw("<h2>Oldest unfinished work</h2><dl class=\"facts\" id=\"oldest\">");
         for (JobStatus status : List.of(JobStatus.QUEUED, JobStatus.RUNNING)) {
             String age = jobs.stream()
                     .filter(j -> j.status() == status)
-                    .map(Job::createdAt)
+                    .map(DynamoDbJobStore.JobSummary::createdAt)
                     .min(Instant::compareTo)
                     .map(t -> ConsolePages.age(Duration.between(t, now)))
                     .orElse("none");
@@ -77,12 +77,12 @@ final class ConsoleCharts {
         h.raw("</dl>");
     }
 
-    private static void outcomes(Html h, List<Job> jobs, Instant now) {
+    private static void outcomes(Html h, List<DynamoDbJobStore.JobSummary> jobs, Instant now) {
         Instant from = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(MINUTES - 1));
         Map<String, List<Long>> series = new LinkedHashMap<>();
         for (JobStatus status : List.of(JobStatus.SUCCEEDED, JobStatus.FAILED)) {
             long[] perMinute = new long[MINUTES];
-            for (Job j : jobs) {
+            for (DynamoDbJobStore.JobSummary j : jobs) {
                 if (j.status() == status && !j.updatedAt().isBefore(from)) {
                     int i = (int) Duration.between(from, j.updatedAt()).toMinutes();
                     if (i < MINUTES) {
@@ -123,10 +123,10 @@ final class ConsoleCharts {
         h.raw("</dl>");
     }
 
-    private static void spend(Html h, List<Job> jobs) {
+    private static void spend(Html h, List<DynamoDbJobStore.JobSummary> jobs) {
         Map<String, BigDecimal> byTenant = new TreeMap<>();
-        for (Job j : jobs) {
-            byTenant.merge(j.tenant().value(), ConsolePages.cost(j).usd(), BigDecimal::add);
+        for (DynamoDbJobStore.JobSummary j : jobs) {
+            byTenant.merge(j.tenant().value(), j.cost().usd(), BigDecimal::add);
         }
         h.raw("<h2>Spend per tenant (USD)</h2>");
         if (byTenant.isEmpty()) {

@@ -49,10 +49,10 @@ public record ConsoleData(
         settings = Map.copyOf(settings);
     }
 
-    /** Every job, newest first. */
-    List<Job> allJobs() {
-        List<Job> all = new ArrayList<>(jobs.scanJobs());
-        all.sort(Comparator.comparing(Job::createdAt).reversed());
+    /** Every job's summary, newest first. */
+    List<DynamoDbJobStore.JobSummary> allJobs() {
+        List<DynamoDbJobStore.JobSummary> all = new ArrayList<>(jobs.scanJobs());
+        all.sort(Comparator.comparing(DynamoDbJobStore.JobSummary::createdAt).reversed());
         return all;
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.local.console;
 
+import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.HopRecord;
@@ -26,7 +27,7 @@ final class ConsolePages {
 
     /** The jobs list's filters: empty strings match everything. */
     record JobFilter(String status, String pipeline, String tenant, String search) {
-        boolean matches(Job job) {
+        boolean matches(DynamoDbJobStore.JobSummary job) {
             return (status.isEmpty() || job.status().name().equals(status))
                     && (pipeline.isEmpty() || job.pipeline().equals(pipeline))
                     && (tenant.isEmpty() || job.tenant().value().equals(tenant))
@@ -56,11 +57,11 @@ final class ConsolePages {
         return h.raw("</nav><main>").raw(body).raw("</main></body></html>").toString();
     }
 
-    static String jobs(List<Job> all, JobFilter filter, Instant now) {
+    static String jobs(List<DynamoDbJobStore.JobSummary> all, JobFilter filter, Instant now) {
         Html h = new Html();
         h.raw("<h1>Jobs</h1><form id=\"filters\" method=\"get\" action=\"/\">");
         select(h, "status", "status", List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED"), filter.status());
-        select(h, "pipeline", "pipeline", distinct(all, Job::pipeline), filter.pipeline());
+        select(h, "pipeline", "pipeline", distinct(all, DynamoDbJobStore.JobSummary::pipeline), filter.pipeline());
         select(h, "tenant", "tenant", distinct(all, j -> j.tenant().value()), filter.tenant());
         h.raw("<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"job id or correlation id\" value=\"")
                 .text(filter.search())
@@ -75,10 +76,10 @@ final class ConsolePages {
     }
 
     /** The table body alone, which the page's script fetches again while jobs run. */
-    static String jobRows(List<Job> all, JobFilter filter, Instant now) {
+    static String jobRows(List<DynamoDbJobStore.JobSummary> all, JobFilter filter, Instant now) {
         Html h = new Html().raw("<tbody>");
         int shown = 0;
-        for (Job job : all) {
+        for (DynamoDbJobStore.JobSummary job : all) {
             if (!filter.matches(job) || shown++ >= 500) {
                 continue;
             }
@@ -97,11 +98,11 @@ final class ConsolePages {
                     .raw("</td><td>")
                     .text(job.tenant().value())
                     .raw("</td><td>")
-                    .text(job.hops().size() + "/" + job.hopCount())
+                    .text(job.hopsDone() + "/" + job.hopCount())
                     .raw("</td><td>")
                     .text(age(Duration.between(job.createdAt(), now)))
                     .raw("</td><td class=\"num\">")
-                    .text(cost(job).usd().toPlainString())
+                    .text(job.cost().usd().toPlainString())
                     .raw("</td></tr>");
         }
         if (shown == 0) {
@@ -448,7 +449,9 @@ final class ConsolePages {
         h.raw("</select></label> ");
     }
 
-    private static List<String> distinct(List<Job> jobs, java.util.function.Function<Job, String> f) {
+    private static List<String> distinct(
+            List<DynamoDbJobStore.JobSummary> jobs,
+            java.util.function.Function<DynamoDbJobStore.JobSummary, String> f) {
         return List.copyOf(new TreeSet<>(jobs.stream().map(f).toList()));
     }
 
