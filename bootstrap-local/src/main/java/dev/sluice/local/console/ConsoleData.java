@@ -87,7 +87,8 @@ public record ConsoleData(
             long depth = depth(route.deadLetterQueueUrl());
             List<DeadLetter> shown = new ArrayList<>();
             if (depth > 0) {
-                // Visibility 0: the messages stay where they are for the next look and for a redrive.
+                // Visibility 0: the messages stay where they are for the next look and for a redrive. SQS has no
+                // peek: each look is a receive, and counts in ApproximateReceiveCount (the page says so).
                 for (Message m : sqs.receiveMessage(r -> r.queueUrl(route.deadLetterQueueUrl())
                                 .maxNumberOfMessages(Math.min(limit, 10))
                                 .visibilityTimeout(0)

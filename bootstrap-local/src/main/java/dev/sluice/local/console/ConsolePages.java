@@ -286,7 +286,8 @@ final class ConsolePages {
                 .raw(total == 0 ? " disabled" : "")
                 .raw(">Redrive all</button> <span class=\"note\">the same as <code>./sluice redrive</code>: each"
                         + " job's dead letter asks the API to retry the job (a failed job is reopened at the hop"
-                        + " where it stopped); other messages go back to their queue</span></form>");
+                        + " where it stopped); other messages go back to their queue</span></form><p class=\"note\">Receives"
+                        + " are SQS's count of each dead letter, this page's own looks included.</p>");
         for (ConsoleData.DeadLetters q : queues) {
             h.raw("<h2>")
                     .text(q.route().name())
@@ -296,8 +297,9 @@ final class ConsolePages {
             if (q.shown().isEmpty()) {
                 continue;
             }
-            h.raw("<table class=\"dlq\"><thead><tr><th>message</th><th>receives</th><th>job</th><th>status</th>"
-                    + "<th>why</th></tr></thead><tbody>");
+            h.raw(
+                    "<table class=\"dlq\"><thead><tr><th>message</th><th title=\"SQS counts the console's own looks too\">receives</th><th>job</th><th>status</th>"
+                            + "<th>why</th></tr></thead><tbody>");
             for (ConsoleData.DeadLetter d : q.shown()) {
                 h.raw("<tr class=\"dead-letter\"><td><code>")
                         .text(d.messageId())
