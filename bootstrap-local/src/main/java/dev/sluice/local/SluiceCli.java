@@ -168,7 +168,8 @@ public final class SluiceCli implements Runnable {
             }));
             System.out.println("sluice is up: API " + local.api() + " (tenant header X-Tenant-Id), models: "
                     + (local.usesRealProvider() ? "OpenAI" : "local simulator " + local.simulatorEndpoint()));
-            System.out.println("console: " + local.api() + "/ (jobs, timelines and traces, dead letters, pipelines)");
+            System.out.println(
+                    "console: " + local.api() + "/ (jobs, timelines and traces, dead letters, pipelines, charts)");
             System.out.println(
                     inMemory
                             ? "state: in memory (gone when this stops)"
