@@ -58,9 +58,20 @@ public final class ApiServer implements AutoCloseable {
     private final RequestStreamHandler dispatcher;
     private final java.util.concurrent.atomic.AtomicLong invocations = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong invocationNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Optional<com.sun.net.httpserver.HttpHandler> console;
 
     public ApiServer(int port, RequestStreamHandler dispatcher) throws IOException {
+        this(port, dispatcher, java.util.Optional.empty());
+    }
+
+    /**
+     * @param console answers every path outside the API's {@code /v1/...} (the web console of {@code sluice up})
+     */
+    public ApiServer(
+            int port, RequestStreamHandler dispatcher, java.util.Optional<com.sun.net.httpserver.HttpHandler> console)
+            throws IOException {
         this.dispatcher = dispatcher;
+        this.console = console;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::serve);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -104,6 +115,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
+        if (console.isPresent()
+                && dev.sluice.local.console.WebConsole.serves(
+                        exchange.getRequestURI().getRawPath())) {
+            console.get().handle(exchange);
+            return;
+        }
         try {
             int headerBytes = headerBytes(exchange);
             if (headerBytes > MAX_HEADER_BYTES) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -57,7 +58,11 @@ public final class DemoRun {
                 out.println("ingestion was refused: " + ingest.body());
                 return false;
             }
-            waitUntilDrained(local, local.queueUrl(QueueRole.INGEST), Duration.ofMinutes(2));
+            waitUntilDrained(
+                    local::depth,
+                    local.queueUrl(QueueRole.INGEST),
+                    Duration.ofMinutes(2),
+                    Optional.of(new Progress(out, "ingesting (queue messages)")));
             out.printf(
                     Locale.ROOT,
                     "ingested %d documents into index 'docs' in %.1f s%n%n",
@@ -161,13 +166,39 @@ public final class DemoRun {
 
     public static void waitUntilDrained(LocalSluice local, String queueUrl, Duration timeout)
             throws InterruptedException {
+        waitUntilDrained(local::depth, queueUrl, timeout, Optional.empty());
+    }
+
+    /**
+     * Waits until the queue holds nothing (waiting, in flight or delayed), showing how many of the most it held are
+     * done, with an ETA, if {@code progress} is given.
+     */
+    public static void waitUntilDrained(
+            java.util.function.ToLongFunction<String> depth,
+            String queueUrl,
+            Duration timeout,
+            Optional<Progress> progress)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (local.depth(queueUrl) > 0) {
+        long most = 0;
+        long left;
+        while ((left = depth.applyAsLong(queueUrl)) > 0) {
+            most = Math.max(most, left);
+            long total = most;
+            long now = left;
+            progress.ifPresent(p -> p.update(total - now, total));
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("queue " + queueUrl + " still busy after " + timeout);
             }
             Thread.sleep(200);
         }
+        long total = most;
+        progress.ifPresent(p -> {
+            if (total > 0) {
+                p.update(total, total);
+            }
+            p.finish();
+        });
     }
 
     /** The bundled sample corpus as a {@code POST /v1/documents} body. */

@@ -2,6 +2,7 @@ package dev.sluice.local;
 
 import dev.sluice.adapter.aws.AwsClientSettings;
 import dev.sluice.adapter.aws.AwsClients;
+import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
 import dev.sluice.adapter.aws.resources.DynamoDbTables;
 import dev.sluice.adapter.aws.resources.ProvisionedResources;
 import dev.sluice.adapter.aws.resources.QueueRole;
@@ -9,6 +10,9 @@ import dev.sluice.adapter.aws.resources.ResourceProvisioner;
 import dev.sluice.adapter.aws.resources.ResourceSettings;
 import dev.sluice.adapter.aws.resources.SluiceResources;
 import dev.sluice.adapter.aws.resources.SluiceTables;
+import dev.sluice.adapter.aws.s3.S3BlobStore;
+import dev.sluice.adapter.aws.s3.S3Settings;
+import dev.sluice.adapter.aws.s3.S3TraceStore;
 import dev.sluice.bootstrap.dispatcher.DispatcherHandler;
 import dev.sluice.bootstrap.finalizer.FinalizerHandler;
 import dev.sluice.bootstrap.ingestor.IngestorHandler;
@@ -21,6 +25,9 @@ import dev.sluice.emulators.llm.LlmSimulator;
 import dev.sluice.emulators.llm.ModelBehaviour;
 import dev.sluice.emulators.s3.S3ProxyServer;
 import dev.sluice.emulators.sqs.ElasticMq;
+import dev.sluice.local.console.ConsoleData;
+import dev.sluice.local.console.ConsoleSampler;
+import dev.sluice.local.console.WebConsole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -222,7 +229,39 @@ public final class LocalSluice implements AutoCloseable {
                 QueueRole.INGEST,
                 new EventSourceMapping.Options("ingestor", 1, Duration.ZERO, 1, Duration.ofSeconds(150)),
                 ingestor::handleRequest);
-        api = track(new ApiServer(options.apiPort(), new DispatcherHandler()));
+        api = track(
+                new ApiServer(options.apiPort(), new DispatcherHandler(), Optional.of(console(s3, dynamo, tables))));
+    }
+
+    /**
+     * The web console, reading through clients of its own to the same stand-ins; a redrive asks this runtime's API
+     * to retry each job, as {@code ./sluice redrive} does.
+     */
+    private WebConsole console(S3ProxyServer s3, Dynalite dynamo, SluiceTables tables) {
+        S3Client s3Client = track(AwsClients.s3(
+                AwsClientSettings.local(s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)));
+        DynamoDbClient ddb = track(AwsClients.dynamoDb(
+                AwsClientSettings.local(dynamo.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)));
+        S3BlobStore blobs = new S3BlobStore(s3Client, new S3Settings(provisioned.bucket()));
+        List<Redriver.Route> routes = List.of(QueueRole.WORK, QueueRole.FINALIZE, QueueRole.INGEST).stream()
+                .map(role -> new Redriver.Route(
+                        role.name().toLowerCase(java.util.Locale.ROOT), deadLetterQueueUrl(role), queueUrl(role)))
+                .toList();
+        ConsoleData data = new ConsoleData(
+                new DynamoDbJobStore(
+                        ddb, blobs, DynamoDbJobStore.Settings.of(tables.jobs().name())),
+                new S3TraceStore(s3Client, new S3Settings(provisioned.bucket())),
+                blobs,
+                properties.get("SLUICE_CONFIG_OBJECT"),
+                sqsClient,
+                sqs.endpoint(),
+                routes,
+                envelope -> new ApiClient(api(), envelope.tenant().value())
+                        .post("/v1/jobs/" + envelope.jobId().value() + "/retry", Map.of()),
+                properties);
+        ConsoleSampler sampler =
+                track(new ConsoleSampler(data, llm == null ? Map::of : llm::outcomes, java.time.Clock.systemUTC()));
+        return new WebConsole(data, sampler, java.time.Clock.systemUTC());
     }
 
     /** The bundled document, written where {@code pulumi up} writes a stack's ({@code config/sluice.yaml}). */
@@ -304,6 +343,11 @@ public final class LocalSluice implements AutoCloseable {
 
     /** Messages waiting or in flight on a queue. */
     public long depth(String queueUrl) {
+        return depth(sqsClient, queueUrl);
+    }
+
+    /** Messages waiting, in flight or delayed on a queue, read with the given client. */
+    public static long depth(SqsClient sqsClient, String queueUrl) {
         Map<QueueAttributeName, String> a = sqsClient
                 .getQueueAttributes(r -> r.queueUrl(queueUrl)
                         .attributeNames(

@@ -169,6 +169,8 @@ public final class SluiceCli implements Runnable {
             System.out.println("sluice is up: API " + local.api() + " (tenant header X-Tenant-Id), models: "
                     + (local.usesRealProvider() ? "OpenAI" : "local simulator " + local.simulatorEndpoint()));
             System.out.println(
+                    "console: " + local.api() + "/ (jobs, timelines and traces, dead letters, pipelines, charts)");
+            System.out.println(
                     inMemory
                             ? "state: in memory (gone when this stops)"
                             : "state: .sluice/state (kept across restarts; ./sluice down --wipe starts clean)");
@@ -202,16 +204,24 @@ public final class SluiceCli implements Runnable {
         }
     }
 
-    @Command(name = "submit", description = "Submit a job to a running sluice.")
+    @Command(
+            name = "submit",
+            description = "Submit a job to a running sluice, or with --batch a file of inputs as one batch, showing"
+                    + " its progress until every job has ended.")
     static final class Submit implements Callable<Integer> {
         @Parameters(index = "0", description = "Pipeline name, e.g. rag.")
         String pipeline;
 
         @Option(
                 names = {"-i", "--input"},
-                description = "Input field, e.g. -i question='Why?'",
-                required = true)
+                description = "Input field, e.g. -i question='Why?'")
         Map<String, String> input;
+
+        @Option(
+                names = "--batch",
+                description = "A JSON Lines file, one job's input per line ({\"question\": \"...\"}): submitted"
+                        + " by POST /v1/batches.")
+        Path batch;
 
         @Option(names = "--key", description = "Idempotency key.")
         String key;
@@ -219,8 +229,18 @@ public final class SluiceCli implements Runnable {
         @Option(names = "--tenant", defaultValue = "local")
         String tenant;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if ((input == null) == (batch == null)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "give the job's input with -i, or a file of inputs with --batch");
+            }
+            if (batch != null) {
+                return BatchSubmit.run(client(tenant), pipeline, batch, Optional.ofNullable(key), System.out);
+            }
             Map<String, Object> body = key == null
                     ? Map.of("pipeline", pipeline, "input", input)
                     : Map.of("pipeline", pipeline, "input", input, "idempotencyKey", key);
@@ -270,9 +290,28 @@ public final class SluiceCli implements Runnable {
         @Option(names = "--tenant", defaultValue = "local")
         String tenant;
 
+        @Option(
+                names = "--wait",
+                description = "Wait until the ingestor has taken every ingestion request, showing progress and an ETA.")
+        boolean await;
+
         @Override
         public Integer call() throws Exception {
             print(client(tenant).post("/v1/documents", DemoRun.documents(index, files)));
+            if (await) {
+                JsonNode state = state();
+                try (var sqs = dev.sluice.adapter.aws.AwsClients.sqs(dev.sluice.adapter.aws.AwsClientSettings.local(
+                        URI.create(state.path("sqs").asText()),
+                        dev.sluice.emulators.s3.S3ProxyServer.ACCESS_KEY,
+                        dev.sluice.emulators.s3.S3ProxyServer.SECRET_KEY))) {
+                    DemoRun.waitUntilDrained(
+                            url -> LocalSluice.depth(sqs, url),
+                            state.path("ingestQueue").asText(),
+                            Duration.ofMinutes(30),
+                            Optional.of(new Progress(System.out, "ingesting (queue messages)")));
+                }
+                System.out.println("ingested: the ingestor has taken every request");
+            }
             return 0;
         }
     }

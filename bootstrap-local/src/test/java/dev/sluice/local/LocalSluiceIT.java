@@ -336,4 +336,27 @@ class LocalSluiceIT {
         assertThat(awaitEnd(id, Duration.ofMinutes(1)).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(local.depth(local.deadLetterQueueUrl(QueueRole.WORK))).isZero();
     }
+
+    @Test
+    @Order(110)
+    void aBatchFromAFileIsSubmittedAndFollowedUntilItEnds() throws Exception {
+        Path file = Files.createTempFile("batch", ".jsonl");
+        Files.writeString(
+                file,
+                "{\"question\":\"What is a hop?\"}\n{\"question\":\"What is a lease?\"}\n"
+                        + "{\"question\":\"What is a sluice?\"}\n");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int code = BatchSubmit.run(
+                api,
+                "rag",
+                file,
+                Optional.empty(),
+                new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out)
+                .contains(": 3 job(s) submitted")
+                .contains("3/3 (100%)")
+                .contains("ended: 3 succeeded, 0 failed");
+    }
 }

@@ -301,7 +301,15 @@ public final class ChaosBench {
                 chaos.set(false);
                 out.printf("%.0f s: nine jobs in ten ended; faults and kills stop%n", seconds(t0));
             }
-            out.printf("%.0f s: %d of %d jobs still open%n", seconds(t0), open.size(), accepted.size());
+            out.printf(
+                    "%.0f s: %d of %d jobs still open (%s)%n",
+                    seconds(t0),
+                    open.size(),
+                    accepted.size(),
+                    dev.sluice.local.Progress.eta(
+                            accepted.size() - open.size(),
+                            accepted.size(),
+                            java.time.Duration.ofNanos(System.nanoTime() - t0)));
             stalledRounds = open.size() == before ? stalledRounds + 1 : 0;
             if (!open.isEmpty() && !chaos.get() && stalledRounds >= 12) {
                 // Nothing has moved for a minute: what the operator does, redrive the dead letters.

@@ -426,8 +426,14 @@ public final class ThroughputBench {
                                 ended.getOrDefault(TENANT_B, Set.of()).size(),
                                 latencies(List.copyOf(interactive.seconds())));
                 out.println(f(
-                        "  %5.0f s: %d of %d jobs ended; provider calls %d, 429s %d%s",
-                        seconds(t0), done, total, calls.size(), throttled, b));
+                        "  %5.0f s: %d of %d jobs ended (%s); provider calls %d, 429s %d%s",
+                        seconds(t0),
+                        done,
+                        total,
+                        dev.sluice.local.Progress.eta(done, total, Duration.ofNanos(System.nanoTime() - t0)),
+                        calls.size(),
+                        throttled,
+                        b));
                 nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             }
             if (System.nanoTime() > deadline) {

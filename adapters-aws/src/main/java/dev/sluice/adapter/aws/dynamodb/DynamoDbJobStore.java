@@ -20,15 +20,19 @@ import static dev.sluice.adapter.aws.dynamodb.JobItems.s;
 
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
+import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.TransientException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,6 +104,50 @@ public final class DynamoDbJobStore implements JobStore {
     @Override
     public Optional<Job> find(JobId id) {
         return get(JobItems.jobKey(id)).map(item -> JobItems.toJob(item, large));
+    }
+
+    /** What a list of jobs shows of one: read from the item alone, no stored-aside value loaded. */
+    public record JobSummary(
+            JobId id,
+            TenantId tenant,
+            String pipeline,
+            JobStatus status,
+            int hopsDone,
+            int hopCount,
+            CorrelationId correlationId,
+            Cost cost,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    /**
+     * Every job in the table (batches left out), by a paginated Scan of the attributes a list shows: for a local
+     * operator's console, never on a request path, since a Scan reads the whole table. Inputs, outputs and results
+     * are not read, so a value stored aside costs nothing here and one gone missing cannot hide the other jobs.
+     */
+    public List<JobSummary> scanJobs() {
+        return call(
+                "Scan (jobs)",
+                () -> client
+                        .scanPaginator(b -> b.tableName(table)
+                                .filterExpression("begins_with(#pk, :job)")
+                                .projectionExpression(
+                                        "#pk, #tenant, #pipeline, #status, #hops, #hopCount, #correlation, #created,"
+                                                + " #updated")
+                                .expressionAttributeNames(Map.of(
+                                        "#pk", PK,
+                                        "#tenant", JobItems.TENANT,
+                                        "#pipeline", JobItems.PIPELINE,
+                                        "#status", STATUS,
+                                        "#hops", HOPS,
+                                        "#hopCount", HOP_COUNT,
+                                        "#correlation", JobItems.CORRELATION,
+                                        "#created", JobItems.CREATED,
+                                        "#updated", UPDATED))
+                                .expressionAttributeValues(Map.of(":job", s("JOB#"))))
+                        .items()
+                        .stream()
+                        .map(JobItems::toSummary)
+                        .toList());
     }
 
     /** Large input values the item pointed at stay in the blob store; their keys are content hashes, reused by a retry. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -111,6 +112,24 @@ final class JobItems {
                         .orElse(Priority.INTERACTIVE),
                 Optional.ofNullable(item.get(RESULT)).map(large::load),
                 Optional.ofNullable(item.get(FAILURE)).map(large::load),
+                toInstant(item.get(CREATED)),
+                toInstant(item.get(UPDATED)));
+    }
+
+    static DynamoDbJobStore.JobSummary toSummary(Map<String, AttributeValue> item) {
+        List<AttributeValue> hops = item.get(HOPS).l();
+        Cost cost = hops.stream()
+                .map(h -> new Cost(new BigDecimal(h.m().get("cost").s())))
+                .reduce(Cost.ZERO, Cost::plus);
+        return new DynamoDbJobStore.JobSummary(
+                new JobId(item.get(PK).s().substring("JOB#".length())),
+                new TenantId(item.get(TENANT).s()),
+                item.get(PIPELINE).s(),
+                JobStatus.valueOf(item.get(STATUS).s()),
+                hops.size(),
+                Integer.parseInt(item.get(HOP_COUNT).n()),
+                new CorrelationId(item.get(CORRELATION).s()),
+                cost,
                 toInstant(item.get(CREATED)),
                 toInstant(item.get(UPDATED)));
     }

@@ -45,6 +45,38 @@ class DynamoDbJobStoreIT extends JobStoreContract {
     }
 
     @Test
+    void aScanSummarisesEveryJobWithoutItsStoredAsideValuesAndLeavesBatchesOut() {
+        DynamoDbJobStore store = new DynamoDbJobStore(CLIENT, blobs, DynamoDbJobStore.Settings.of(TABLE));
+        Job small = Fixtures.job();
+        Job large = Fixtures.job(JobId.random(), Fixtures.TENANT, Map.of("question", "x".repeat(10_000)));
+        store.create(small);
+        store.create(large);
+        store.advance(small.id(), Fixtures.hop(0, "draft", "first draft"), T0.plusSeconds(1));
+        Batch batch = new Batch(
+                BatchId.random(), Fixtures.TENANT, "two-hop", List.of(small.id()), 0, 0, new CorrelationId("c"), T0);
+        store.createBatch(batch);
+        // Other tests' jobs share the table and point at values in their own blob stores: the scan reads none.
+
+        List<DynamoDbJobStore.JobSummary> scanned = store.scanJobs();
+
+        assertThat(scanned).extracting(DynamoDbJobStore.JobSummary::id).contains(small.id(), large.id());
+        assertThat(scanned)
+                .extracting(j -> j.id().value())
+                .doesNotContain(batch.id().value());
+        DynamoDbJobStore.JobSummary first = scanned.stream()
+                .filter(j -> j.id().equals(small.id()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(first.hopsDone()).isEqualTo(1);
+        assertThat(first.hopCount()).isEqualTo(small.hopCount());
+        assertThat(first.cost().usd())
+                .isEqualByComparingTo(
+                        Fixtures.hop(0, "draft", "first draft").cost().usd());
+        assertThat(first.tenant()).isEqualTo(small.tenant());
+        assertThat(first.correlationId()).isEqualTo(small.correlationId());
+    }
+
+    @Test
     void aStaleHopCannotAdvanceAndLeavesTheMemoAlone() {
         JobStore store = store();
         Job job = Fixtures.job();
