@@ -28,6 +28,7 @@ public final class Dynalite implements AutoCloseable {
     private static Dynalite shared;
 
     private final Process process;
+    private volatile boolean stopping;
     private final int port;
     private final Path pidFile;
     private final Path log;
@@ -40,6 +41,35 @@ public final class Dynalite implements AutoCloseable {
         this.log = log;
         this.shutdownHook = new Thread(this::stop, "dynalite-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        process.onExit().thenRun(this::reportUnexpectedExit);
+    }
+
+    /**
+     * A server that exits while its owner still wants it (not through {@link #close()}) leaves its log as
+     * {@code crashed-dynalite-<pid>.log} in the run directory, which no sweep removes, and says so on stderr: a job store
+     * that vanishes mid-run must leave the reason behind.
+     */
+    private void reportUnexpectedExit() {
+        if (stopping) {
+            return;
+        }
+        Path kept = crashLog();
+        String tail;
+        try {
+            Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            tail = "(its log could not be read: " + e.getMessage() + ")";
+        }
+        System.err.println("dynalite on port " + port + " exited unexpectedly with code " + process.exitValue()
+                + "; its log is kept at " + kept + ":\n" + tail);
+    }
+
+    /** The log of a server that exited unexpectedly, where {@link #reportUnexpectedExit} keeps it. */
+    public Path crashLog() {
+        return log.resolveSibling(
+                "crashed-" + PidFiles.logName(port).replace(".log", "") + "-" + process.pid() + ".log");
     }
 
     /** The server of this JVM, started on first call with {@link DynaliteSettings#defaults()} and kept until exit. */
@@ -170,6 +200,7 @@ public final class Dynalite implements AutoCloseable {
     }
 
     private void stop() {
+        stopping = true;
         PidFiles.stop(process.toHandle());
         try {
             Files.deleteIfExists(pidFile);

@@ -64,6 +64,38 @@ class DynaliteIT {
     }
 
     @Test
+    void aServerThatDiesUnderItsOwnerLeavesItsLogBehind(@TempDir Path runDir) throws Exception {
+        Dynalite own = Dynalite.start(settingsIn(runDir));
+        try {
+            ProcessHandle node = ProcessHandle.of(own.pid()).orElseThrow();
+            node.destroyForcibly();
+            node.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (int i = 0; i < 100 && !Files.exists(own.crashLog()); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(own.crashLog()).exists();
+            assertThat(Files.readString(own.crashLog()))
+                    .as("the server's own output, kept")
+                    .isNotBlank();
+        } finally {
+            own.close();
+        }
+        // The sweep of run files leaves a crash log alone.
+        Dynalite.start(settingsIn(runDir)).close();
+        try (var files = Files.list(runDir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("crashed-dynalite-"));
+        }
+    }
+
+    @Test
+    void anOwnServerStopsOnCloseAndLeavesNoCrashLog(@TempDir Path runDir) throws Exception {
+        Dynalite own = Dynalite.start(settingsIn(runDir));
+        own.close();
+        Thread.sleep(200);
+        assertThat(own.crashLog()).doesNotExist();
+    }
+
+    @Test
     void aServerWhoseOwnerDiedIsStoppedByTheNextStart(@TempDir Path runDir) throws Exception {
         DynaliteSettings settings = settingsIn(runDir);
         Dynalite orphan = Dynalite.start(settings);
