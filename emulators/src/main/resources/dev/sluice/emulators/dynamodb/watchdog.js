@@ -12,3 +12,15 @@ setInterval(() => {
     process.exit(0);
   }
 }, 500).unref();
+
+// dynalite throws from an incoming request's 'error' handler, so a client that goes away mid-request (a killed JVM:
+// the kernel resets its sockets) would take the whole server, and every other client's tables, down with it. Such a
+// request is dead anyway; anything else still ends the process, as it would without this.
+process.on('uncaughtException', (err) => {
+  if (err && (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.message === 'aborted')) {
+    console.error('dynalite: a client went away mid-request (' + (err.code || err.message) + '); serving on');
+    return;
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -64,6 +64,33 @@ class DynaliteIT {
     }
 
     @Test
+    void aClientKilledMidRequestDoesNotTakeTheServerDown(@TempDir Path runDir) throws Exception {
+        Dynalite own = Dynalite.start(settingsIn(runDir));
+        try {
+            for (int i = 0; i < 3; i++) {
+                // Half a request body, then a reset: what the kernel does to a SIGKILLed client's sockets.
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", own.port())) {
+                    socket.getOutputStream()
+                            .write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                                            + "X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 1000\r\n\r\n{\"Lim")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    Thread.sleep(100);
+                    socket.setSoLinger(true, 0);
+                }
+            }
+            Thread.sleep(500);
+            assertThat(own.isRunning())
+                    .as("the server after three clients reset mid-request")
+                    .isTrue();
+            assertThat(listTables(own.endpoint()).statusCode()).isEqualTo(200);
+            assertThat(own.crashLog()).doesNotExist();
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
     void aServerThatDiesUnderItsOwnerLeavesItsLogBehind(@TempDir Path runDir) throws Exception {
         Dynalite own = Dynalite.start(settingsIn(runDir));
         try {
