@@ -222,7 +222,10 @@ class WebConsoleBrowserIT {
     }
 
     private static WebDriverWait await() {
-        return new WebDriverWait(browser, Duration.ofMinutes(1), Duration.ofMillis(200));
+        // A running job's page reloads itself: an element read between a find and its text may be gone; look again.
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(1), Duration.ofMillis(200));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     private static void screenshot(String page) throws IOException {
