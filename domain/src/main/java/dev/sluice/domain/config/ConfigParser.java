@@ -1,5 +1,6 @@
 package dev.sluice.domain.config;
 
+import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.Guardrails;
 import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds a {@link SluiceConfig} from the tree a YAML or JSON parser produces (maps, lists, strings, numbers,
@@ -153,9 +155,9 @@ public final class ConfigParser {
         return new Tenants(defaults, named);
     }
 
-    /** A named tenant's weight and quota; what it leaves out comes from {@code tenants.default}. */
+    /** A named tenant's weight, quota and budget; what it leaves out comes from {@code tenants.default}. */
     private static TenantPolicy tenantPolicy(ConfigNode n, TenantPolicy base) {
-        n.allowOnly("weight", "quota");
+        n.allowOnly("weight", "quota", "budget");
         RateLimits quota = base.quota();
         if (n.has("quota")) {
             ConfigNode q = n.map("quota");
@@ -165,8 +167,36 @@ public final class ConfigParser {
         }
         double weight = n.decimal("weight", BigDecimal.valueOf(base.weight())).doubleValue();
         RateLimits chosen = quota;
+        Budget budget = n.has("budget") ? budget(n.map("budget"), base.budget()) : base.budget();
         ConfigNode at = n.has("weight") ? n.get("weight") : n;
-        return at.build(() -> new TenantPolicy(weight, chosen));
+        return at.build(() -> new TenantPolicy(weight, chosen, budget));
+    }
+
+    /**
+     * {@code budget: { daily: 5.00, monthly: 100, overBudget: wait }} in US dollars; what a named tenant leaves out
+     * comes from {@code tenants.default}, and {@code none} lifts a default's limit for that tenant.
+     */
+    private static Budget budget(ConfigNode n, Budget base) {
+        n.allowOnly("daily", "monthly", "overBudget");
+        return new Budget(
+                dollars(n, "daily", base.daily()),
+                dollars(n, "monthly", base.monthly()),
+                n.enumValue("overBudget", Budget.OverBudget.class, base.overBudget()));
+    }
+
+    private static Optional<Cost> dollars(ConfigNode n, String key, Optional<Cost> fallback) {
+        if (!n.has(key)) {
+            return fallback;
+        }
+        if ("none".equalsIgnoreCase(n.get(key).string())) {
+            return Optional.empty();
+        }
+        BigDecimal usd = n.decimal(key, BigDecimal.ZERO);
+        if (usd.signum() <= 0) {
+            throw new ConfigException(
+                    n.pathOf(key), "must be a positive amount of US dollars, or none (got '" + usd + "')");
+        }
+        return Optional.of(new Cost(usd));
     }
 
     private static EngineSettings engine(ConfigNode n) {

@@ -1,10 +1,12 @@
 package dev.sluice.domain.engine;
 
+import dev.sluice.domain.config.Budget;
 import dev.sluice.domain.config.EngineSettings;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.config.TenantPolicy;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.Hashes;
 import dev.sluice.domain.model.ModelCall;
 import dev.sluice.domain.model.ModelSpec;
@@ -17,9 +19,11 @@ import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.SpendLedger;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +32,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One model call as the pipeline sees it: the cache first, then admission by the rate limiter, then the model,
- * walking the alias's fallback chain when a model fails permanently or its circuit is open.
+ * One model call as the pipeline sees it: the cache first, then the tenant's budget (the call's worst case is held
+ * against it), then admission by the rate limiter, then the model, walking the alias's fallback chain when a model
+ * fails permanently or its circuit is open. What an answer cost replaces the hold in the spend ledger.
  */
 final class ModelInvoker {
     private final SluiceConfig config;
     private final CompletionCache cache;
     private final RateLimiter limiter;
+    private final SpendLedger ledger;
     private final LanguageModel model;
     private final Telemetry telemetry;
     private final Clock clock;
@@ -44,6 +50,7 @@ final class ModelInvoker {
             SluiceConfig config,
             CompletionCache cache,
             RateLimiter limiter,
+            SpendLedger ledger,
             LanguageModel model,
             Telemetry telemetry,
             Clock clock,
@@ -51,6 +58,7 @@ final class ModelInvoker {
         this.config = config;
         this.cache = cache;
         this.limiter = limiter;
+        this.ledger = ledger;
         this.model = model;
         this.telemetry = telemetry;
         this.clock = clock;
@@ -92,6 +100,9 @@ final class ModelInvoker {
 
         record Throttled(Duration retryAfter, String reason) implements Result {}
 
+        /** The tenant's budget would not cover the call: its job fails or the hop waits, as the budget says. */
+        record OverBudget(SpendLedger.Hold.Refused refused, Budget.OverBudget then) implements Result {}
+
         /**
          * @param reason what the tenant reads: which model failed and how, without the provider's words
          * @param details for operators only: each failed model's failure in the provider's own words
@@ -100,6 +111,7 @@ final class ModelInvoker {
     }
 
     Result invoke(
+            String pipeline,
             String alias,
             String system,
             String prompt,
@@ -118,82 +130,137 @@ final class ModelInvoker {
             ModelCall call = new ModelCall(spec, system, prompt, correlationId);
             String key = cacheKey(scope, call);
             Optional<Completion> cached = lookup(key);
-            if (cached.isPresent()) {
-                return new Result.Answered(
-                        cached.get(), spec, skipped, errors, true, cacheScope == Pipeline.CacheScope.TENANT);
-            }
-            Optional<RateLimiter.Permit> permit = Optional.empty();
             TenantPolicy policy = config.tenantPolicy(tenant);
-            if (spec.limits().isLimited() || policy.quota().isLimited()) {
-                RateLimiter.Ask ask =
-                        new RateLimiter.Ask(spec.limiterKey(), spec.limits(), estimate(call), tenant, policy, priority);
-                switch (limiter.tryAcquire(ask)) {
-                    case RateLimiter.Admission.Granted granted -> permit = Optional.of(granted.permit());
-                    case RateLimiter.Admission.Denied denied -> {
-                        telemetry.throttled(candidate);
-                        return new Result.Throttled(denied.retryAfter(), candidate + ": " + denied.reason());
+            if (cached.isPresent()) {
+                boolean disclosed = cacheScope == Pipeline.CacheScope.TENANT;
+                if (!disclosed) {
+                    // Another tenant's entry is charged at the answer's price, so it is held and spent like a call.
+                    Cost price = spec.prices().costOf(cached.get().usage());
+                    switch (ledger.hold(tenant, policy.budget(), price, clock.instant())) {
+                        case SpendLedger.Hold.Refused refused -> {
+                            return overBudget(refused, policy);
+                        }
+                        case SpendLedger.Hold.Held held ->
+                            spent(
+                                    held,
+                                    new SpendLedger.Spend(
+                                            pipeline, candidate, cached.get().usage(), price));
                     }
                 }
-                if (!waitFor(permit.get())) {
-                    settleUnused(permit);
-                    return new Result.Unavailable(
-                            "the call to model '" + candidate + "' was interrupted while waiting for admission",
-                            List.of("interrupted while waiting for admission to " + candidate),
-                            true);
-                }
+                return new Result.Answered(cached.get(), spec, skipped, errors, true, disclosed);
             }
-            Instant started = clock.instant();
+            SpendLedger.Hold.Held held;
+            switch (ledger.hold(tenant, policy.budget(), worstCase(call), clock.instant())) {
+                case SpendLedger.Hold.Refused refused -> {
+                    return overBudget(refused, policy);
+                }
+                case SpendLedger.Hold.Held h -> held = h;
+            }
+            boolean settled = false;
             try {
-                Completion completion = model.complete(call);
-                // Cached first, before anything else can fail: a delivery that dies from here on is answered from
-                // the cache when it comes back, so the call is not paid twice.
-                store(key, completion);
-                Duration latency = Duration.between(started, clock.instant());
-                permit.ifPresent(p -> limiter.settle(p, completion.usage()));
-                if (completion.reported().isKnown()) {
-                    limiter.observe(
-                            spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Reported(completion.reported()));
+                Optional<RateLimiter.Permit> permit = Optional.empty();
+                if (spec.limits().isLimited() || policy.quota().isLimited()) {
+                    RateLimiter.Ask ask = new RateLimiter.Ask(
+                            spec.limiterKey(), spec.limits(), estimate(call), tenant, policy, priority);
+                    switch (limiter.tryAcquire(ask)) {
+                        case RateLimiter.Admission.Granted granted -> permit = Optional.of(granted.permit());
+                        case RateLimiter.Admission.Denied denied -> {
+                            telemetry.throttled(candidate);
+                            return new Result.Throttled(denied.retryAfter(), candidate + ": " + denied.reason());
+                        }
+                    }
+                    if (!waitFor(permit.get())) {
+                        settleUnused(permit);
+                        return new Result.Unavailable(
+                                "the call to model '" + candidate + "' was interrupted while waiting for admission",
+                                List.of("interrupted while waiting for admission to " + candidate),
+                                true);
+                    }
                 }
-                telemetry.modelCalled(
-                        candidate,
-                        completion.modelId(),
-                        latency,
-                        completion.usage(),
-                        spec.prices().costOf(completion.usage()));
-                if (!skipped.isEmpty()) {
-                    telemetry.fallbackUsed(alias, candidate);
+                Instant started = clock.instant();
+                try {
+                    Completion completion = model.complete(call);
+                    // Cached first, before anything else can fail: a delivery that dies from here on is answered from
+                    // the cache when it comes back, so the call is not paid twice.
+                    store(key, completion);
+                    Duration latency = Duration.between(started, clock.instant());
+                    permit.ifPresent(p -> limiter.settle(p, completion.usage()));
+                    Cost cost = spec.prices().costOf(completion.usage());
+                    settled = true;
+                    spent(held, new SpendLedger.Spend(pipeline, candidate, completion.usage(), cost));
+                    if (completion.reported().isKnown()) {
+                        limiter.observe(
+                                spec.limiterKey(),
+                                spec.limits(),
+                                new RateLimiter.Signal.Reported(completion.reported()));
+                    }
+                    telemetry.modelCalled(candidate, completion.modelId(), latency, completion.usage(), cost);
+                    if (!skipped.isEmpty()) {
+                        telemetry.fallbackUsed(alias, candidate);
+                    }
+                    return new Result.Answered(completion, spec, skipped, errors, false, false);
+                } catch (ThrottledException e) {
+                    settleUnused(permit);
+                    // Every client of this model slows down, not only the next call of this one.
+                    limiter.observe(spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Refused(e.retryAfter()));
+                    if (e.reported().isKnown()) {
+                        limiter.observe(
+                                spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Reported(e.reported()));
+                    }
+                    telemetry.throttled(candidate);
+                    return new Result.Throttled(e.retryAfter(), candidate + " throttled: " + e.getMessage());
+                } catch (CircuitOpenException e) {
+                    settleUnused(permit);
+                    skip(candidate, e, skipped, reasons, errors);
+                    lastWorthRetrying = true;
+                } catch (PermanentException e) {
+                    settleUnused(permit);
+                    skip(candidate, e, skipped, reasons, errors);
+                    lastWorthRetrying = false;
+                } catch (TransientException e) {
+                    settleUnused(permit);
+                    reasons.add(Failures.said(provider(candidate), e));
+                    errors.add("model '" + candidate + "': " + Failures.detail(e));
+                    return new Result.Unavailable(unavailable(reasons), errors, true);
+                } catch (RuntimeException e) {
+                    // An adapter that threw something unclassified: permanent for this model, the chain may still
+                    // answer.
+                    settleUnused(permit);
+                    skip(candidate, e, skipped, reasons, errors);
+                    lastWorthRetrying = false;
                 }
-                return new Result.Answered(completion, spec, skipped, errors, false, false);
-            } catch (ThrottledException e) {
-                settleUnused(permit);
-                // Every client of this model slows down, not only the next call of this one.
-                limiter.observe(spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Refused(e.retryAfter()));
-                if (e.reported().isKnown()) {
-                    limiter.observe(spec.limiterKey(), spec.limits(), new RateLimiter.Signal.Reported(e.reported()));
+            } finally {
+                if (!settled) {
+                    released(held);
                 }
-                telemetry.throttled(candidate);
-                return new Result.Throttled(e.retryAfter(), candidate + " throttled: " + e.getMessage());
-            } catch (CircuitOpenException e) {
-                settleUnused(permit);
-                skip(candidate, e, skipped, reasons, errors);
-                lastWorthRetrying = true;
-            } catch (PermanentException e) {
-                settleUnused(permit);
-                skip(candidate, e, skipped, reasons, errors);
-                lastWorthRetrying = false;
-            } catch (TransientException e) {
-                settleUnused(permit);
-                reasons.add(Failures.said(provider(candidate), e));
-                errors.add("model '" + candidate + "': " + Failures.detail(e));
-                return new Result.Unavailable(unavailable(reasons), errors, true);
-            } catch (RuntimeException e) {
-                // An adapter that threw something unclassified: permanent for this model, the chain may still answer.
-                settleUnused(permit);
-                skip(candidate, e, skipped, reasons, errors);
-                lastWorthRetrying = false;
             }
         }
         return new Result.Unavailable(unavailable(reasons), errors, lastWorthRetrying);
+    }
+
+    private Result overBudget(SpendLedger.Hold.Refused refused, TenantPolicy policy) {
+        telemetry.overBudget(refused.period().adjective);
+        return new Result.OverBudget(refused, policy.budget().overBudget());
+    }
+
+    /**
+     * The answer is paid for: what the ledger failed to record is counted, not retried, since the hop's memo is what
+     * must not be lost (the hold, at least the cost, stays counted against the budget).
+     */
+    private void spent(SpendLedger.Hold.Held held, SpendLedger.Spend spend) {
+        try {
+            ledger.settle(held, spend);
+        } catch (TransientException e) {
+            telemetry.spendUnrecorded();
+        }
+    }
+
+    private void released(SpendLedger.Hold.Held held) {
+        try {
+            ledger.release(held);
+        } catch (TransientException e) {
+            telemetry.spendUnrecorded();
+        }
     }
 
     private static String unavailable(List<String> reasons) {
@@ -270,6 +337,20 @@ final class ModelInvoker {
                 call.system(),
                 call.prompt());
     }
+
+    /**
+     * The most a call can cost, held against the tenant's budget: no tokenizer makes more input tokens than the
+     * prompt has UTF-8 bytes (plus a few for the chat format), and the output stops at its maximum.
+     */
+    static Cost worstCase(ModelCall call) {
+        long bytes = call.system().getBytes(StandardCharsets.UTF_8).length
+                + call.prompt().getBytes(StandardCharsets.UTF_8).length;
+        ModelSpec m = call.model();
+        return m.prices().costOf(new TokenUsage(bytes + CHAT_FORMAT_TOKENS, m.maxOutputTokens()));
+    }
+
+    /** What a chat request adds to its messages' tokens (roles, separators), with room to spare. */
+    static final long CHAT_FORMAT_TOKENS = 32;
 
     /** About four characters per token for input; the output is reserved at its maximum and settled later. */
     static TokenUsage estimate(ModelCall call) {

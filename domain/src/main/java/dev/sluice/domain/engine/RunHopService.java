@@ -1,5 +1,6 @@
 package dev.sluice.domain.engine;
 
+import dev.sluice.domain.config.Budget;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.Cost;
@@ -18,6 +19,7 @@ import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.SpendLedger;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TraceStore;
@@ -67,7 +69,14 @@ public final class RunHopService implements RunHop {
                 ports.jobs(),
                 new Retrieval(ports.embedder(), ports.vectors()),
                 new ModelInvoker(
-                        config, ports.cache(), ports.limiter(), ports.model(), ports.telemetry(), clock, pause),
+                        config,
+                        ports.cache(),
+                        ports.limiter(),
+                        ports.ledger(),
+                        ports.model(),
+                        ports.telemetry(),
+                        clock,
+                        pause),
                 new Onward(
                         ports.work(),
                         ports.finalizeQueue(),
@@ -236,6 +245,7 @@ public final class RunHopService implements RunHop {
         progress.prompt = Optional.of(prompt);
         progress.calling(ModelInvoker.provider(g.model()));
         return switch (invoker.invoke(
+                envelope.pipeline(),
                 g.model(),
                 system,
                 prompt,
@@ -247,6 +257,18 @@ public final class RunHopService implements RunHop {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield onward.after(envelope, t.retryAfter(), t.reason());
             }
+            case ModelInvoker.Result.OverBudget o
+            when o.then() == Budget.OverBudget.WAIT -> {
+                // Not tried, so the attempt is given back; the hop looks again when the period starts over (at most
+                // the longest deferral later, so a raised budget is seen soon), until its deadline, if any.
+                jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
+                yield onward.after(
+                        envelope,
+                        Duration.between(clock.instant(), o.refused().resetsAt()),
+                        o.refused().reason());
+            }
+            case ModelInvoker.Result.OverBudget o ->
+                fail(attempt, Failures.of(progress.where(), o.refused().reason(), List.of()), progress);
             case ModelInvoker.Result.Unavailable u -> {
                 Failures.Failure failure = Failures.of(progress.where(), u.reason(), u.details());
                 yield u.worthRetrying() ? retryOrFail(attempt, failure, progress) : fail(attempt, failure, progress);
@@ -395,6 +417,7 @@ public final class RunHopService implements RunHop {
             WorkQueue finalizeQueue,
             CompletionCache cache,
             RateLimiter limiter,
+            SpendLedger ledger,
             LanguageModel model,
             Embedder embedder,
             VectorStore vectors,

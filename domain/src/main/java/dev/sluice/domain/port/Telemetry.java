@@ -15,6 +15,12 @@ public interface Telemetry {
 
     default void throttled(String alias) {}
 
+    /** A hop found its tenant's {@code period} ("daily", "monthly") budget spent. */
+    default void overBudget(String period) {}
+
+    /** The spend ledger could not record a settled call or give back a hold; the hop went on. */
+    default void spendUnrecorded() {}
+
     default void deferred(Duration delay) {}
 
     default void fallbackUsed(String from, String to) {}

@@ -3,6 +3,7 @@ package dev.sluice.domain.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.Step;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Loading configuration: what is accepted, and what is refused with the field named. */
@@ -116,6 +118,49 @@ class ConfigParserTest {
                 .isEqualTo(new TenantPolicy(2.5, new RateLimits(30, 0, 0, 0)));
         assertThat(config.tenantPolicy(new TenantId("globex")))
                 .isEqualTo(new TenantPolicy(1, new RateLimits(60, 0, 0, 9000)));
+    }
+
+    @Test
+    void budgetsAreInDollarsAndANamedTenantKeepsWhatItDoesNotOverride() {
+        Map<String, Object> root = root();
+        root.put(
+                "tenants",
+                Map.of(
+                        "default", Map.of("budget", Map.of("daily", 20, "monthly", "300.50")),
+                        "acme", Map.of("budget", Map.of("daily", 5, "overBudget", "wait")),
+                        "globex", Map.of("budget", Map.of("monthly", "none"))));
+        SluiceConfig config = ConfigParser.parse(root);
+        assertThat(config.tenantPolicy(new TenantId("someone-else")).budget())
+                .isEqualTo(new Budget(
+                        Optional.of(Cost.usd("20")), Optional.of(Cost.usd("300.50")), Budget.OverBudget.FAIL));
+        assertThat(config.tenantPolicy(new TenantId("acme")).budget())
+                .isEqualTo(
+                        new Budget(Optional.of(Cost.usd("5")), Optional.of(Cost.usd("300.5")), Budget.OverBudget.WAIT));
+        assertThat(config.tenantPolicy(new TenantId("globex")).budget())
+                .as("none lifts the default's limit")
+                .isEqualTo(new Budget(Optional.of(Cost.usd("20")), Optional.empty(), Budget.OverBudget.FAIL));
+        assertThat(ConfigParser.parse(root()).tenantPolicy(new TenantId("x")).budget())
+                .isEqualTo(Budget.NONE);
+    }
+
+    @Test
+    void aBadBudgetIsNamed() {
+        Map<String, Object> zero = root();
+        zero.put("tenants", Map.of("acme", Map.of("budget", Map.of("daily", 0))));
+        assertThatThrownBy(() -> ConfigParser.parse(zero))
+                .hasMessage("tenants.acme.budget.daily: must be a positive amount of US dollars, or none (got '0')");
+        Map<String, Object> word = root();
+        word.put("tenants", Map.of("acme", Map.of("budget", Map.of("monthly", "lots"))));
+        assertThatThrownBy(() -> ConfigParser.parse(word))
+                .hasMessage("tenants.acme.budget.monthly: must be a number (got 'lots')");
+        Map<String, Object> mode = root();
+        mode.put("tenants", Map.of("acme", Map.of("budget", Map.of("overBudget", "queue"))));
+        assertThatThrownBy(() -> ConfigParser.parse(mode))
+                .hasMessage("tenants.acme.budget.overBudget: must be one of [FAIL, WAIT] (got 'queue')");
+        Map<String, Object> typo = root();
+        typo.put("tenants", Map.of("acme", Map.of("budget", Map.of("weekly", 3))));
+        assertThatThrownBy(() -> ConfigParser.parse(typo))
+                .hasMessage("tenants.acme.budget.weekly: unknown field (allowed here: daily, monthly, overBudget)");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.sluice.domain.fake.HashingEmbedder;
 import dev.sluice.domain.fake.InMemoryCompletionCache;
 import dev.sluice.domain.fake.InMemoryJobStore;
 import dev.sluice.domain.fake.InMemoryRateLimiter;
+import dev.sluice.domain.fake.InMemorySpendLedger;
 import dev.sluice.domain.fake.InMemoryTraceStore;
 import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
@@ -34,6 +35,7 @@ import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.SpendLedger;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
@@ -196,6 +198,7 @@ class EngineInvariantsTest {
                             faulty(WorkQueue.class, finalize),
                             new InMemoryCompletionCache(clock),
                             faulty(RateLimiter.class, new InMemoryRateLimiter(clock)),
+                            faulty(SpendLedger.class, new InMemorySpendLedger()),
                             new FaultyModel(),
                             faultyEmbedder(embedder),
                             vectors,

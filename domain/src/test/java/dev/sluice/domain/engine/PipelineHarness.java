@@ -6,6 +6,7 @@ import dev.sluice.domain.fake.HashingEmbedder;
 import dev.sluice.domain.fake.InMemoryCompletionCache;
 import dev.sluice.domain.fake.InMemoryJobStore;
 import dev.sluice.domain.fake.InMemoryRateLimiter;
+import dev.sluice.domain.fake.InMemorySpendLedger;
 import dev.sluice.domain.fake.InMemoryTraceStore;
 import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
@@ -47,6 +48,7 @@ public final class PipelineHarness {
     public final InMemoryWorkQueue ingestQueue = new InMemoryWorkQueue(clock);
     public final InMemoryCompletionCache cache = new InMemoryCompletionCache(clock);
     public final InMemoryRateLimiter limiter = new InMemoryRateLimiter(clock);
+    public final InMemorySpendLedger ledger = new InMemorySpendLedger();
     public final ScriptedLanguageModel model = new ScriptedLanguageModel();
     public final HashingEmbedder embedder = new HashingEmbedder(64);
     public final InMemoryVectorStore vectors = new InMemoryVectorStore();
@@ -74,7 +76,18 @@ public final class PipelineHarness {
         runHop = new RunHopService(
                 config,
                 new RunHopService.Ports(
-                        jobs, work, finalize, cache, limiter, model, embedder, vectors, traces, events, Telemetry.NONE),
+                        jobs,
+                        work,
+                        finalize,
+                        cache,
+                        limiter,
+                        ledger,
+                        model,
+                        embedder,
+                        vectors,
+                        traces,
+                        events,
+                        Telemetry.NONE),
                 clock,
                 new SplittableRandom(42));
         finalizer = new FinalizeJobService(config, jobs, events, Telemetry.NONE, structured, clock);
@@ -115,6 +128,24 @@ public final class PipelineHarness {
             }
         }
         throw new AssertionError("the pipeline did not go quiet");
+    }
+
+    /** Delivers messages until none is visible now; delayed ones stay queued, the clock stays where it is. */
+    public void runWhileVisible() {
+        for (int round = 0; round < 10_000; round++) {
+            List<QueueMessage> hops = work.receiveVisible();
+            List<QueueMessage> finals = finalize.receiveVisible();
+            if (hops.isEmpty() && finals.isEmpty()) {
+                return;
+            }
+            for (QueueMessage m : hops) {
+                deliver((Envelope) m, work, true);
+            }
+            for (QueueMessage m : finals) {
+                deliver((Envelope) m, finalize, false);
+            }
+        }
+        throw new AssertionError("messages kept coming");
     }
 
     private void deliver(Envelope envelope, InMemoryWorkQueue from, boolean hop) {

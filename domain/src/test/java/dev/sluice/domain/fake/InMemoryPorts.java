@@ -32,6 +32,7 @@ public final class InMemoryPorts {
                 finalizeQueue,
                 new InMemoryCompletionCache(clock),
                 new InMemoryRateLimiter(clock),
+                new InMemorySpendLedger(),
                 model,
                 new HashingEmbedder(dimension),
                 new InMemoryVectorStore(),
