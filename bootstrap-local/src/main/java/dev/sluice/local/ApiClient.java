@@ -43,6 +43,20 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(endpoint.resolve(path)).GET());
     }
 
+    /** The job once it has ended (SUCCEEDED or FAILED), polling every 200 ms. */
+    public JsonNode awaitEnd(String jobId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Reply reply = get("/v1/jobs/" + jobId);
+            String status = reply.body().path("status").asText();
+            if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
+                return reply.body();
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("job " + jobId + " did not end within " + timeout);
+    }
+
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<byte[]> response = http.send(

@@ -81,7 +81,7 @@ public final class DemoRun {
             }
             boolean allSucceeded = true;
             for (int i = 0; i < ids.size(); i++) {
-                JsonNode job = awaitEnd(api, ids.get(i));
+                JsonNode job = api.awaitEnd(ids.get(i), JOB_TIMEOUT);
                 allSucceeded &= "SUCCEEDED".equals(job.path("status").asText());
                 printJob(JOBS.get(i).getValue(), job);
             }
@@ -149,19 +149,6 @@ public final class DemoRun {
                         EventBusStandIn.Event::detailType, LinkedHashMap::new, Collectors.counting()));
         out.println("events put on the bus: " + events);
         out.println("model calls the simulator served: " + local.simulator().totalCalls());
-    }
-
-    private static JsonNode awaitEnd(ApiClient api, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            ApiClient.Reply reply = api.get("/v1/jobs/" + id);
-            String status = reply.body().path("status").asText();
-            if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
-                return reply.body();
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("job " + id + " did not end within " + JOB_TIMEOUT);
     }
 
     public static void waitUntilDrained(LocalSluice local, String queueUrl, Duration timeout)

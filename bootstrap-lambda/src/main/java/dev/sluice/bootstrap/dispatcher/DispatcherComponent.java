@@ -6,6 +6,7 @@ import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
 import dev.sluice.domain.usecase.IngestDocuments;
 import dev.sluice.domain.usecase.QueryJob;
+import dev.sluice.domain.usecase.QueryUsage;
 import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
@@ -21,6 +22,8 @@ public interface DispatcherComponent {
     SubmitBatch submitBatch();
 
     QueryJob queryJob();
+
+    QueryUsage queryUsage();
 
     RetryJob retryJob();
 

@@ -60,7 +60,13 @@ public final class DispatcherHandler implements RequestStreamHandler {
 
     DispatcherHandler(DispatcherComponent c) {
         this(
-                new HttpApi(c.submitJob(), c.submitBatch(), c.queryJob(), c.ingestDocuments(), c.retryJob()),
+                new HttpApi(
+                        c.submitJob(),
+                        c.submitBatch(),
+                        c.queryJob(),
+                        c.queryUsage(),
+                        c.ingestDocuments(),
+                        c.retryJob()),
                 c.submitJob(),
                 c.metrics(),
                 Callers.of(c.settings()));
@@ -187,7 +193,8 @@ public final class DispatcherHandler implements RequestStreamHandler {
                                     headers,
                                     body,
                                     callers.identify(
-                                            event.path("requestContext").path("authorizer"), headers)),
+                                            event.path("requestContext").path("authorizer"), headers),
+                                    event.path("rawQueryString").asText("")),
                             correlationId);
         }
         LOG.info("{} {} -> {}", HttpResponse.printable(method), HttpResponse.printable(path), response.status());

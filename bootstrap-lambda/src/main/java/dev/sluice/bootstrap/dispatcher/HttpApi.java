@@ -22,15 +22,19 @@ import dev.sluice.domain.usecase.IdempotencyConflictException;
 import dev.sluice.domain.usecase.IngestDocuments;
 import dev.sluice.domain.usecase.InvalidInputException;
 import dev.sluice.domain.usecase.QueryJob;
+import dev.sluice.domain.usecase.QueryUsage;
 import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.SubmissionIncompleteException;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
 import java.io.IOException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.LogManager;
@@ -43,6 +47,7 @@ final class HttpApi {
     private static final Pattern TRACE = Pattern.compile("/v1/jobs/([A-Za-z0-9_-]{1,64})/trace");
     private static final Pattern RETRY = Pattern.compile("/v1/jobs/([A-Za-z0-9_-]{1,64})/retry");
     private static final Pattern BATCH = Pattern.compile("/v1/batches/([A-Za-z0-9_-]{1,64})");
+    private static final Set<String> USAGE_PARAMETERS = Set.of("from", "to", "tenant");
     /** Lambda's limit on a synchronous invocation's payload (6 MB), counted in UTF-8 bytes of the body. */
     static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
@@ -55,13 +60,21 @@ final class HttpApi {
     private final SubmitJob submitJob;
     private final SubmitBatch submitBatch;
     private final QueryJob query;
+    private final QueryUsage usage;
     private final IngestDocuments ingest;
     private final RetryJob retry;
 
-    HttpApi(SubmitJob submitJob, SubmitBatch submitBatch, QueryJob query, IngestDocuments ingest, RetryJob retry) {
+    HttpApi(
+            SubmitJob submitJob,
+            SubmitBatch submitBatch,
+            QueryJob query,
+            QueryUsage usage,
+            IngestDocuments ingest,
+            RetryJob retry) {
         this.submitJob = submitJob;
         this.submitBatch = submitBatch;
         this.query = query;
+        this.usage = usage;
         this.ingest = ingest;
         this.retry = retry;
     }
@@ -130,6 +143,9 @@ final class HttpApi {
             return allowed(r, "POST", caller, Caller.Scope.DOCUMENTS_WRITE)
                     .orElseGet(() -> ingest(r, tenant, correlationId));
         }
+        if (path.equals("/v1/usage")) {
+            return allowed(r, "GET", caller, Caller.Scope.JOBS_READ).orElseGet(() -> usage(r, caller));
+        }
         if ((m = TRACE.matcher(path)).matches()) {
             JobId id = new JobId(m.group(1));
             return allowed(r, "GET", caller, Caller.Scope.OPERATOR).orElseGet(() -> trace(id));
@@ -151,7 +167,7 @@ final class HttpApi {
                 "not_found",
                 "no route " + r.method() + " " + r.path()
                         + " (routes: POST /v1/jobs, POST /v1/batches, GET /v1/jobs/{id}, GET /v1/jobs/{id}/trace,"
-                        + " POST /v1/jobs/{id}/retry, GET /v1/batches/{id}, POST /v1/documents)");
+                        + " POST /v1/jobs/{id}/retry, GET /v1/batches/{id}, POST /v1/documents, GET /v1/usage)");
     }
 
     /** A 405 for another method, a 403 naming the scope the caller lacks; empty when the route may run. */
@@ -236,6 +252,54 @@ final class HttpApi {
         ingest.enqueue(new IngestRequest(tenant, correlationId, text(body, "index"), documents, deletions));
         return HttpResponse.json(
                 202, new Views.DocumentsAccepted(documents.size(), deletions.size(), correlationId.value()));
+    }
+
+    /**
+     * What the caller's tenant spent, by pipeline, model and day, and its budget; an operator may name any tenant
+     * ({@code tenant=}), a tenant's own caller only itself.
+     */
+    private HttpResponse usage(HttpRequest r, Caller caller) {
+        Map<String, String> query = r.query();
+        for (String name : query.keySet()) {
+            if (!USAGE_PARAMETERS.contains(name)) {
+                throw InvalidInputException.invalid(
+                        name, "is not a parameter of GET /v1/usage (it takes from, to and, for operators, tenant)");
+            }
+        }
+        TenantId tenant = caller.tenant();
+        Optional<String> named = Optional.ofNullable(query.get("tenant"));
+        if (named.isPresent() && !named.get().equals(tenant.value())) {
+            if (!caller.may(Caller.Scope.OPERATOR)) {
+                return HttpResponse.error(
+                        403,
+                        "forbidden",
+                        "only an operator (scope " + Caller.Scope.OPERATOR.oauthName
+                                + ") may read another tenant's usage; leave out 'tenant' for your own");
+            }
+            try {
+                tenant = new TenantId(named.get());
+            } catch (IllegalArgumentException e) {
+                throw InvalidInputException.invalid("tenant", e.getMessage());
+            }
+        }
+        return HttpResponse.json(200, Views.usage(usage.usage(tenant, date(query, "from"), date(query, "to"))));
+    }
+
+    private static Optional<LocalDate> date(Map<String, String> query, String name) {
+        String value = query.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(value));
+        } catch (DateTimeParseException e) {
+            throw InvalidInputException.invalid(
+                    name, "must be a UTC day like 2026-12-01 (got '" + shortened(value) + "')");
+        }
+    }
+
+    private static String shortened(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 
     private HttpResponse job(TenantId tenant, JobId id) {

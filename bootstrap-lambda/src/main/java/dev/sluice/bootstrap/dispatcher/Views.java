@@ -1,5 +1,6 @@
 package dev.sluice.bootstrap.dispatcher;
 
+import dev.sluice.domain.config.Budget;
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
 import dev.sluice.domain.model.HopRecord;
@@ -8,8 +9,10 @@ import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.TokenUsage;
+import dev.sluice.domain.usecase.QueryUsage;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +55,79 @@ final class Views {
             long durationMs) {}
 
     record Tokens(long input, long output, long cachedInput) {}
+
+    record UsageView(
+            String tenant,
+            LocalDate from,
+            LocalDate to,
+            UsageTotals total,
+            Map<String, UsageTotals> byPipeline,
+            Map<String, UsageTotals> byModel,
+            Map<LocalDate, UsageTotals> byDay,
+            List<UsageLine> lines,
+            BudgetView budget) {}
+
+    record UsageTotals(long calls, long inputTokens, long outputTokens, String costUsd) {}
+
+    record UsageLine(
+            LocalDate day,
+            String pipeline,
+            String model,
+            long calls,
+            long inputTokens,
+            long outputTokens,
+            String costUsd) {}
+
+    /** Limits that are not set are left out; spent is what settled calls cost in the current day and month. */
+    record BudgetView(Optional<PeriodView> daily, Optional<PeriodView> monthly, String overBudget) {}
+
+    record PeriodView(String limitUsd, String spentUsd, Instant startsAgainAt) {}
+
+    static UsageView usage(QueryUsage.Report r) {
+        QueryUsage.Standing s = r.standing();
+        Budget b = s.budget();
+        return new UsageView(
+                r.tenant().value(),
+                r.from(),
+                r.to(),
+                totals(r.total()),
+                mapValues(r.byPipeline()),
+                mapValues(r.byModel()),
+                mapValues(r.byDay()),
+                r.lines().stream()
+                        .map(l -> new UsageLine(
+                                l.day(),
+                                l.pipeline(),
+                                l.model(),
+                                l.calls(),
+                                l.inputTokens(),
+                                l.outputTokens(),
+                                l.cost().usd().toPlainString()))
+                        .toList(),
+                new BudgetView(
+                        b.daily()
+                                .map(limit -> new PeriodView(
+                                        limit.usd().toPlainString(),
+                                        s.spentToday().usd().toPlainString(),
+                                        s.dayStartsAgain())),
+                        b.monthly()
+                                .map(limit -> new PeriodView(
+                                        limit.usd().toPlainString(),
+                                        s.spentThisMonth().usd().toPlainString(),
+                                        s.monthStartsAgain())),
+                        b.overBudget().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    private static <K> Map<K, UsageTotals> mapValues(Map<K, QueryUsage.Totals> totals) {
+        Map<K, UsageTotals> out = new java.util.LinkedHashMap<>();
+        totals.forEach((k, v) -> out.put(k, totals(v)));
+        return out;
+    }
+
+    private static UsageTotals totals(QueryUsage.Totals t) {
+        return new UsageTotals(
+                t.calls(), t.inputTokens(), t.outputTokens(), t.cost().usd().toPlainString());
+    }
 
     record Accepted(String jobId, String status, String correlationId, String statusUrl, String traceUrl) {}
 

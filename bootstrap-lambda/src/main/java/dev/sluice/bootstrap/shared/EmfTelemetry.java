@@ -38,6 +38,17 @@ public final class EmfTelemetry implements Telemetry {
         add("Throttled", 1, MetricUnit.COUNT);
     }
 
+    /** Counted without the tenant: a dimension per tenant would be a metric per tenant, paid for each. */
+    @Override
+    public void overBudget(String period) {
+        add("OverBudget", 1, MetricUnit.COUNT);
+    }
+
+    @Override
+    public void spendUnrecorded() {
+        add("SpendUnrecorded", 1, MetricUnit.COUNT);
+    }
+
     @Override
     public void deferred(Duration delay) {
         add("Deferred", 1, MetricUnit.COUNT);

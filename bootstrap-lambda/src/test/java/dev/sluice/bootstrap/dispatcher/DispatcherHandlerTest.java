@@ -10,11 +10,13 @@ import dev.sluice.bootstrap.shared.TestContext;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.fake.HashingEmbedder;
 import dev.sluice.domain.fake.InMemoryJobStore;
+import dev.sluice.domain.fake.InMemorySpendLedger;
 import dev.sluice.domain.fake.InMemoryTraceStore;
 import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.ingest.IngestDocumentsService;
 import dev.sluice.domain.jobs.QueryJobService;
+import dev.sluice.domain.jobs.QueryUsageService;
 import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
@@ -38,6 +40,7 @@ class DispatcherHandlerTest {
                     new SubmitJobService(config, jobs, work, Clock.systemUTC()),
                     new SubmitBatchService(config, jobs, work, Clock.systemUTC()),
                     new QueryJobService(jobs, new InMemoryTraceStore()),
+                    new QueryUsageService(config, new InMemorySpendLedger(), Clock.systemUTC()),
                     new IngestDocumentsService(config, new HashingEmbedder(384), new InMemoryVectorStore(), ingest),
                     new RetryJobService(jobs, work, work, Clock.systemUTC())),
             new SubmitJobService(config, jobs, work, Clock.systemUTC()),

@@ -9,10 +9,12 @@ import dev.sluice.bootstrap.shared.TestContext;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.fake.HashingEmbedder;
 import dev.sluice.domain.fake.InMemoryJobStore;
+import dev.sluice.domain.fake.InMemorySpendLedger;
 import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.ingest.IngestDocumentsService;
 import dev.sluice.domain.jobs.QueryJobService;
+import dev.sluice.domain.jobs.QueryUsageService;
 import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
@@ -228,6 +230,7 @@ class HostileRequestsTest {
                         submit,
                         new SubmitBatchService(config, jobs, refusing, Clock.systemUTC()),
                         new QueryJobService(jobs, unreadable),
+                        new QueryUsageService(config, new InMemorySpendLedger(), Clock.systemUTC()),
                         new IngestDocumentsService(config, new HashingEmbedder(384), new InMemoryVectorStore(), ingest),
                         new RetryJobService(jobs, refusing, refusing, Clock.systemUTC())),
                 submit,

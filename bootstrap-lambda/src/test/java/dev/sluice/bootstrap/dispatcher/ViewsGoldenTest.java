@@ -11,11 +11,13 @@ import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.fake.Fixtures;
 import dev.sluice.domain.fake.HashingEmbedder;
 import dev.sluice.domain.fake.InMemoryJobStore;
+import dev.sluice.domain.fake.InMemorySpendLedger;
 import dev.sluice.domain.fake.InMemoryTraceStore;
 import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.ingest.IngestDocumentsService;
 import dev.sluice.domain.jobs.QueryJobService;
+import dev.sluice.domain.jobs.QueryUsageService;
 import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
@@ -124,6 +126,7 @@ class ViewsGoldenTest {
                         submit,
                         new SubmitBatchService(config, jobs, work, Clock.systemUTC()),
                         new QueryJobService(jobs, traces),
+                        new QueryUsageService(config, new InMemorySpendLedger(), Clock.systemUTC()),
                         new IngestDocumentsService(config, new HashingEmbedder(384), new InMemoryVectorStore(), work),
                         new RetryJobService(jobs, work, work, Clock.systemUTC())),
                 submit,

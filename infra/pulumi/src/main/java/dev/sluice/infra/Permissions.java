@@ -55,6 +55,8 @@ record Permissions(
     private static final List<String> CACHE = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
     /** DynamoDbRateLimiter: conditional updates (book, settle, strike, hold) and reads. */
     private static final List<String> LIMITS = List.of("dynamodb:GetItem", "dynamodb:UpdateItem");
+    /** DynamoDbSpendLedger's read side, for GET /v1/usage: a tenant's days by key. */
+    private static final List<String> USAGE = List.of("dynamodb:GetItem", "dynamodb:BatchGetItem");
 
     private static final List<String> GET = List.of("s3:GetObject");
     private static final List<String> PUT = List.of("s3:PutObject");
@@ -118,6 +120,8 @@ record Permissions(
         // Lambda's on-failure destination for events it could not handle.
         doc.allow("EventsDeadLetters", SEND, List.of(eventsDlqArn));
         table(doc, "jobs", JOBS_SUBMIT);
+        // GET /v1/usage reads the spend ledger's items on the limits table; it never writes them.
+        table(doc, "limits", USAGE);
         // Claim checks of large bodies it sends; it never receives a message.
         prefix(doc, "PayloadObjects", Definitions.PAYLOADS, PUT);
         // Large job inputs (and failure reasons) are written under jobs/{id}/ with the item, and read back with it.

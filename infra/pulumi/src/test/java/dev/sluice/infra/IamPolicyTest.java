@@ -217,6 +217,7 @@ class IamPolicyTest {
                 .allow(
                         List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                         a.table("jobs"))
+                .allow(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem"), a.table("limits"))
                 .allow(PUT, a.objects("payloads/"))
                 .allow(GET_PUT, a.objects("jobs/"))
                 .allow(GET, a.objects("traces/"))

@@ -7,6 +7,7 @@ import dev.sluice.adapter.aws.AwsClients;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbCompletionCache;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbRateLimiter;
+import dev.sluice.adapter.aws.dynamodb.DynamoDbSpendLedger;
 import dev.sluice.adapter.aws.eventbridge.EventBridgePublisher;
 import dev.sluice.adapter.aws.eventbridge.EventBridgeSettings;
 import dev.sluice.adapter.aws.s3.S3BlobStore;
@@ -26,6 +27,7 @@ import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.SpendLedger;
 import dev.sluice.domain.port.TraceStore;
 import dev.sluice.domain.port.WorkQueue;
 import java.net.URI;
@@ -114,6 +116,13 @@ public final class AwsModule {
     static RateLimiter limiter(DynamoDbClient dynamo, Settings settings, Clock clock, RandomGenerator random) {
         // The wiring's restore-safe source (CoreModule.random), for the lanes' spread and the back-off jitter.
         return new DynamoDbRateLimiter(dynamo, DynamoDbRateLimiter.Settings.of(settings.limitsTable()), clock, random);
+    }
+
+    @Provides
+    @Singleton
+    static SpendLedger ledger(DynamoDbClient dynamo, Settings settings) {
+        // On the limits table: budgets are admission too, and the table already has the TTL and the access.
+        return new DynamoDbSpendLedger(dynamo, new DynamoDbSpendLedger.Settings(settings.limitsTable()));
     }
 
     @Provides

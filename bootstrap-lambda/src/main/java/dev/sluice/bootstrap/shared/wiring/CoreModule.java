@@ -12,6 +12,7 @@ import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.engine.FinalizeJobService;
 import dev.sluice.domain.engine.RunHopService;
 import dev.sluice.domain.jobs.QueryJobService;
+import dev.sluice.domain.jobs.QueryUsageService;
 import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
@@ -22,6 +23,7 @@ import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.RateLimiter;
+import dev.sluice.domain.port.SpendLedger;
 import dev.sluice.domain.port.StructuredOutput;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.TraceStore;
@@ -29,6 +31,7 @@ import dev.sluice.domain.port.VectorStore;
 import dev.sluice.domain.port.WorkQueue;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.QueryJob;
+import dev.sluice.domain.usecase.QueryUsage;
 import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.RunHop;
 import dev.sluice.domain.usecase.SubmitBatch;
@@ -122,6 +125,12 @@ public final class CoreModule {
 
     @Provides
     @Singleton
+    static QueryUsage queryUsage(SluiceConfig config, SpendLedger ledger, Clock clock) {
+        return new QueryUsageService(config, ledger, clock);
+    }
+
+    @Provides
+    @Singleton
     static QueryJob queryJob(JobStore jobs, TraceStore traces) {
         return new QueryJobService(jobs, traces);
     }
@@ -135,6 +144,7 @@ public final class CoreModule {
             @Queues.Finalize WorkQueue finalizeQueue,
             CompletionCache cache,
             RateLimiter limiter,
+            SpendLedger ledger,
             LanguageModel model,
             Embedder embedder,
             VectorStore vectors,
@@ -146,7 +156,18 @@ public final class CoreModule {
         return new RunHopService(
                 config,
                 new RunHopService.Ports(
-                        jobs, work, finalizeQueue, cache, limiter, model, embedder, vectors, traces, events, telemetry),
+                        jobs,
+                        work,
+                        finalizeQueue,
+                        cache,
+                        limiter,
+                        ledger,
+                        model,
+                        embedder,
+                        vectors,
+                        traces,
+                        events,
+                        telemetry),
                 clock,
                 random);
     }
