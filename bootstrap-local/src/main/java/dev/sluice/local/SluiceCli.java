@@ -5,6 +5,8 @@ import dev.sluice.adapter.aws.resources.QueueRole;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.emulators.llm.LlmSimulator;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import picocli.CommandLine.Parameters;
             SluiceCli.Submit.class,
             SluiceCli.Status.class,
             SluiceCli.Trace.class,
+            SluiceCli.Usage.class,
             SluiceCli.Ingest.class,
             SluiceCli.Redrive.class,
             SluiceCli.Retry.class,
@@ -275,6 +278,42 @@ public final class SluiceCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             print(client(tenant).get("/v1/jobs/" + jobId + "/trace"));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "usage",
+            description = "Show what a tenant spent on model calls, by pipeline, model and day, and its budget.")
+    static final class Usage implements Callable<Integer> {
+        @Option(names = "--tenant", defaultValue = "local")
+        String tenant;
+
+        @Option(names = "--from", description = "First UTC day, e.g. 2026-12-01 (default: the first of the month).")
+        String from;
+
+        @Option(names = "--to", description = "Last UTC day, included (default: today).")
+        String to;
+
+        @Option(names = "--json", description = "Print the API's JSON instead.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> query = new ArrayList<>();
+            if (from != null) {
+                query.add("from=" + URLEncoder.encode(from, StandardCharsets.UTF_8));
+            }
+            if (to != null) {
+                query.add("to=" + URLEncoder.encode(to, StandardCharsets.UTF_8));
+            }
+            ApiClient.Reply reply =
+                    client(tenant).get("/v1/usage" + (query.isEmpty() ? "" : "?" + String.join("&", query)));
+            if (json || !reply.ok()) {
+                print(reply);
+            } else {
+                UsagePrint.print(reply.body(), System.out);
+            }
             return 0;
         }
     }

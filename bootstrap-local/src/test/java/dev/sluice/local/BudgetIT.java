@@ -30,7 +30,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BudgetIT {
     private static final String MODEL = "gpt-4o-mini";
-    private static final String BUDGET = "0.0015";
+    private static final String BUDGET = "0.003";
+    /**
+     * The most one rag call on the bundled model {@code fast} can cost here: its 400 output tokens at $0.60 and a few
+     * hundred prompt bytes at $0.15 per million. Each answer is 400 tokens, so a call costs nearly its worst case.
+     */
+    private static final BigDecimal WORST_CASE = new BigDecimal("0.0003");
+
     private static LocalSluice local;
 
     @BeforeAll
@@ -49,7 +55,12 @@ class BudgetIT {
         } finally {
             System.clearProperty("SLUICE_DAILY_BUDGET_USD");
         }
-        local.simulator().configure(MODEL, ModelBehaviour.DEFAULT.withLatency(Latency.ofMillis(20, 60)));
+        local.simulator()
+                .configure(
+                        MODEL,
+                        ModelBehaviour.DEFAULT
+                                .withLatency(Latency.ofMillis(20, 60))
+                                .withScript("An answer of four hundred tokens. ".repeat(50)));
     }
 
     @AfterAll
@@ -91,7 +102,10 @@ class BudgetIT {
         BigDecimal spent = succeeded.stream()
                 .map(job -> new BigDecimal(job.path("costUsd").asText()))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
-        assertThat(spent).isPositive().isLessThanOrEqualTo(new BigDecimal(BUDGET));
+        assertThat(spent).isLessThanOrEqualTo(new BigDecimal(BUDGET));
+        assertThat(spent)
+                .as("a job fails only once what settled leaves no room: calls running hold it, the hop looks again")
+                .isGreaterThan(new BigDecimal(BUDGET).subtract(WORST_CASE));
 
         System.out.printf(
                 "daily budget $%s: %d jobs succeeded, %d failed over budget, spent $%s (%d model calls billed)%n",
@@ -114,6 +128,17 @@ class BudgetIT {
                         usage.path("budget").path("daily").path("spentUsd").asText()))
                 .isEqualByComparingTo(spent);
         assertThat(usage.path("budget").path("overBudget").asText()).isEqualTo("fail");
+
+        // What ./sluice usage prints of it.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        UsagePrint.print(usage, new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("usage of tenant '" + usage.path("tenant").asText() + "'")
+                .contains("$" + usage.path("total").path("costUsd").asText() + " for " + succeeded.size() + " calls")
+                .contains("by pipeline:\n  rag ")
+                .contains("by model:\n  fast ")
+                .contains("budget: daily $" + BUDGET + " ($")
+                .contains("monthly none; over budget a hop fails its job");
 
         DemoRun.waitUntilDrained(local, local.queueUrl(QueueRole.FINALIZE), Duration.ofSeconds(30));
         for (QueueRole role : List.of(QueueRole.WORK, QueueRole.FINALIZE)) {

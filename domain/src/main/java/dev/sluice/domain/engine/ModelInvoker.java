@@ -238,10 +238,20 @@ final class ModelInvoker {
         return new Result.Unavailable(unavailable(reasons), errors, lastWorthRetrying);
     }
 
+    /**
+     * A budget spent out ends the hop as the tenant's budget says; one only held by calls running now has room again
+     * once they settle, so the hop comes back shortly, whatever the budget says.
+     */
     private Result overBudget(SpendLedger.Hold.Refused refused, TenantPolicy policy) {
+        if (!refused.spentOut()) {
+            return new Result.Throttled(BUDGET_RECHECK, refused.reason());
+        }
         telemetry.overBudget(refused.period().adjective);
         return new Result.OverBudget(refused, policy.budget().overBudget());
     }
+
+    /** How soon a hop whose budget is held by running calls looks again: about as long as a call takes. */
+    static final Duration BUDGET_RECHECK = Duration.ofSeconds(5);
 
     /**
      * The answer is paid for: what the ledger failed to record is counted, not retried, since the hop's memo is what

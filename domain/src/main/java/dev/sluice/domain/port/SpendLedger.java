@@ -107,24 +107,37 @@ public interface SpendLedger {
         }
 
         /**
-         * Refused: the tenant has spent or holds {@code committed} of {@code limit} in {@code period}, and the call
-         * could cost up to {@code worstCase}; the period starts again at {@code resetsAt}.
+         * Refused: of {@code limit} in {@code period} the tenant has spent {@code spent} (settled calls) and holds
+         * {@code held} more for calls running now, and this call could cost up to {@code worstCase}; the period starts
+         * again at {@code resetsAt}.
          */
-        record Refused(TenantId tenant, Period period, Cost limit, Cost committed, Cost worstCase, Instant resetsAt)
+        record Refused(
+                TenantId tenant, Period period, Cost limit, Cost spent, Cost held, Cost worstCase, Instant resetsAt)
                 implements Hold {
             public Refused {
                 Objects.requireNonNull(tenant, "'tenant' must not be null");
                 Objects.requireNonNull(period, "'period' must not be null");
                 Objects.requireNonNull(limit, "'limit' must not be null");
-                Objects.requireNonNull(committed, "'committed' must not be null");
+                Objects.requireNonNull(spent, "'spent' must not be null");
+                Objects.requireNonNull(held, "'held' must not be null");
                 Objects.requireNonNull(worstCase, "'worstCase' must not be null");
                 Objects.requireNonNull(resetsAt, "'resetsAt' must not be null");
             }
 
+            /**
+             * Whether the budget itself is spent: what settled calls cost leaves no room for this one. Otherwise the
+             * rest is only held by calls running now, and there may be room once they settle.
+             */
+            public boolean spentOut() {
+                return spent.usd().add(worstCase.usd()).compareTo(limit.usd()) > 0;
+            }
+
             /** In a person's words, e.g. for a failed job's reason. */
             public String reason() {
+                String running =
+                        held.usd().signum() > 0 ? " (and " + dollars(held) + " held by calls running now)" : "";
                 return "tenant '" + tenant.value() + "' has reached its " + period.adjective + " budget of "
-                        + dollars(limit) + ": " + dollars(committed) + " spent or held " + period.span
+                        + dollars(limit) + ": " + dollars(spent) + " spent " + period.span + running
                         + ", and this call could cost up to " + dollars(worstCase) + "; the budget starts again at "
                         + resetsAt;
             }

@@ -64,7 +64,7 @@ class BudgetScenariosTest {
         assertThat(h.model.calls()).as("a refused hop calls no model").hasSize(succeeded.size());
         assertThat(failed.getFirst().failureReason().orElseThrow())
                 .contains("tenant 'acme' has reached its daily budget of $0.0005")
-                .contains("spent or held today")
+                .contains("spent today")
                 .contains("the budget starts again at 2026-06-02T00:00:00Z");
         LocalDate day = LocalDate.of(2026, 6, 1);
         assertThat(spentOn(h, day)).isLessThanOrEqualTo(new BigDecimal("0.0005"));
@@ -106,7 +106,7 @@ class BudgetScenariosTest {
                 .orElseThrow();
         assertThat(failed.failureReason().orElseThrow())
                 .contains("monthly budget of $0.0003")
-                .contains("spent or held this month")
+                .contains("spent this month")
                 .contains("starts again at 2026-07-01T00:00:00Z");
     }
 

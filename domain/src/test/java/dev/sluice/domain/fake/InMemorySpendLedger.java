@@ -17,6 +17,7 @@ import java.util.Optional;
 /** The reference {@link SpendLedger}: one process, one lock. */
 public final class InMemorySpendLedger implements SpendLedger {
     private final Map<String, BigDecimal> committed = new HashMap<>();
+    private final Map<String, BigDecimal> spent = new HashMap<>();
     private final Map<List<Object>, Line> lines = new HashMap<>();
 
     @Override
@@ -44,8 +45,15 @@ public final class InMemorySpendLedger implements SpendLedger {
         if (now.add(worstCase.usd()).compareTo(limit.get().usd()) <= 0) {
             return Optional.empty();
         }
+        BigDecimal settled = spent.getOrDefault(key, BigDecimal.ZERO);
         return Optional.of(new Hold.Refused(
-                tenant, period, limit.get(), new Cost(now.max(BigDecimal.ZERO)), worstCase, period.resetsAfter(day)));
+                tenant,
+                period,
+                limit.get(),
+                new Cost(settled),
+                new Cost(now.subtract(settled).max(BigDecimal.ZERO)),
+                worstCase,
+                period.resetsAfter(day)));
     }
 
     @Override
@@ -55,6 +63,8 @@ public final class InMemorySpendLedger implements SpendLedger {
                     held.tenant(),
                     held.day(),
                     spend.cost().usd().subtract(held.held().usd()));
+            spent.merge(dayKey(held.tenant(), held.day()), spend.cost().usd(), BigDecimal::add);
+            spent.merge(monthKey(held.tenant(), held.day()), spend.cost().usd(), BigDecimal::add);
         }
         List<Object> key = List.of(held.tenant(), held.day(), spend.pipeline(), spend.model());
         Line was = lines.getOrDefault(key, new Line(held.day(), spend.pipeline(), spend.model(), 0, 0, 0, Cost.ZERO));

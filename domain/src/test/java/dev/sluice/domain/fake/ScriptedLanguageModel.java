@@ -36,7 +36,9 @@ public final class ScriptedLanguageModel implements LanguageModel {
         }
         long in = (call.system().length() + call.prompt().length()) / 4 + 1;
         String text = answer.apply(call);
-        return new Completion(text, new TokenUsage(in, text.length() / 4 + 1), model, "stop", "{\"raw\":true}");
+        // As providers do, the output stops at the call's maximum (and is billed so).
+        long out = Math.min(text.length() / 4 + 1, call.model().maxOutputTokens());
+        return new Completion(text, new TokenUsage(in, out), model, "stop", "{\"raw\":true}");
     }
 
     /** The next calls to {@code modelId} throw these, in order. */

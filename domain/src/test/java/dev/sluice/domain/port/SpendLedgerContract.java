@@ -53,7 +53,9 @@ public abstract class SpendLedgerContract {
         assertThat(fourth).isInstanceOf(SpendLedger.Hold.Refused.class);
         SpendLedger.Hold.Refused refused = (SpendLedger.Hold.Refused) fourth;
         assertThat(refused.period()).isEqualTo(SpendLedger.Period.DAILY);
-        assertThat(refused.committed().usd()).isEqualByComparingTo("0.90");
+        assertThat(refused.held().usd()).as("held by calls not settled yet").isEqualByComparingTo("0.90");
+        assertThat(refused.spent()).isEqualTo(Cost.ZERO);
+        assertThat(refused.spentOut()).as("room once they settle").isFalse();
         assertThat(refused.resetsAt()).isEqualTo(Instant.parse("2026-06-16T00:00:00Z"));
         assertThat(ledger.hold(t, budget, Cost.usd("0.10"), NOON))
                 .as("a smaller call still fits")
@@ -95,7 +97,9 @@ public abstract class SpendLedgerContract {
                 assertThat(hold).isInstanceOf(SpendLedger.Hold.Refused.class);
                 SpendLedger.Hold.Refused r = (SpendLedger.Hold.Refused) hold;
                 assertThat(r.period()).isEqualTo(SpendLedger.Period.MONTHLY);
-                assertThat(r.committed().usd()).isEqualByComparingTo("1.2");
+                assertThat(r.spent().usd()).isEqualByComparingTo("1.2");
+                assertThat(r.held()).isEqualTo(Cost.ZERO);
+                assertThat(r.spentOut()).isTrue();
                 assertThat(r.resetsAt()).isEqualTo(Instant.parse("2026-07-01T00:00:00Z"));
             }
         }
@@ -107,7 +111,8 @@ public abstract class SpendLedgerContract {
     void aCallWhoseWorstCaseAlonePassesTheLimitIsRefused() {
         SpendLedger.Hold hold = ledger().hold(tenant("huge"), daily("0.01"), Cost.usd("0.02"), NOON);
         assertThat(hold).isInstanceOf(SpendLedger.Hold.Refused.class);
-        assertThat(((SpendLedger.Hold.Refused) hold).committed()).isEqualTo(Cost.ZERO);
+        assertThat(((SpendLedger.Hold.Refused) hold).spent()).isEqualTo(Cost.ZERO);
+        assertThat(((SpendLedger.Hold.Refused) hold).spentOut()).isTrue();
     }
 
     @Test

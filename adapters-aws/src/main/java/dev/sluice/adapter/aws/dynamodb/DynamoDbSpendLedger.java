@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  *
  * <ul>
  *   <li>{@code BUDGET#<tenant>#<yyyy-MM>}: what a tenant with a budget has spent or holds in the month ({@code month})
- *       and on each of its days ({@code d01} .. {@code d31}). A hold is one UpdateItem that adds the worst case to
+ *       and on each of its days ({@code d01} .. {@code d31}), and of that what settled calls cost ({@code spent},
+ *       {@code s01} .. {@code s31}). A hold is one UpdateItem that adds the worst case to
  *       both, on the condition that each stays within its limit less the worst case (DynamoDB conditions compare,
  *       they do not add), so concurrent holds from any number of processes never together pass a limit.
  *   <li>{@code USAGE#<tenant>#<yyyy-MM-dd>}: per pipeline and model, the calls, tokens and dollars of a day, added by
@@ -46,6 +47,7 @@ public final class DynamoDbSpendLedger implements SpendLedger {
     private static final String PK = SluiceTables.PARTITION_KEY;
     private static final String TTL = SluiceTables.TTL_ATTRIBUTE;
     private static final String MONTH = "month";
+    private static final String SPENT = "spent";
     private static final String TENANT = "tenant";
     private static final String DAY = "day";
     private static final Duration KEPT = Duration.ofDays(400);
@@ -98,10 +100,7 @@ public final class DynamoDbSpendLedger implements SpendLedger {
     @Override
     public void settle(Hold.Held held, Spend spend) {
         if (held.budget().isLimited()) {
-            BigDecimal delta = spend.cost().usd().subtract(held.held().usd());
-            if (delta.signum() != 0) {
-                add(held.tenant(), held.day(), delta, Optional.empty(), Cost.ZERO);
-            }
+            settleBudget(held, spend.cost());
         }
         String line = URLEncoder.encode(spend.pipeline(), StandardCharsets.UTF_8) + "|"
                 + URLEncoder.encode(spend.model(), StandardCharsets.UTF_8);
@@ -201,6 +200,24 @@ public final class DynamoDbSpendLedger implements SpendLedger {
         return n == null ? 0 : new BigDecimal(n.n()).longValueExact();
     }
 
+    /** The hold replaced by the cost, which is counted as spent too, in one write. */
+    private void settleBudget(Hold.Held held, Cost cost) {
+        Map<String, String> names =
+                Map.of("#m", MONTH, "#d", dayAttribute(held.day()), "#sm", SPENT, "#sd", spentAttribute(held.day()));
+        Map<String, AttributeValue> values = Map.of(
+                ":delta",
+                        AttributeValue.fromN(
+                                cost.usd().subtract(held.held().usd()).toPlainString()),
+                ":cost", AttributeValue.fromN(cost.usd().toPlainString()));
+        call(
+                "UpdateItem (settle budget)",
+                () -> client.updateItem(b -> b.tableName(table)
+                        .key(Map.of(PK, AttributeValue.fromS(budgetKey(held.tenant(), held.day()))))
+                        .updateExpression("ADD #m :delta, #d :delta, #sm :cost, #sd :cost")
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)));
+    }
+
     /**
      * Adds {@code usd} (negative to give back) to the tenant's month and day; with {@code within}, only if each
      * configured limit still has room for {@code worstCase}.
@@ -263,11 +280,11 @@ public final class DynamoDbSpendLedger implements SpendLedger {
         BigDecimal month = amount(item, MONTH);
         if (budget.daily().isPresent()
                 && today.add(worstCase.usd()).compareTo(budget.daily().get().usd()) > 0) {
-            return Optional.of(refused(tenant, Period.DAILY, budget.daily().get(), today, worstCase, day));
+            return Optional.of(refused(tenant, Period.DAILY, budget.daily().get(), item, worstCase, day));
         }
         if (budget.monthly().isPresent()
                 && month.add(worstCase.usd()).compareTo(budget.monthly().get().usd()) > 0) {
-            return Optional.of(refused(tenant, Period.MONTHLY, budget.monthly().get(), month, worstCase, day));
+            return Optional.of(refused(tenant, Period.MONTHLY, budget.monthly().get(), item, worstCase, day));
         }
         return Optional.empty();
     }
@@ -276,15 +293,29 @@ public final class DynamoDbSpendLedger implements SpendLedger {
     private static Hold.Refused refusalAt(
             TenantId tenant, Budget budget, Cost worstCase, LocalDate day, Map<String, AttributeValue> item) {
         if (budget.daily().isPresent()) {
-            return refused(tenant, Period.DAILY, budget.daily().get(), amount(item, dayAttribute(day)), worstCase, day);
+            return refused(tenant, Period.DAILY, budget.daily().get(), item, worstCase, day);
         }
-        return refused(tenant, Period.MONTHLY, budget.monthly().orElseThrow(), amount(item, MONTH), worstCase, day);
+        return refused(tenant, Period.MONTHLY, budget.monthly().orElseThrow(), item, worstCase, day);
     }
 
     private static Hold.Refused refused(
-            TenantId tenant, Period period, Cost limit, BigDecimal committed, Cost worstCase, LocalDate day) {
+            TenantId tenant,
+            Period period,
+            Cost limit,
+            Map<String, AttributeValue> item,
+            Cost worstCase,
+            LocalDate day) {
+        boolean daily = period == Period.DAILY;
+        BigDecimal committed = amount(item, daily ? dayAttribute(day) : MONTH);
+        BigDecimal spent = amount(item, daily ? spentAttribute(day) : SPENT).max(BigDecimal.ZERO);
         return new Hold.Refused(
-                tenant, period, limit, new Cost(committed.max(BigDecimal.ZERO)), worstCase, period.resetsAfter(day));
+                tenant,
+                period,
+                limit,
+                new Cost(spent),
+                new Cost(committed.subtract(spent).max(BigDecimal.ZERO)),
+                worstCase,
+                period.resetsAfter(day));
     }
 
     private static BigDecimal amount(Map<String, AttributeValue> item, String attribute) {
@@ -302,6 +333,10 @@ public final class DynamoDbSpendLedger implements SpendLedger {
 
     private static String dayAttribute(LocalDate day) {
         return String.format("d%02d", day.getDayOfMonth());
+    }
+
+    private static String spentAttribute(LocalDate day) {
+        return String.format("s%02d", day.getDayOfMonth());
     }
 
     private static long expiry(LocalDate periodEnd) {
