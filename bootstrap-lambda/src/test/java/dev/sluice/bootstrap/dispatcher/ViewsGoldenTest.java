@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.bootstrap.shared.ConfigSource;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.TestContext;
+import dev.sluice.domain.config.Budget;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.fake.Fixtures;
 import dev.sluice.domain.fake.HashingEmbedder;
@@ -21,16 +22,25 @@ import dev.sluice.domain.jobs.QueryUsageService;
 import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
+import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.TenantId;
+import dev.sluice.domain.port.SpendLedger;
+import dev.sluice.domain.usecase.QueryUsage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +82,7 @@ class ViewsGoldenTest {
                 Arguments.of("trace-operator", Views.operatorTrace(new JobId("job_t"), ViewValues.traces())),
                 Arguments.of("trace-tenant", Views.tenantTrace(new JobId("job_t"), ViewValues.traces())),
                 Arguments.of("documents-accepted", new Views.DocumentsAccepted(2, 1, "corr-d")),
+                Arguments.of("usage-view", Views.usage(usageReport())),
                 Arguments.of(
                         "retry-outcome",
                         new Views.RetryOutcome("job_f", "reopened", "job job_f is FAILED: reopened at hop 1")),
@@ -87,6 +98,45 @@ class ViewsGoldenTest {
                                         "input.question",
                                         "input.question: is required by pipeline 'rag'")
                                 .body()));
+    }
+
+    /** Two days of one tenant with a daily budget: one pipeline on two models, another on one. */
+    static QueryUsage.Report usageReport() {
+        LocalDate first = LocalDate.parse("2026-12-01");
+        LocalDate second = LocalDate.parse("2026-12-02");
+        List<SpendLedger.Line> lines = List.of(
+                new SpendLedger.Line(first, "rag", "fast", 3, 3000, 900, Cost.usd("0.00099")),
+                new SpendLedger.Line(first, "rag", "steady", 1, 1000, 300, Cost.usd("0.0025")),
+                new SpendLedger.Line(second, "classify", "fast", 2, 400, 60, Cost.usd("0.000096")));
+        QueryUsage.Totals rag = new QueryUsage.Totals(4, 4000, 1200, Cost.usd("0.00349"));
+        QueryUsage.Totals classify = new QueryUsage.Totals(2, 400, 60, Cost.usd("0.000096"));
+        QueryUsage.Totals fast = new QueryUsage.Totals(5, 3400, 960, Cost.usd("0.001086"));
+        QueryUsage.Totals steady = new QueryUsage.Totals(1, 1000, 300, Cost.usd("0.0025"));
+        QueryUsage.Totals total = new QueryUsage.Totals(6, 4400, 1260, Cost.usd("0.003586"));
+        Map<String, QueryUsage.Totals> byPipeline = new LinkedHashMap<>();
+        byPipeline.put("classify", classify);
+        byPipeline.put("rag", rag);
+        Map<String, QueryUsage.Totals> byModel = new LinkedHashMap<>();
+        byModel.put("fast", fast);
+        byModel.put("steady", steady);
+        Map<LocalDate, QueryUsage.Totals> byDay = new LinkedHashMap<>();
+        byDay.put(first, rag);
+        byDay.put(second, classify);
+        return new QueryUsage.Report(
+                new TenantId("acme"),
+                first,
+                second,
+                total,
+                byPipeline,
+                byModel,
+                byDay,
+                lines,
+                new QueryUsage.Standing(
+                        new Budget(Optional.of(Cost.usd("5")), Optional.empty(), Budget.OverBudget.WAIT),
+                        Cost.usd("0.000096"),
+                        Cost.usd("0.003586"),
+                        Instant.parse("2026-12-03T00:00:00Z"),
+                        Instant.parse("2027-01-01T00:00:00Z")));
     }
 
     @ParameterizedTest(name = "{0}")
