@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -50,18 +51,19 @@ public final class InitPhases {
      */
     public static synchronized void log(org.apache.logging.log4j.Logger log, String function, long loadedNanos) {
         long initNanos = System.nanoTime() - loadedNanos;
+        Map<String, Long> sorted = new TreeMap<>(NANOS);
+        log.info("{} {}", function, summary(initNanos, sorted));
         Map<String, Double> phases = new LinkedHashMap<>();
-        new java.util.TreeMap<>(NANOS).forEach((phase, nanos) -> phases.put(phase, nanos / 1e6));
-        log.info("{} {}", function, summary(initNanos));
+        sorted.forEach((phase, nanos) -> phases.put(phase, nanos / 1e6));
         // Several graphs share a JVM locally: each construction reports its own phases.
         NANOS.clear();
         last = Map.copyOf(phases);
     }
 
-    private static String summary(long initNanos) {
+    private static String summary(long initNanos, Map<String, Long> sorted) {
         StringBuilder line = new StringBuilder(String.format("init %.0f ms:", initNanos / 1e6));
         long phases = 0;
-        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(NANOS).entrySet()) {
+        for (Map.Entry<String, Long> e : sorted.entrySet()) {
             line.append(String.format(" %s %.0f ms,", e.getKey(), e.getValue() / 1e6));
             phases += e.getValue();
         }
