@@ -58,6 +58,9 @@ public final class JobTracing {
     /** How long an invocation waits for its spans to leave: a collector that is down must not hold it longer. */
     static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
 
+    /** A collector is local (the Lambda layer's) or near: one that does not answer at once is not waited for. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+
     private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
 
     /** Tracing off: OpenTelemetry's no-op tracer, nothing exported, nothing flushed. */
@@ -95,7 +98,10 @@ public final class JobTracing {
         settings.otlpTracesEndpoint().ifPresent(endpoint -> {
             OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder()
                     .setEndpoint(endpoint.toString())
-                    .setTimeout(FLUSH_TIMEOUT);
+                    .setTimeout(FLUSH_TIMEOUT)
+                    .setConnectTimeout(CONNECT_TIMEOUT)
+                    // No retries: a collector that is down costs a batch of spans, never an invocation's time.
+                    .setRetryPolicy(null);
             settings.otlpHeaders().forEach(exporter::addHeader);
             builder.addSpanProcessor(BatchSpanProcessor.builder(exporter.build())
                     .setExporterTimeout(FLUSH_TIMEOUT)
