@@ -17,6 +17,7 @@ import dev.sluice.bootstrap.dispatcher.DispatcherHandler;
 import dev.sluice.bootstrap.finalizer.FinalizerHandler;
 import dev.sluice.bootstrap.ingestor.IngestorHandler;
 import dev.sluice.bootstrap.processor.ProcessorHandler;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.emulators.dynamodb.Dynalite;
 import dev.sluice.emulators.dynamodb.DynaliteSettings;
 import dev.sluice.emulators.eventbridge.EventBusStandIn;
@@ -208,6 +209,8 @@ public final class LocalSluice implements AutoCloseable {
         property("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
         property("AWS_ENDPOINT_URL_EVENTBRIDGE", bus.endpoint().toString());
         pointModelsAtTheSimulator();
+        // Every function below reports its spans in process, for the console's job page (README, "Tracing").
+        JobTracing.collectInProcess(LocalSpans.INSTANCE.processor());
 
         ProcessorHandler processor = new ProcessorHandler();
         FinalizerHandler finalizer = new FinalizerHandler();

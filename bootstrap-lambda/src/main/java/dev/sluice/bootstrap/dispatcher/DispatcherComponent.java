@@ -1,6 +1,7 @@
 package dev.sluice.bootstrap.dispatcher;
 
 import dagger.Component;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
@@ -32,4 +33,6 @@ public interface DispatcherComponent {
     Metrics metrics();
 
     Settings settings();
+
+    JobTracing tracing();
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.bootstrap.shared.InitPhases;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.domain.model.CorrelationId;
@@ -51,6 +52,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
     private final Metrics metrics;
     private final Callers callers;
     private final Priming priming;
+    private final JobTracing tracing;
 
     /** Lambda's entry point: builds the object graph once, at init. */
     public DispatcherHandler() {
@@ -69,10 +71,16 @@ public final class DispatcherHandler implements RequestStreamHandler {
                         c.retryJob()),
                 c.submitJob(),
                 c.metrics(),
-                Callers.of(c.settings()));
+                Callers.of(c.settings()),
+                c.tracing());
     }
 
     DispatcherHandler(HttpApi api, SubmitJob submitJob, Metrics metrics, Callers callers) {
+        this(api, submitJob, metrics, callers, JobTracing.OFF);
+    }
+
+    DispatcherHandler(HttpApi api, SubmitJob submitJob, Metrics metrics, Callers callers, JobTracing tracing) {
+        this.tracing = tracing;
         this.api = api;
         this.submitJob = submitJob;
         this.metrics = metrics;
@@ -123,6 +131,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
                 return onHttp(event);
             } finally {
                 metrics.flush();
+                tracing.flush();
             }
         });
         output.write(Json.MAPPER.writeValueAsBytes(response));

@@ -2,6 +2,7 @@ package dev.sluice.bootstrap.finalizer;
 
 import dagger.Component;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
@@ -21,4 +22,6 @@ public interface FinalizerComponent {
     Metrics metrics();
 
     Settings settings();
+
+    JobTracing tracing();
 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.JobDelivery;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.usecase.FinalizeJob;
 import org.apache.logging.log4j.LogManager;
@@ -24,6 +25,7 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
     private final FinalizeJob finalizeJob;
     private final JobDelivery delivery;
     private final Metrics metrics;
+    private final JobTracing tracing;
 
     public FinalizerHandler() {
         this(DaggerFinalizerComponent.create());
@@ -31,18 +33,27 @@ public final class FinalizerHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     FinalizerHandler(FinalizerComponent c) {
-        this(c.finalizeJob(), c.inbox(), c.metrics(), c.settings().maxReceiveCount());
+        this(c.finalizeJob(), c.inbox(), c.metrics(), c.settings().maxReceiveCount(), c.tracing());
     }
 
     FinalizerHandler(FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount) {
+        this(finalizeJob, inbox, metrics, maxReceiveCount, JobTracing.OFF);
+    }
+
+    FinalizerHandler(FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount, JobTracing tracing) {
+        this.tracing = tracing;
         this.finalizeJob = finalizeJob;
-        this.delivery = new JobDelivery(inbox, finalizeJob, maxReceiveCount, LOG);
+        this.delivery = new JobDelivery(inbox, finalizeJob, maxReceiveCount, LOG, tracing, "finalizer");
         this.metrics = metrics;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.handle(event, context, metrics, this::process);
+        try {
+            return SqsBatch.handle(event, context, metrics, this::process);
+        } finally {
+            tracing.flush();
+        }
     }
 
     private boolean process(SQSEvent.SQSMessage record) {

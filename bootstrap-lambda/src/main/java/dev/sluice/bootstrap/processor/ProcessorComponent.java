@@ -2,6 +2,7 @@ package dev.sluice.bootstrap.processor;
 
 import dagger.Component;
 import dev.sluice.bootstrap.shared.Inbox;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
@@ -26,4 +27,6 @@ public interface ProcessorComponent {
     Metrics metrics();
 
     Settings settings();
+
+    JobTracing tracing();
 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.JobDelivery;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.bootstrap.shared.SqsBatch;
 import dev.sluice.domain.model.CorrelationId;
@@ -34,6 +35,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     private final RunHop runHop;
     private final JobDelivery delivery;
     private final Metrics metrics;
+    private final JobTracing tracing;
     private final Priming priming;
 
     public ProcessorHandler() {
@@ -42,12 +44,23 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     ProcessorHandler(ProcessorComponent c) {
-        this(c.runHop(), c.finalizeJob(), c.inbox(), c.metrics(), c.settings().maxReceiveCount());
+        this(c.runHop(), c.finalizeJob(), c.inbox(), c.metrics(), c.settings().maxReceiveCount(), c.tracing());
     }
 
     ProcessorHandler(RunHop runHop, FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount) {
+        this(runHop, finalizeJob, inbox, metrics, maxReceiveCount, JobTracing.OFF);
+    }
+
+    ProcessorHandler(
+            RunHop runHop,
+            FinalizeJob finalizeJob,
+            Inbox inbox,
+            Metrics metrics,
+            int maxReceiveCount,
+            JobTracing tracing) {
+        this.tracing = tracing;
         this.runHop = runHop;
-        this.delivery = new JobDelivery(inbox, finalizeJob, maxReceiveCount, LOG);
+        this.delivery = new JobDelivery(inbox, finalizeJob, maxReceiveCount, LOG, tracing, "processor");
         this.metrics = metrics;
         // Finalizing a job that does not exist reads the job table and changes nothing: it warms the DynamoDB path.
         this.priming = Priming.register(
@@ -64,7 +77,11 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.handle(event, context, metrics, this::process);
+        try {
+            return SqsBatch.handle(event, context, metrics, this::process);
+        } finally {
+            tracing.flush();
+        }
     }
 
     private boolean process(SQSEvent.SQSMessage record) {

@@ -21,6 +21,8 @@ public final class JobDelivery {
     private final FinalizeJob jobs;
     private final int maxReceiveCount;
     private final Logger log;
+    private final JobTracing tracing;
+    private final String function;
 
     /**
      * @param jobs fails a job whose message is on its last delivery when the work threw
@@ -28,6 +30,17 @@ public final class JobDelivery {
      * @param log the consumer's logger, so outcome lines name the function that had them
      */
     public JobDelivery(Inbox inbox, FinalizeJob jobs, int maxReceiveCount, Logger log) {
+        this(inbox, jobs, maxReceiveCount, log, JobTracing.OFF, "consumer");
+    }
+
+    /**
+     * @param tracing where each delivery's span goes (a child of the message's {@code traceparent})
+     * @param function the consumer's name on its spans ({@code processor}, {@code finalizer})
+     */
+    public JobDelivery(
+            Inbox inbox, FinalizeJob jobs, int maxReceiveCount, Logger log, JobTracing tracing, String function) {
+        this.tracing = Objects.requireNonNull(tracing, "'tracing' must not be null");
+        this.function = Objects.requireNonNull(function, "'function' must not be null");
         this.inbox = Objects.requireNonNull(inbox, "'inbox' must not be null");
         this.jobs = Objects.requireNonNull(jobs, "'jobs' must not be null");
         this.maxReceiveCount = maxReceiveCount;
@@ -51,8 +64,13 @@ public final class JobDelivery {
         Envelope envelope = read.get();
         try (MessageContext ignored = MessageContext.open(envelope)) {
             Work named = what.apply(envelope);
-            HopOutcome outcome =
-                    LastDelivery.guard(envelope, maxReceiveCount, jobs, named.couldNot(), () -> work.apply(envelope));
+            HopOutcome outcome = tracing.delivery(
+                    function,
+                    named.name(),
+                    envelope,
+                    traceparent(record),
+                    () -> LastDelivery.guard(
+                            envelope, maxReceiveCount, jobs, named.couldNot(), () -> work.apply(envelope)));
             OutcomeLog.log(log, named.name() + " attempt " + envelope.attempt(), outcome);
             return switch (outcome) {
                 case HopOutcome.Retry r -> false;
@@ -61,4 +79,13 @@ public final class JobDelivery {
             };
         }
     }
+
+    private static Optional<String> traceparent(SQSEvent.SQSMessage record) {
+        return Optional.ofNullable(record.getMessageAttributes())
+                .map(attributes -> attributes.get(TRACEPARENT))
+                .map(SQSEvent.MessageAttribute::getStringValue);
+    }
+
+    /** The message attribute {@code SqsWorkQueue} sets ({@code SqsMessageAttributes.TRACEPARENT}). */
+    static final String TRACEPARENT = "traceparent";
 }

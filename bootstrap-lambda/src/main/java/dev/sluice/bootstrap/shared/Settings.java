@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,6 +27,7 @@ import java.util.TreeMap;
  * @param luceneDir {@code SLUICE_LUCENE_DIR}, where the embedded store keeps its indexes (default: the JVM's temp
  *     directory, {@code /tmp} on Lambda)
  * @param workerConcurrency {@code SLUICE_WORKER_CONCURRENCY}: the container worker's concurrent processor batches
+ * @param tracing where the job's spans go ({@link Tracing}, the standard {@code OTEL_*} names)
  * @param variables the whole environment, for the configuration document's {@code ${NAME}} placeholders only
  *     ({@link ConfigSource})
  */
@@ -60,7 +62,45 @@ public record Settings(
         Tenancy tenancy,
         SecretSource secrets,
         int workerConcurrency,
+        Tracing tracing,
         Variables variables) {
+
+    /**
+     * OpenTelemetry export, by the standard variables: {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} (the full URL), else
+     * {@code OTEL_EXPORTER_OTLP_ENDPOINT} with {@code /v1/traces} appended; {@code OTEL_EXPORTER_OTLP_HEADERS}
+     * ({@code a=x,b=y}); {@code OTEL_SERVICE_NAME} (default: the metrics' service); {@code OTEL_SDK_DISABLED=true}
+     * turns export off. Without an endpoint nothing is exported and tracing is a no-op.
+     */
+    public record Tracing(Optional<URI> otlpTracesEndpoint, Map<String, String> otlpHeaders, String serviceName) {
+        public Tracing {
+            Objects.requireNonNull(otlpTracesEndpoint, "'otlpTracesEndpoint' must not be null");
+            otlpHeaders = Map.copyOf(otlpHeaders);
+            Objects.requireNonNull(serviceName, "'serviceName' must not be null");
+        }
+
+        static Tracing from(Variables env) {
+            boolean disabled = Boolean.parseBoolean(env.get("OTEL_SDK_DISABLED").orElse("false"));
+            Optional<URI> endpoint = disabled
+                    ? Optional.empty()
+                    : env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+                            .or(() -> env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                                    .map(base -> (base.endsWith("/") ? base : base + "/") + "v1/traces"))
+                            .map(URI::create);
+            return new Tracing(
+                    endpoint,
+                    pairs(env.get("OTEL_EXPORTER_OTLP_HEADERS").orElse("")),
+                    env.get("OTEL_SERVICE_NAME")
+                            .or(() -> env.get("POWERTOOLS_SERVICE_NAME"))
+                            .orElse("sluice"));
+        }
+
+        /** Header values are credentials: names only. */
+        @Override
+        public String toString() {
+            return "Tracing[otlpTracesEndpoint=" + otlpTracesEndpoint + ", otlpHeaders=" + otlpHeaders.keySet()
+                    + ", serviceName=" + serviceName + "]";
+        }
+    }
 
     /** Endpoint overrides for local stand-ins (the standard {@code AWS_ENDPOINT_URL_*} names); empty in AWS. */
     public record Endpoints(
@@ -238,6 +278,7 @@ public record Settings(
                 Tenancy.from(env),
                 SecretSource.from(env),
                 Integer.parseInt(env.get("SLUICE_WORKER_CONCURRENCY").orElse("10")),
+                Tracing.from(env),
                 env);
     }
 

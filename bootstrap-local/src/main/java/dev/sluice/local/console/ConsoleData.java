@@ -3,6 +3,7 @@ package dev.sluice.local.console;
 import dev.sluice.adapter.aws.codec.DomainJson;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
 import dev.sluice.bootstrap.shared.ConfigSource;
+import dev.sluice.bootstrap.shared.JobTraceIds;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.HopTrace;
@@ -12,6 +13,7 @@ import dev.sluice.domain.model.QueueMessage;
 import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.TraceStore;
 import dev.sluice.local.ApiClient;
+import dev.sluice.local.LocalSpans;
 import dev.sluice.local.Redriver;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +68,16 @@ public record ConsoleData(
 
     List<HopTrace> traces(Job job) {
         return traces.find(job.id());
+    }
+
+    /** The job's trace id, derived from its id as every function derives it. */
+    static String traceId(Job job) {
+        return JobTraceIds.traceId(job.id());
+    }
+
+    /** The spans of the job's trace that this process collected (the local runtime's functions report here). */
+    List<LocalSpans.Recorded> spans(Job job) {
+        return LocalSpans.INSTANCE.trace(traceId(job));
     }
 
     SluiceConfig config() {

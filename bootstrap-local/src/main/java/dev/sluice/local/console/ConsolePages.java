@@ -12,6 +12,7 @@ import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TokenUsage;
+import dev.sluice.local.LocalSpans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,6 +113,14 @@ final class ConsolePages {
     }
 
     static String job(Job job, List<HopTrace> traces, Instant now) {
+        return job(job, traces, "", List.of(), now);
+    }
+
+    /**
+     * @param traceId the job's distributed trace
+     * @param spans the spans of that trace collected in this process, by start time
+     */
+    static String job(Job job, List<HopTrace> traces, String traceId, List<LocalSpans.Recorded> spans, Instant now) {
         Html h = new Html();
         boolean running = job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING;
         h.raw("<h1>Job <code>")
@@ -148,6 +157,9 @@ final class ConsolePages {
         new TreeMap<>(job.input()).forEach((k, v) -> fact(h, k, v));
         h.raw("</dl>");
         waterfall(h, job, now);
+        if (!traceId.isEmpty()) {
+            spans(h, traceId, spans);
+        }
         h.raw("<h2>Traces</h2>");
         if (traces.isEmpty()) {
             h.raw("<p class=\"empty\">no hop has left a trace yet</p>");
@@ -163,6 +175,75 @@ final class ConsolePages {
      * retries, as the record does not split them), the hop (lease, retrieval and model call, from the processor's
      * start to its memo), and after the last hop (finalize queue and finalizer).
      */
+    /** The attributes a span row shows, in this order, when the span has them. */
+    private static final List<String> KEY_ATTRIBUTES = List.of(
+            "sluice.function",
+            "sluice.hop",
+            "sluice.attempt",
+            "sluice.outcome",
+            "sluice.model",
+            "gen_ai.usage.input_tokens",
+            "gen_ai.usage.output_tokens",
+            "sluice.cost_usd",
+            "sluice.retry_after_ms");
+
+    /** The job's distributed trace as the functions recorded it: one row per span, indented under its parent. */
+    private static void spans(Html h, String traceId, List<LocalSpans.Recorded> spans) {
+        h.raw("<h2>Spans</h2><p>trace id <code id=\"trace-id\">").text(traceId).raw("</code></p>");
+        if (spans.isEmpty()) {
+            h.raw("<p class=\"empty\">no span of this trace was collected by this runtime</p>");
+            return;
+        }
+        Instant start = spans.getFirst().start();
+        Instant end = start;
+        for (LocalSpans.Recorded s : spans) {
+            Instant e = s.start().plus(s.duration());
+            end = e.isAfter(end) ? e : end;
+        }
+        java.util.Map<String, Integer> depth = new java.util.HashMap<>();
+        long total = Math.max(1, Duration.between(start, end).toMillis());
+        h.raw("<table id=\"spans\" class=\"waterfall\"><thead><tr><th>span</th><th>start ms</th><th>ms</th>"
+                        + "<th class=\"axis\">0 – ")
+                .text(total)
+                .raw(" ms</th><th>attributes</th></tr></thead><tbody>");
+        for (LocalSpans.Recorded s : spans) {
+            int d = depth.getOrDefault(s.parentSpanId(), -1) + 1;
+            depth.put(s.spanId(), d);
+            long from = Math.max(0, Duration.between(start, s.start()).toMillis());
+            long ms = s.duration().toMillis();
+            double left = Math.min(100, 100.0 * from / total);
+            double width = Math.max(0.5, Math.min(100 - left, 100.0 * ms / total));
+            StringBuilder attributes = new StringBuilder();
+            for (String key : KEY_ATTRIBUTES) {
+                String value = s.attributes().get(key);
+                if (value != null) {
+                    attributes
+                            .append(attributes.isEmpty() ? "" : ", ")
+                            .append(key.replace("sluice.", "").replace("gen_ai.usage.", ""))
+                            .append('=')
+                            .append(value);
+                }
+            }
+            s.events().forEach(e -> attributes.append("; ").append(e));
+            h.raw("<tr class=\"bar span\" data-span-id=\"")
+                    .text(s.spanId())
+                    .raw("\" data-parent-id=\"")
+                    .text(s.parentSpanId())
+                    .raw("\"><td style=\"padding-left:" + (d * 1.2) + "em\">")
+                    .text(s.name())
+                    .raw("</td><td class=\"num\">")
+                    .text(from)
+                    .raw("</td><td class=\"num\">")
+                    .text(ms)
+                    .raw("</td><td class=\"axis\"><svg viewBox=\"0 0 100 4\" preserveAspectRatio=\"none\">"
+                            + "<rect class=\"" + (s.error() ? "fail" : "run") + "\" x=\"" + fmt(left)
+                            + "\" y=\"0\" width=\"" + fmt(width) + "\" height=\"4\"/></svg></td><td>")
+                    .text(attributes)
+                    .raw("</td></tr>");
+        }
+        h.raw("</tbody></table>");
+    }
+
     private static void waterfall(Html h, Job job, Instant now) {
         Instant start = job.createdAt();
         boolean ended = job.status() == JobStatus.SUCCEEDED || job.status() == JobStatus.FAILED;

@@ -131,7 +131,12 @@ public final class WebConsole implements HttpHandler {
                                 ConsolePages.page(
                                         "Job " + id,
                                         "Jobs",
-                                        ConsolePages.job(job.get(), data.traces(job.get()), clock.instant())));
+                                        ConsolePages.job(
+                                                job.get(),
+                                                data.traces(job.get()),
+                                                ConsoleData.traceId(job.get()),
+                                                data.spans(job.get()),
+                                                clock.instant())));
                     } else {
                         html(
                                 exchange,

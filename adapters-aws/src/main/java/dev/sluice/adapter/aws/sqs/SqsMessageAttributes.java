@@ -15,6 +15,11 @@ public final class SqsMessageAttributes {
     public static final String HOP = "hop";
     /** Present when the body was moved to S3: the object's key. */
     public static final String PAYLOAD_KEY = "payloadKey";
+    /**
+     * The W3C trace context of the span that sent the message (when tracing is on), so every hop of a job, deferred,
+     * redelivered or redriven, joins the job's trace.
+     */
+    public static final String TRACEPARENT = "traceparent";
     /** The system attribute that counts deliveries, applied to {@code Envelope.attempt}. */
     public static final String APPROXIMATE_RECEIVE_COUNT = "ApproximateReceiveCount";
 

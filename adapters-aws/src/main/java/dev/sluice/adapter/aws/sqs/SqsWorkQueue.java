@@ -42,11 +42,18 @@ public final class SqsWorkQueue implements WorkQueue {
     private final SqsClient sqs;
     private final BlobStore payloads;
     private final SqsWorkQueueSettings settings;
+    private final MessageTrace trace;
 
     public SqsWorkQueue(SqsClient sqs, BlobStore payloads, SqsWorkQueueSettings settings) {
+        this(sqs, payloads, settings, MessageTrace.NONE);
+    }
+
+    /** @param trace the trace context each message carries as its {@code traceparent} attribute */
+    public SqsWorkQueue(SqsClient sqs, BlobStore payloads, SqsWorkQueueSettings settings, MessageTrace trace) {
         this.sqs = sqs;
         this.payloads = payloads;
         this.settings = settings;
+        this.trace = trace;
     }
 
     @Override
@@ -177,8 +184,9 @@ public final class SqsWorkQueue implements WorkQueue {
         return BucketDefinition.PAYLOADS + owner + "/" + UUID.randomUUID() + ".json";
     }
 
-    private static Map<String, MessageAttributeValue> attributes(QueueMessage message) {
+    private Map<String, MessageAttributeValue> attributes(QueueMessage message) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
+        trace.traceparent(message).ifPresent(t -> attributes.put(SqsMessageAttributes.TRACEPARENT, text(t)));
         attributes.put(
                 SqsMessageAttributes.CORRELATION_ID,
                 text(message.correlationId().value()));

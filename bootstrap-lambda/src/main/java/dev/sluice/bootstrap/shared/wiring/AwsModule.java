@@ -14,11 +14,14 @@ import dev.sluice.adapter.aws.s3.S3BlobStore;
 import dev.sluice.adapter.aws.s3.S3Settings;
 import dev.sluice.adapter.aws.s3.S3TraceStore;
 import dev.sluice.adapter.aws.secrets.SecretsManagerSecrets;
+import dev.sluice.adapter.aws.sqs.MessageTrace;
 import dev.sluice.adapter.aws.sqs.SqsWorkQueue;
 import dev.sluice.adapter.aws.sqs.SqsWorkQueueSettings;
 import dev.sluice.bootstrap.shared.EnvironmentSecrets;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.InitPhases;
+import dev.sluice.bootstrap.shared.JobTraceParent;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.SqsInbox;
@@ -134,15 +137,21 @@ public final class AwsModule {
     @Provides
     @Singleton
     @Queues.Work
-    static WorkQueue work(SqsClient sqs, BlobStore blobs, Settings settings) {
-        return new SqsWorkQueue(sqs, blobs, SqsWorkQueueSettings.of(settings.workQueueUrl()));
+    static WorkQueue work(SqsClient sqs, BlobStore blobs, Settings settings, JobTracing tracing) {
+        return new SqsWorkQueue(sqs, blobs, SqsWorkQueueSettings.of(settings.workQueueUrl()), messageTrace(tracing));
     }
 
     @Provides
     @Singleton
     @Queues.Finalize
-    static WorkQueue finalizeQueue(SqsClient sqs, BlobStore blobs, Settings settings) {
-        return new SqsWorkQueue(sqs, blobs, SqsWorkQueueSettings.of(settings.finalizeQueueUrl()));
+    static WorkQueue finalizeQueue(SqsClient sqs, BlobStore blobs, Settings settings, JobTracing tracing) {
+        return new SqsWorkQueue(
+                sqs, blobs, SqsWorkQueueSettings.of(settings.finalizeQueueUrl()), messageTrace(tracing));
+    }
+
+    /** Job messages carry the job's trace context only when spans are recorded: off, they carry nothing more. */
+    private static MessageTrace messageTrace(JobTracing tracing) {
+        return tracing.enabled() ? new JobTraceParent() : MessageTrace.NONE;
     }
 
     @Provides

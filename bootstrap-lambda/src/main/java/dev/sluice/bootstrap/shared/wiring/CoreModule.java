@@ -7,7 +7,9 @@ import dev.sluice.bootstrap.shared.ConfigSource;
 import dev.sluice.bootstrap.shared.EmfTelemetry;
 import dev.sluice.bootstrap.shared.EngineFit;
 import dev.sluice.bootstrap.shared.InitPhases;
+import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
+import dev.sluice.bootstrap.shared.TracingTelemetry;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.engine.FinalizeJobService;
 import dev.sluice.domain.engine.RunHopService;
@@ -53,6 +55,13 @@ public final class CoreModule {
     @Singleton
     static Settings settings() {
         return Settings.fromEnvironment();
+    }
+
+    /** The job's trace: a no-op unless an OTLP endpoint is set or the local runtime collects spans. */
+    @Provides
+    @Singleton
+    static JobTracing tracing(Settings settings) {
+        return JobTracing.from(settings.tracing());
     }
 
     /** The configuration, its engine settings fitted to the work queue and the longest hop ({@link EngineFit}). */
@@ -101,13 +110,14 @@ public final class CoreModule {
     @Provides
     @Singleton
     static Telemetry telemetry(Metrics metrics) {
-        return new EmfTelemetry(metrics);
+        return new TracingTelemetry(new EmfTelemetry(metrics));
     }
 
     @Provides
     @Singleton
-    static SubmitJob submitJob(SluiceConfig config, JobStore jobs, @Queues.Work WorkQueue work, Clock clock) {
-        return new SubmitJobService(config, jobs, work, clock);
+    static SubmitJob submitJob(
+            SluiceConfig config, JobStore jobs, @Queues.Work WorkQueue work, Clock clock, JobTracing tracing) {
+        return tracing.traced(new SubmitJobService(config, jobs, work, clock));
     }
 
     @Provides

@@ -1,0 +1,88 @@
+package dev.sluice.bootstrap.shared;
+
+import dev.sluice.domain.model.Cost;
+import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.TokenUsage;
+import dev.sluice.domain.port.Telemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import java.time.Duration;
+
+/**
+ * Metrics as before, and what the engine reports also on the span of the hop it happens in (the engine calls on
+ * the hop's own thread): model, tokens and cost as attributes, throttling, deferral and fallbacks as events. With
+ * tracing off the current span is the no-op one and this adds nothing.
+ */
+public final class TracingTelemetry implements Telemetry {
+    private final Telemetry metrics;
+
+    public TracingTelemetry(Telemetry metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void modelCalled(String alias, String modelId, Duration latency, TokenUsage usage, Cost cost) {
+        metrics.modelCalled(alias, modelId, latency, usage, cost);
+        Span span = Span.current();
+        span.setAttribute(JobTracing.MODEL, alias);
+        span.setAttribute("gen_ai.request.model", modelId);
+        span.setAttribute(JobTracing.INPUT_TOKENS, usage.input());
+        span.setAttribute(JobTracing.OUTPUT_TOKENS, usage.output());
+        span.setAttribute(JobTracing.COST_USD, cost.usd().doubleValue());
+        span.setAttribute("sluice.model_latency_ms", latency.toMillis());
+    }
+
+    @Override
+    public void cacheLookup(boolean hit) {
+        metrics.cacheLookup(hit);
+        Span.current().setAttribute("sluice.cache_hit", hit);
+    }
+
+    @Override
+    public void throttled(String alias) {
+        metrics.throttled(alias);
+        Span.current()
+                .addEvent(
+                        "throttled",
+                        Attributes.builder().put(JobTracing.MODEL, alias).build());
+    }
+
+    @Override
+    public void deferred(Duration delay) {
+        metrics.deferred(delay);
+        Span.current()
+                .addEvent(
+                        "deferred",
+                        Attributes.builder()
+                                .put("sluice.delay_ms", delay.toMillis())
+                                .build());
+    }
+
+    @Override
+    public void fallbackUsed(String from, String to) {
+        metrics.fallbackUsed(from, to);
+        Span.current()
+                .addEvent(
+                        "fallback",
+                        Attributes.builder()
+                                .put("sluice.from", from)
+                                .put("sluice.to", to)
+                                .build());
+    }
+
+    @Override
+    public void hopFinished(String pipeline, String outcome, Duration duration) {
+        metrics.hopFinished(pipeline, outcome, duration);
+    }
+
+    @Override
+    public void traceLost() {
+        metrics.traceLost();
+    }
+
+    @Override
+    public void jobFinished(String pipeline, JobStatus status, Duration duration) {
+        metrics.jobFinished(pipeline, status, duration);
+        Span.current().setAttribute("sluice.job_status", status.name());
+    }
+}
