@@ -48,6 +48,20 @@ public final class TracingTelemetry implements Telemetry {
     }
 
     @Override
+    public void overBudget(String period) {
+        metrics.overBudget(period);
+        Span.current()
+                .addEvent(
+                        "over budget",
+                        Attributes.builder().put("sluice.budget_period", period).build());
+    }
+
+    @Override
+    public void spendUnrecorded() {
+        metrics.spendUnrecorded();
+    }
+
+    @Override
     public void deferred(Duration delay) {
         metrics.deferred(delay);
         Span.current()
