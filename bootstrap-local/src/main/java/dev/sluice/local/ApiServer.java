@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.bootstrap.dispatcher.DispatcherHandler;
 import dev.sluice.bootstrap.shared.Json;
+import dev.sluice.local.bench.coldstart.FunctionContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -195,7 +196,8 @@ public final class ApiServer implements AutoCloseable {
         byte[] request = Json.MAPPER.writeValueAsBytes(event);
         long started = System.nanoTime();
         try {
-            dispatcher.handleRequest(new ByteArrayInputStream(request), out, new LocalContext("dispatcher", 29_000));
+            dispatcher.handleRequest(
+                    new ByteArrayInputStream(request), out, FunctionContext.local("dispatcher", 29_000));
         } finally {
             invocationNanos.addAndGet(System.nanoTime() - started);
             invocations.incrementAndGet();

@@ -3,6 +3,7 @@ package dev.sluice.local;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.local.bench.coldstart.FunctionContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +110,8 @@ public final class EventSourceMapping implements AutoCloseable {
         try {
             SQSBatchResponse response = handler.apply(
                     event,
-                    new LocalContext(options.functionName(), options.timeout().toMillis()));
+                    FunctionContext.local(
+                            options.functionName(), options.timeout().toMillis()));
             if (response != null && response.getBatchItemFailures() != null) {
                 response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
             }

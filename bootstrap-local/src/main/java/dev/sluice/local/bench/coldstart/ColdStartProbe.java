@@ -34,7 +34,8 @@ public final class ColdStartProbe {
         String kind = args[1];
         byte[] event = Files.readAllBytes(Path.of(args[2]));
         Path result = Path.of(args[3]);
-        Context context = new ProbeContext(handlerClass.substring(handlerClass.lastIndexOf('.') + 1));
+        Context context = new FunctionContext(
+                handlerClass.substring(handlerClass.lastIndexOf('.') + 1), "coldstart-probe", "probe", 60_000);
         ClassCounters counters = new ClassCounters();
         Map<String, Long> before = counters.read();
 

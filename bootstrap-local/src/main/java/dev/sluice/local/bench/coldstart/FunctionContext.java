@@ -7,20 +7,31 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The Lambda {@link Context} of a cold-start probe. It depends only on the Lambda core jar, because the probe runs
- * on nothing but the Lambda zip's classpath.
+ * The Lambda {@link Context} sluice hands its handlers outside Lambda: the local runtime's pollers and HTTP server (a
+ * fresh request id per invocation) and the cold-start probe. It depends only on the Lambda core jar and lives in the
+ * probe's package, because the probe runs on nothing but a Lambda zip's classpath and this package.
  */
-final class ProbeContext implements Context {
+public final class FunctionContext implements Context {
     private final String functionName;
-    private final long deadline = System.currentTimeMillis() + 60_000;
+    private final String requestId;
+    private final String logStream;
+    private final long deadline;
 
-    ProbeContext(String functionName) {
+    public FunctionContext(String functionName, String requestId, String logStream, long timeoutMillis) {
         this.functionName = functionName;
+        this.requestId = requestId;
+        this.logStream = logStream;
+        this.deadline = System.currentTimeMillis() + timeoutMillis;
+    }
+
+    /** One invocation of the local runtime: a request id of its own. */
+    public static FunctionContext local(String functionName, long timeoutMillis) {
+        return new FunctionContext(functionName, java.util.UUID.randomUUID().toString(), "local", timeoutMillis);
     }
 
     @Override
     public String getAwsRequestId() {
-        return "coldstart-probe";
+        return requestId;
     }
 
     @Override
@@ -30,7 +41,7 @@ final class ProbeContext implements Context {
 
     @Override
     public String getLogStreamName() {
-        return "probe";
+        return logStream;
     }
 
     @Override
