@@ -21,6 +21,7 @@ import com.pulumi.aws.lambda.inputs.EventSourceMappingScalingConfigArgs;
 import com.pulumi.aws.lambda.inputs.FunctionEnvironmentArgs;
 import com.pulumi.aws.lambda.inputs.FunctionLoggingConfigArgs;
 import com.pulumi.aws.lambda.inputs.FunctionSnapStartArgs;
+import com.pulumi.aws.lambda.inputs.FunctionTracingConfigArgs;
 import com.pulumi.aws.s3.BucketObjectv2;
 import com.pulumi.aws.s3.BucketObjectv2Args;
 import com.pulumi.core.Output;
@@ -56,9 +57,11 @@ final class Functions {
         Map<FunctionRole, Deployed> out = new EnumMap<>(FunctionRole.class);
         for (FunctionRole role : FunctionRole.values()) {
             Code code = upload(s, permissions.data(), Artifact.of(s.artifacts(), role.key()));
-            List<Output<String>> arns = s.layers(role).stream()
+            List<Output<String>> arns = new java.util.ArrayList<>(s.layers(role).stream()
                     .map(name -> layers.computeIfAbsent(name, n -> layer(s, permissions.data(), n)))
-                    .toList();
+                    .toList());
+            // The collector extension that takes the functions' OTLP on localhost to X-Ray.
+            s.tracing().collectorLayerArn().ifPresent(arn -> arns.add(Output.of(arn)));
             out.put(role, function(s, permissions, environment, role, code, arns));
         }
         return out;
@@ -164,6 +167,10 @@ final class Functions {
                         .build())
                 .publish(versioned);
         f.reservedConcurrency().ifPresent(args::reservedConcurrentExecutions);
+        if (s.tracing().xray()) {
+            args.tracingConfig(
+                    FunctionTracingConfigArgs.builder().mode("Active").build());
+        }
         if (s.snapStart()) {
             args.snapStart(
                     FunctionSnapStartArgs.builder().applyOn("PublishedVersions").build());

@@ -77,6 +77,12 @@ record Permissions(
         PolicyDocument doc = new PolicyDocument();
         logs(doc, logGroupArn);
         readConfig(doc);
+        if (settings.tracing().xray()) {
+            doc.allow(
+                    "XRayTraces",
+                    List.of("xray:PutTraceSegments", "xray:PutTelemetryRecords"),
+                    List.of(Output.of("*")));
+        }
         if (polled) {
             doc.allow(
                     "ConsumeQueues",

@@ -33,6 +33,9 @@ final class PolicyDocument {
                     + " foundation-model ARN in each of them, so the region part is '*' (the model id is fixed).",
             "EcrAuthToken",
             "ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource '*'.",
+            "XRayTraces",
+            "xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions; AWS requires Resource"
+                    + " '*' (only with sluice:tracing mode xray).",
             "DenyInsecureTransport",
             "A deny for every principal and action over plain HTTP: its wildcards only take access away.");
 

@@ -126,6 +126,7 @@ public final class SluiceStack {
         // Functions read the document once at init: a new version in the environment makes Lambda (and ECS)
         // replace warm execution environments, so a config change takes effect on `pulumi up`, not hours later.
         env.put("SLUICE_CONFIG_VERSION", Output.of(s.pipeline().version()));
+        s.tracing().exportEndpoint().ifPresent(url -> env.put("OTEL_EXPORTER_OTLP_ENDPOINT", Output.of(url)));
         settingsVariables(
                         s.vectorStore(),
                         s.embedder(),

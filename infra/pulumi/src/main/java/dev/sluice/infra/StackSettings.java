@@ -44,7 +44,65 @@ record StackSettings(
         Alarms alarms,
         int payloadRetentionDays,
         int traceRetentionDays,
-        Optional<Fargate> fargate) {
+        Optional<Fargate> fargate,
+        Tracing tracing) {
+
+    /**
+     * Where the functions' spans go ({@code sluice:tracing}): {@code off} (the default: no tracer), {@code otlp} to an
+     * OTLP/HTTP collector at {@code endpoint}, or {@code xray}: Lambda active tracing with the AWS Distro for
+     * OpenTelemetry collector layer ({@code collectorLayerArn}, per region and architecture), which receives the
+     * functions' OTLP on localhost and sends it to X-Ray.
+     */
+    record Tracing(String mode, Optional<String> endpoint, Optional<String> collectorLayerArn) {
+        static final Tracing OFF = new Tracing("off", Optional.empty(), Optional.empty());
+        /** Where the collector extension listens for OTLP/HTTP inside the execution environment. */
+        static final String LOCAL_COLLECTOR = "http://localhost:4318";
+
+        boolean xray() {
+            return mode.equals("xray");
+        }
+
+        /** The OTLP endpoint the functions export to, if any. */
+        Optional<String> exportEndpoint() {
+            return switch (mode) {
+                case "otlp" -> endpoint;
+                case "xray" -> Optional.of(LOCAL_COLLECTOR);
+                default -> Optional.empty();
+            };
+        }
+
+        static Tracing from(Tree t) {
+            String mode = t.string("mode").orElse("off");
+            Optional<String> endpoint = t.string("endpoint");
+            Optional<String> layer = t.string("collectorLayerArn");
+            switch (mode) {
+                case "off" -> {
+                    return OFF;
+                }
+                case "otlp" -> {
+                    if (endpoint.isEmpty() || !endpoint.get().matches("https?://\\S+")) {
+                        throw new IllegalArgumentException("sluice:tracing.endpoint: mode otlp needs the collector's"
+                                + " OTLP/HTTP base URL, e.g. https://otel.example.com:4318 (got "
+                                + endpoint.map(e -> "'" + e + "'").orElse("nothing") + ")");
+                    }
+                    return new Tracing(mode, endpoint, Optional.empty());
+                }
+                case "xray" -> {
+                    if (layer.isEmpty()
+                            || !layer.get().matches("arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:layer:[^:]+:\\d+")) {
+                        throw new IllegalArgumentException("sluice:tracing.collectorLayerArn: mode xray needs the ARN"
+                                + " of the AWS Distro for OpenTelemetry collector layer for the stack's region and"
+                                + " architecture, arn:aws:lambda:<region>:<account>:layer:<name>:<version> (got "
+                                + layer.map(e -> "'" + e + "'").orElse("nothing") + ")");
+                    }
+                    return new Tracing(mode, Optional.empty(), layer);
+                }
+                default ->
+                    throw new IllegalArgumentException(
+                            "sluice:tracing.mode: must be off, otlp or xray (got '" + mode + "')");
+            }
+        }
+    }
 
     /** Where {@code ./mvnw -pl bootstrap-lambda -am package} writes the functions' zips and the layers. */
     static final String DEFAULT_ARTIFACTS = "../../bootstrap-lambda/target/lambda";
@@ -374,7 +432,8 @@ record StackSettings(
                         alarms.integer("llmThrottledPercent").orElse(20)),
                 payloadDays,
                 retention.integer("traceDays").orElse(30),
-                fargate);
+                fargate,
+                Tracing.from(object(config, "tracing")));
     }
 
     /**
