@@ -57,6 +57,24 @@ public final class ApiClient {
         throw new IllegalStateException("job " + jobId + " did not end within " + timeout);
     }
 
+    /**
+     * The job's trace once it shows {@code hops} hops: the traces of the hops one processor invocation answered are
+     * written together when the invocation ends, which can be a moment after the job has ended.
+     */
+    public JsonNode awaitTrace(String jobId, int hops, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Reply reply = get("/v1/jobs/" + jobId + "/trace");
+        while (System.nanoTime() < deadline) {
+            reply = get("/v1/jobs/" + jobId + "/trace");
+            if (reply.ok() && reply.body().path("hops").size() >= hops) {
+                return reply.body();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the trace of job " + jobId + " did not show " + hops + " hops within "
+                + timeout + ": " + reply.body());
+    }
+
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<byte[]> response = http.send(

@@ -109,7 +109,7 @@ class BundledPipelinesIT {
 
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.path("result").asText()).isNotBlank();
-        JsonNode trace = api.get("/v1/jobs/" + id + "/trace").body();
+        JsonNode trace = api.awaitTrace(id, 1, java.time.Duration.ofSeconds(30));
         assertThat(trace.path("hops").get(0).path("retrieved")).isEmpty();
     }
 
@@ -170,7 +170,7 @@ class BundledPipelinesIT {
         String id = submit(clean, "rag", Map.of("question", "When do the kestrel wharves close?"));
         JsonNode job = awaitEnd(clean, id);
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
-        JsonNode trace = clean.get("/v1/jobs/" + id + "/trace").body();
+        JsonNode trace = clean.awaitTrace(id, 1, java.time.Duration.ofSeconds(30));
         assertThat(trace.path("hops").get(0).path("retrieved").findValuesAsText("documentId"))
                 .containsExactly("harbour.md");
         assertThat(job.path("result").asText()).containsIgnoringCase("dusk");

@@ -86,7 +86,7 @@ class LocalSluiceIT {
 
         assertThat(job.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(job.path("result").asText()).contains("[").containsIgnoringCase("deferred");
-        JsonNode trace = api.get("/v1/jobs/" + id + "/trace").body();
+        JsonNode trace = api.awaitTrace(id, 1, Duration.ofSeconds(30));
         assertThat(trace.path("hops").get(0).path("retrieved").findValuesAsText("documentId"))
                 .contains("rate-limits.md");
         assertThat(trace.path("hops").get(0).path("prompt").asText()).contains("Question: Why does sluice defer");
@@ -221,8 +221,7 @@ class LocalSluiceIT {
 
         assertThat(myJob.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(myJob.toString()).as("my job, answered from my documents").doesNotContain("7781-QX");
-        assertThat(api.get("/v1/jobs/" + mine + "/trace")
-                        .body()
+        assertThat(api.awaitTrace(mine, 1, Duration.ofSeconds(30))
                         .path("hops")
                         .get(0)
                         .path("retrieved")
@@ -230,8 +229,7 @@ class LocalSluiceIT {
                 .as("what my hop retrieved")
                 .doesNotContain("zephyr.md");
         assertThat(theirJob.path("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(api.get("/v1/jobs/" + theirId + "/trace")
-                        .body()
+        assertThat(api.awaitTrace(theirId, 1, Duration.ofSeconds(30))
                         .path("hops")
                         .get(0)
                         .path("retrieved")

@@ -1,6 +1,7 @@
 package dev.sluice.bootstrap.processor;
 
 import dagger.Component;
+import dev.sluice.adapter.aws.s3.S3TraceStore;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
@@ -29,4 +30,6 @@ public interface ProcessorComponent {
     Settings settings();
 
     JobTracing tracing();
+
+    S3TraceStore traces();
 }

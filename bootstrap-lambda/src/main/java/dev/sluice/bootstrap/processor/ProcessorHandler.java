@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.sluice.adapter.aws.s3.S3TraceStore;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.JobDelivery;
@@ -17,6 +18,7 @@ import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.RunHop;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -24,6 +26,7 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 /**
  * Runs one hop per message of the work queue, all messages of a batch at once; reports the ones to retry.
  * Throttled hops were re-sent with a delay by the engine and are acked here, so throttling never uses up receives.
+ * The traces of the hops a batch answered are written as one object when the batch is done.
  */
 public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     /** When this class was loaded: where a cold start's init, as the handler can see it, begins. */
@@ -37,6 +40,8 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     private final Metrics metrics;
     private final JobTracing tracing;
     private final Priming priming;
+    /** Where the traces of a batch's hops are kept together; empty where the trace store writes each at once. */
+    private final Optional<S3TraceStore> traces;
 
     public ProcessorHandler() {
         this(DaggerProcessorComponent.create());
@@ -44,11 +49,18 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     ProcessorHandler(ProcessorComponent c) {
-        this(c.runHop(), c.finalizeJob(), c.inbox(), c.metrics(), c.settings().maxReceiveCount(), c.tracing());
+        this(
+                c.runHop(),
+                c.finalizeJob(),
+                c.inbox(),
+                c.metrics(),
+                c.settings().maxReceiveCount(),
+                c.tracing(),
+                Optional.of(c.traces()));
     }
 
     ProcessorHandler(RunHop runHop, FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount) {
-        this(runHop, finalizeJob, inbox, metrics, maxReceiveCount, JobTracing.OFF);
+        this(runHop, finalizeJob, inbox, metrics, maxReceiveCount, JobTracing.OFF, Optional.empty());
     }
 
     ProcessorHandler(
@@ -57,8 +69,10 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
             Inbox inbox,
             Metrics metrics,
             int maxReceiveCount,
-            JobTracing tracing) {
+            JobTracing tracing,
+            Optional<S3TraceStore> traces) {
         this.tracing = tracing;
+        this.traces = traces;
         this.runHop = runHop;
         this.delivery = new JobDelivery(inbox, finalizeJob, maxReceiveCount, LOG, tracing, "processor");
         this.metrics = metrics;
@@ -77,10 +91,24 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Optional<S3TraceStore.Segment> segment = traces.map(S3TraceStore::openSegment);
+        Predicate<SQSEvent.SQSMessage> each = segment.<Predicate<SQSEvent.SQSMessage>>map(
+                        s -> message -> s.within(() -> process(message)))
+                .orElse(this::process);
         try {
-            return SqsBatch.handle(event, context, metrics, this::process);
+            return SqsBatch.handle(event, context, metrics, each);
         } finally {
+            segment.ifPresent(ProcessorHandler::writeTraces);
             tracing.flush();
+        }
+    }
+
+    /** A segment that cannot be written loses its traces, not its jobs: their memos and answers are written. */
+    private static void writeTraces(S3TraceStore.Segment segment) {
+        try {
+            segment.close();
+        } catch (RuntimeException e) {
+            LOG.warn("the traces of {} hops of this batch were not written", segment.size(), e);
         }
     }
 

@@ -20,6 +20,7 @@ import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.HopTrace;
+import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.QueueMessage;
@@ -218,9 +219,10 @@ class HostileRequestsTest {
             public void record(HopTrace trace) {}
 
             @Override
-            public List<HopTrace> find(JobId job) {
+            public List<HopTrace> find(Job job) {
                 throw new PermanentException(
-                        "trace s3://sluice-123456789012-traces/traces/" + job + "/0.json is not a hop trace", null);
+                        "trace s3://sluice-123456789012-traces/traces/" + job.id() + "/0.json is not a hop trace",
+                        null);
             }
         };
         InMemoryWorkQueue ingest = new InMemoryWorkQueue(Clock.systemUTC());

@@ -210,7 +210,8 @@ public final class AwsRequestCounter implements ExecutionInterceptor {
 
     /**
      * What a request is about, to tell the line items apart: a table, a queue, or an object key's kind (its first
-     * segment and, under {@code jobs/}, the kind of value: {@code jobs/*}{@code /input}, {@code .../hops}).
+     * segment and, under {@code jobs/}, the kind of value: {@code jobs/*}{@code /input}, {@code .../hops}; a batch's
+     * trace segment is {@code traces/segments/*}).
      */
     static String target(SdkRequest request) {
         Optional<String> table = request.getValueForField("TableName", String.class);
@@ -225,6 +226,9 @@ public final class AwsRequestCounter implements ExecutionInterceptor {
                 .or(() -> request.getValueForField("Prefix", String.class));
         if (key.isPresent()) {
             String[] segments = key.get().split("/");
+            if (segments.length > 2 && segments[1].equals("segments")) {
+                return segments[0] + "/segments/*";
+            }
             return segments.length > 2 ? segments[0] + "/*/" + segments[2] : segments[0];
         }
         return "-";

@@ -67,7 +67,7 @@ public record ConsoleData(
     }
 
     List<HopTrace> traces(Job job) {
-        return traces.find(job.id());
+        return traces.find(job);
     }
 
     /** The job's trace id, derived from its id as every function derives it. */

@@ -99,7 +99,7 @@ class WebConsoleBrowserIT {
 
     @Test
     @Order(1)
-    void aSubmittedJobMovesToSucceededOnTheJobsPage() throws IOException {
+    void aSubmittedJobMovesToSucceededOnTheJobsPage() throws IOException, InterruptedException {
         browser.get(local.api() + "/");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Jobs");
         local.simulator().configure(MODEL, ModelBehaviour.DEFAULT.withScript(HOSTILE));
@@ -109,6 +109,8 @@ class WebConsoleBrowserIT {
         await().until(ExpectedConditions.presenceOfElementLocated(row));
         await().until(d -> d.findElement(row).getAttribute("data-status").equals("SUCCEEDED"));
         assertThat(browser.findElement(row).getText()).contains("rag").contains("console-tenant");
+        // Its trace is written when the processor's invocation ends, which the job page reads next.
+        api.awaitTrace(succeeded, 1, java.time.Duration.ofSeconds(30));
         screenshot("jobs");
 
         new Select(browser.findElement(By.id("status"))).selectByValue("FAILED");

@@ -71,7 +71,7 @@ public final class FinalizeJobService implements FinalizeJob {
         return switch (verdict) {
             case Guardrail.Verdict.Rejected rejected -> fail(job, rejected.reason());
             case Guardrail.Verdict.Passed passed -> {
-                Optional<Job> done = jobs.complete(job.id(), passed.text(), clock.instant());
+                Optional<Job> done = jobs.complete(job, passed.text(), clock.instant());
                 if (done.isEmpty()) {
                     yield new HopOutcome.Duplicate();
                 }

@@ -340,7 +340,8 @@ public final class RunHopService implements RunHop {
                 usage,
                 cost,
                 attempt.started(),
-                duration);
+                duration,
+                traces.place(attempt.job().id(), envelope.hop()));
         Optional<Job> advanced = jobs.advance(attempt.job().id(), record, now);
         if (advanced.isEmpty()) {
             return new HopOutcome.Duplicate();

@@ -31,14 +31,13 @@ public final class QueryJobService implements QueryJob {
     public Optional<List<HopTrace>> trace(TenantId tenant, JobId id) {
         // What failed along the way is in the providers' own words: the operator's, not the tenant's.
         return job(tenant, id)
-                .map(job -> traces.find(job.id()).stream()
-                        .map(HopTrace::withoutErrors)
-                        .toList());
+                .map(job ->
+                        traces.find(job).stream().map(HopTrace::withoutErrors).toList());
     }
 
     @Override
     public Optional<List<HopTrace>> traceForOperator(JobId id) {
-        return jobs.find(id).map(job -> traces.find(job.id()));
+        return jobs.find(id).map(job -> traces.find(job));
     }
 
     @Override

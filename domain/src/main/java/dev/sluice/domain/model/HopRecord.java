@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one hop produced, memoised on the job before the next message is sent, so a redelivered message never
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param model the alias that answered (after fallbacks)
  * @param modelId the provider's model id that answered
  * @param fallbacks aliases tried before the one that answered, with why each was skipped
+ * @param traceAt where the trace store keeps this hop's trace, in the store's own terms ({@link
+ *     dev.sluice.domain.port.TraceStore#place}); empty when the store finds a trace by job and hop alone
  */
 public record HopRecord(
         int hop,
@@ -25,7 +28,8 @@ public record HopRecord(
         TokenUsage usage,
         Cost cost,
         Instant startedAt,
-        Duration duration) {
+        Duration duration,
+        Optional<String> traceAt) {
     public HopRecord {
         if (hop < 0) {
             throw new IllegalArgumentException("'hop' must not be negative");
@@ -38,5 +42,21 @@ public record HopRecord(
         Objects.requireNonNull(cost, "'cost' must not be null");
         Objects.requireNonNull(startedAt, "'startedAt' must not be null");
         Objects.requireNonNull(duration, "'duration' must not be null");
+        Objects.requireNonNull(traceAt, "'traceAt' must not be null");
+    }
+
+    /** A hop whose trace is found by job and hop alone. */
+    public HopRecord(
+            int hop,
+            Map<String, String> outputs,
+            String model,
+            String modelId,
+            List<String> fallbacks,
+            boolean cacheHit,
+            TokenUsage usage,
+            Cost cost,
+            Instant startedAt,
+            Duration duration) {
+        this(hop, outputs, model, modelId, fallbacks, cacheHit, usage, cost, startedAt, duration, Optional.empty());
     }
 }

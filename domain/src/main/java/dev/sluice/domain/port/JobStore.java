@@ -65,6 +65,14 @@ public interface JobStore {
 
     Optional<Job> complete(JobId id, String result, Instant now);
 
+    /**
+     * {@link #complete} for {@code job} as the caller read it: a store may keep a result equal to one of the job's
+     * memoised outputs (an answer no guardrail changed) as a reference to it rather than a second copy.
+     */
+    default Optional<Job> complete(Job job, String result, Instant now) {
+        return complete(job.id(), result, now);
+    }
+
     Optional<Job> fail(JobId id, String reason, Instant now);
 
     boolean createBatch(Batch batch);

@@ -1,6 +1,7 @@
 package dev.sluice.domain.fake;
 
 import dev.sluice.domain.model.HopTrace;
+import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.port.TraceStore;
 import java.util.Comparator;
@@ -28,6 +29,10 @@ public final class InMemoryTraceStore implements TraceStore {
     }
 
     @Override
+    public List<HopTrace> find(Job job) {
+        return find(job.id());
+    }
+
     public synchronized List<HopTrace> find(JobId job) {
         return traces.getOrDefault(job, Map.of()).values().stream()
                 .sorted(Comparator.comparingInt(HopTrace::hop))

@@ -187,6 +187,32 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aResultCompletedFromTheJobAsReadIsTheResultWhetherOrNotItIsTheAnswerUnchanged() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "the answer"), T0);
+        Job read = store.advance(job.id(), Fixtures.hop(1, "final", "the answer, tightened"), T0)
+                .orElseThrow();
+
+        Job done =
+                store.complete(read, "the answer, tightened", T0.plusSeconds(5)).orElseThrow();
+        assertThat(done.result()).contains("the answer, tightened");
+        assertThat(store.find(job.id()).orElseThrow().result()).contains("the answer, tightened");
+        assertThat(store.complete(read, "another answer", T0.plusSeconds(6))).isEmpty();
+        assertThat(store.fail(job.id(), "too late", T0.plusSeconds(7))).isEmpty();
+        assertThat(store.find(job.id()).orElseThrow().result()).contains("the answer, tightened");
+
+        Job other = Fixtures.job();
+        store.create(other);
+        store.advance(other.id(), Fixtures.hop(0, "draft", "d"), T0);
+        Job otherRead = store.advance(other.id(), Fixtures.hop(1, "final", "an answer [REDACTED]"), T0)
+                .orElseThrow();
+        store.complete(otherRead, "an answer ***", T0.plusSeconds(5));
+        assertThat(store.find(other.id()).orElseThrow().result()).contains("an answer ***");
+    }
+
+    @Test
     void failKeepsTheReasonAndStopsAdvancing() {
         JobStore store = store();
         Job job = Fixtures.job();

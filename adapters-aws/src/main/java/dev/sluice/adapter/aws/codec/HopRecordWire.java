@@ -20,7 +20,8 @@ record HopRecordWire(
         @JsonProperty(required = true) UsageWire usage,
         @JsonProperty(required = true) BigDecimal cost,
         @JsonProperty(required = true) Instant startedAt,
-        @JsonProperty(required = true) Duration duration) {
+        @JsonProperty(required = true) Duration duration,
+        String traceAt) {
     static HopRecordWire from(HopRecord h) {
         return new HopRecordWire(
                 h.hop(),
@@ -32,7 +33,8 @@ record HopRecordWire(
                 UsageWire.from(h.usage()),
                 h.cost().usd(),
                 h.startedAt(),
-                h.duration());
+                h.duration(),
+                h.traceAt().orElse(null));
     }
 
     HopRecord toDomain() {
@@ -48,6 +50,7 @@ record HopRecordWire(
                         usage.toDomain(),
                         new Cost(cost),
                         startedAt,
-                        duration));
+                        duration,
+                        java.util.Optional.ofNullable(traceAt)));
     }
 }

@@ -11,6 +11,7 @@ import static dev.sluice.adapter.aws.dynamodb.JobItems.LEASE_HOP;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.LEASE_UNTIL;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.PK;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.RESULT;
+import static dev.sluice.adapter.aws.dynamodb.JobItems.RESULT_FROM;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.STATUS;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.SUCCEEDED_JOBS;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.UPDATED;
@@ -266,9 +267,29 @@ public final class DynamoDbJobStore implements JobStore {
                         "UpdateItem (complete)",
                         JobItems.jobKey(id),
                         "SET #status = :succeeded, #result = :value, #updatedAt = :now"
-                                + " REMOVE #failure, #leaseHop, #leaseUntil",
+                                + " REMOVE #failure, #resultFrom, #leaseHop, #leaseUntil",
                         "attribute_exists(#pk) AND " + NOT_TERMINAL,
                         Map.of(":value", JobItems.result(id, result, large), ":now", instant(now)))
+                .item()
+                .map(item -> JobItems.toJob(item, large));
+    }
+
+    /** A result that is one of the job's memoised outputs unchanged is written as a reference to that output. */
+    @Override
+    public Optional<Job> complete(Job job, String result, Instant now) {
+        Optional<AttributeValue> ref = JobItems.sameAs(job, result);
+        if (ref.isEmpty()) {
+            return complete(job.id(), result, now);
+        }
+        int hop = Integer.parseInt(ref.get().m().get("hop").n());
+        return update(
+                        "UpdateItem (complete)",
+                        JobItems.jobKey(job.id()),
+                        "SET #status = :succeeded, #resultFrom = :ref, #updatedAt = :now"
+                                + " REMOVE #failure, #result, #leaseHop, #leaseUntil",
+                        // The memo is only ever appended to, so the output named is the one compared.
+                        "attribute_exists(#pk) AND " + NOT_TERMINAL + " AND size(#hops) > :hop",
+                        Map.of(":ref", ref.get(), ":hop", n(hop), ":now", instant(now)))
                 .item()
                 .map(item -> JobItems.toJob(item, large));
     }
@@ -279,7 +300,7 @@ public final class DynamoDbJobStore implements JobStore {
                         "UpdateItem (fail)",
                         JobItems.jobKey(id),
                         "SET #status = :failed, #failure = :value, #updatedAt = :now"
-                                + " REMOVE #result, #leaseHop, #leaseUntil",
+                                + " REMOVE #result, #resultFrom, #leaseHop, #leaseUntil",
                         "attribute_exists(#pk) AND " + NOT_TERMINAL,
                         Map.of(":value", JobItems.failure(id, reason, large), ":now", instant(now)))
                 .item()
@@ -404,6 +425,7 @@ public final class DynamoDbJobStore implements JobStore {
             Map.entry("#leaseUntil", LEASE_UNTIL),
             Map.entry("#attempts", ATTEMPTS),
             Map.entry("#result", RESULT),
+            Map.entry("#resultFrom", RESULT_FROM),
             Map.entry("#failure", FAILURE),
             Map.entry("#jobs", JOBS),
             Map.entry("#succeededJobs", SUCCEEDED_JOBS),

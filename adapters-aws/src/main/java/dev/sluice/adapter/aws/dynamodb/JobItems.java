@@ -39,6 +39,12 @@ final class JobItems {
     static final String PRIORITY = "priority";
 
     static final String RESULT = "result";
+    /**
+     * Where the result is when it is one of the memoised outputs unchanged: {@code {hop, step}}, in place of a
+     * second copy of the answer that every later write of the item would pay for again.
+     */
+    static final String RESULT_FROM = "resultFrom";
+
     static final String FAILURE = "failureReason";
     static final String CREATED = "createdAt";
     static final String UPDATED = "updatedAt";
@@ -92,6 +98,8 @@ final class JobItems {
     }
 
     static Job toJob(Map<String, AttributeValue> item, LargeValues large) {
+        List<HopRecord> hops =
+                item.get(HOPS).l().stream().map(h -> toHopRecord(h.m(), large)).toList();
         Map<String, String> input = new HashMap<>();
         item.get(INPUT).m().forEach((name, value) -> input.put(name, large.load(value)));
         return new Job(
@@ -103,14 +111,14 @@ final class JobItems {
                 Integer.parseInt(item.get(HOP_COUNT).n()),
                 input,
                 item.get(FINGERPRINT).s(),
-                item.get(HOPS).l().stream().map(h -> toHopRecord(h.m(), large)).toList(),
+                hops,
                 new CorrelationId(item.get(CORRELATION).s()),
                 Optional.ofNullable(item.get(IDEMPOTENCY_KEY)).map(AttributeValue::s),
                 Optional.ofNullable(item.get(BATCH)).map(v -> new BatchId(v.s())),
                 Optional.ofNullable(item.get(PRIORITY))
                         .flatMap(v -> Priority.ofWireName(v.s()))
                         .orElse(Priority.INTERACTIVE),
-                Optional.ofNullable(item.get(RESULT)).map(large::load),
+                Optional.ofNullable(item.get(RESULT)).map(large::load).or(() -> resultFrom(item, hops)),
                 Optional.ofNullable(item.get(FAILURE)).map(large::load),
                 toInstant(item.get(CREATED)),
                 toInstant(item.get(UPDATED)));
@@ -154,6 +162,7 @@ final class JobItems {
         m.put("cost", s(record.cost().usd().toPlainString()));
         m.put("startedAt", instant(record.startedAt()));
         m.put("duration", s(record.duration().toString()));
+        record.traceAt().ifPresent(at -> m.put("traceAt", s(at)));
         return AttributeValue.fromM(m);
     }
 
@@ -170,7 +179,34 @@ final class JobItems {
                 toUsage(m.get("usage")),
                 new Cost(new BigDecimal(m.get("cost").s())),
                 toInstant(m.get("startedAt")),
-                Duration.parse(m.get("duration").s()));
+                Duration.parse(m.get("duration").s()),
+                Optional.ofNullable(m.get("traceAt")).map(AttributeValue::s));
+    }
+
+    /** The memoised output {@code result} is a copy of, the latest one first: {@code {hop, step}}, if any. */
+    static Optional<AttributeValue> sameAs(Job job, String result) {
+        for (int i = job.hops().size() - 1; i >= 0; i--) {
+            HopRecord hop = job.hops().get(i);
+            for (Map.Entry<String, String> output : new java.util.TreeMap<>(hop.outputs()).entrySet()) {
+                if (output.getValue().equals(result)) {
+                    return Optional.of(AttributeValue.fromM(Map.of("hop", n(i), "step", s(output.getKey()))));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> resultFrom(Map<String, AttributeValue> item, List<HopRecord> hops) {
+        return Optional.ofNullable(item.get(RESULT_FROM)).map(ref -> {
+            int hop = Integer.parseInt(ref.m().get("hop").n());
+            String step = ref.m().get("step").s();
+            String output = hop < hops.size() ? hops.get(hop).outputs().get(step) : null;
+            if (output == null) {
+                throw new IllegalStateException("the result of " + item.get(PK).s() + " names hop " + hop + " step '"
+                        + step + "', which its memo does not hold");
+            }
+            return output;
+        });
     }
 
     static AttributeValue result(JobId job, String result, LargeValues large) {

@@ -77,6 +77,25 @@ class DynamoDbJobStoreIT extends JobStoreContract {
     }
 
     @Test
+    void anAnswerNoGuardrailChangedIsKeptOnceOnTheItemSoLaterWritesDoNotPayForItTwice() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        String answer = "The sky is blue because air scatters short wavelengths most [1]. ".repeat(30);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "plan"), T0);
+        Job read = store.advance(job.id(), Fixtures.hop(1, "final", answer), T0).orElseThrow();
+
+        Job done = store.complete(read, answer, T0.plusSeconds(1)).orElseThrow();
+
+        assertThat(done.result()).contains(answer);
+        assertThat(store.find(job.id()).orElseThrow().result()).contains(answer);
+        String item = rawItem(job.id()).toString();
+        assertThat(item.split(java.util.regex.Pattern.quote(answer), -1))
+                .as("copies of the answer")
+                .hasSize(2);
+    }
+
+    @Test
     void aStaleHopCannotAdvanceAndLeavesTheMemoAlone() {
         JobStore store = store();
         Job job = Fixtures.job();

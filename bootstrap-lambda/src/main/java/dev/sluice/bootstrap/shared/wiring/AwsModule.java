@@ -98,8 +98,14 @@ public final class AwsModule {
 
     @Provides
     @Singleton
-    static TraceStore traces(S3Client s3, Settings settings) {
+    static S3TraceStore s3Traces(S3Client s3, Settings settings) {
         return new S3TraceStore(s3, new S3Settings(settings.bucket()));
+    }
+
+    @Provides
+    @Singleton
+    static TraceStore traces(S3TraceStore traces) {
+        return traces;
     }
 
     @Provides
