@@ -92,6 +92,12 @@ public final class CostBench {
                     "workload, run twice: %d one-hop RAG jobs + %d repeated (cache hits), %d three-call chains, a"
                             + " batch of %d; the first %d model calls answered 429 (deferred)",
                     RAG_JOBS, RAG_REPEATS, CHAINS, BATCH_ITEMS, THROTTLED_CALLS));
+            // sluice keeps long text gzip-compressed in DynamoDB: the workload's must not compress better than prose.
+            out.println(f(
+                    "text: the bundled documents' words in random order; gzip keeps %.0f%% of an answer's bytes"
+                            + " (of the documents themselves: %.0f%%)",
+                    100 * Prose.gzipShare(Workload.answer(settings.outputTokens())),
+                    100 * Prose.gzipShare(Prose.documents())));
             // A short run first, so class loading and first connections are not billed to either design.
             Duration window = Duration.ofSeconds(sizes.processorBatchingWindowSeconds());
             measure(local, workload, processor, finalizer, "warm-up", sizes.processorBatchSize(), window, 1, 0.1);
@@ -285,12 +291,8 @@ public final class CostBench {
          */
         static String answer(int tokens) {
             int chars = Math.min(tokens, MAX_OUTPUT_TOKENS) * 4 - 80;
-            StringBuilder reason = new StringBuilder();
-            while (reason.length() < chars) {
-                reason.append("The context supports this answer [1]. ");
-            }
             return "{\"label\": \"billing\", \"confidence\": 0.92, \"reason\": \""
-                    + reason.toString().trim() + "\"}";
+                    + Prose.of("answer", chars).replace("\"", "'") + "\"}";
         }
 
         /**
@@ -298,12 +300,7 @@ public final class CostBench {
          * retrieved context it makes a prompt of about the assumed input tokens.
          */
         private static String text(String seed, int chars) {
-            StringBuilder s = new StringBuilder(seed).append(". ");
-            int i = 0;
-            while (s.length() < chars) {
-                s.append("Detail ").append(i++).append(" of ").append(seed).append(" for the record. ");
-            }
-            return s.toString();
+            return seed + ". " + Prose.of(seed, chars - seed.length() - 2);
         }
 
         /**

@@ -63,7 +63,7 @@ public final class DynamoDbCompletionCache implements CompletionCache {
             return Optional.empty();
         }
         return Optional.of(new Completion(
-                item.get("text").s(),
+                CompressedText.read(item.get("text")),
                 new TokenUsage(number(item, "input"), number(item, "output"), number(item, "cachedInput")),
                 item.get("modelId").s(),
                 item.get("finishReason").s(),
@@ -81,7 +81,8 @@ public final class DynamoDbCompletionCache implements CompletionCache {
                 return;
             }
             Map<String, AttributeValue> item = new HashMap<>(key(key));
-            item.put("text", AttributeValue.fromS(completion.text()));
+            // Compressed: the entry's size is what its write costs, and an answer is most of it.
+            item.put("text", CompressedText.of(completion.text()));
             item.put("input", n(completion.usage().input()));
             item.put("output", n(completion.usage().output()));
             item.put("cachedInput", n(completion.usage().cachedInput()));

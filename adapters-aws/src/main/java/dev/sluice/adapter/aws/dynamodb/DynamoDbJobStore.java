@@ -62,7 +62,9 @@ public final class DynamoDbJobStore implements JobStore {
 
     /**
      * @param table the jobs table ({@code SluiceTables.jobs()})
-     * @param inlineLimitBytes values larger than this (UTF-8) go to the blob store; a few KB keeps items small
+     * @param inlineLimitBytes values larger than this as stored (UTF-8, or gzip when smaller) go to the blob store:
+     *     every write of the item pays again for each kilobyte a value kept inline adds, one put aside costs an S3 PUT
+     *     once and a GET on a read
      */
     public record Settings(String table, int inlineLimitBytes) {
         public Settings {
@@ -72,9 +74,12 @@ public final class DynamoDbJobStore implements JobStore {
             }
         }
 
-        /** Values over 4 KB move to the blob store. */
+        /**
+         * Values over 2 KB as stored move to the blob store: at four writes of an item in a job's life, 2 KB inline
+         * cost about what an S3 PUT and its reads do.
+         */
         public static Settings of(String table) {
-            return new Settings(table, 4 * 1024);
+            return new Settings(table, 2 * 1024);
         }
     }
 
@@ -324,47 +329,79 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public Optional<Batch> findBatch(BatchId id) {
-        return get(JobItems.batchKey(id)).map(JobItems::toBatch);
+        return get(JobItems.batchKey(id)).map(item -> JobItems.toBatch(item, ended(id)));
     }
 
+    private Map<String, AttributeValue> ended(BatchId id) {
+        return get(JobItems.endedKey(id)).orElse(Map.of());
+    }
+
+    /**
+     * Adds the job's position in the batch to the set of its outcome on the batch's counting item: adding to a set is
+     * idempotent, and the condition keeps a job from being counted under both outcomes.
+     */
     @Override
     public Batch countBatchItem(BatchId id, JobId job, JobStatus outcome) {
         if (!outcome.isTerminal()) {
             throw new IllegalArgumentException("only an ended job is counted, got " + outcome);
         }
+        Map<String, AttributeValue> batch =
+                get(JobItems.batchKey(id)).orElseThrow(() -> new IllegalArgumentException("no batch " + id));
+        AttributeValue position = position(id, batch, job);
+        if (countedOnTheBatchItem(batch, job)) {
+            return JobItems.toBatch(batch, ended(id));
+        }
         String set = outcome == JobStatus.SUCCEEDED ? SUCCEEDED_JOBS : FAILED_JOBS;
-        // Adding to a set is idempotent; the condition also keeps a job from being counted under both outcomes.
         Optional<Map<String, AttributeValue>> counted = update(
                         "UpdateItem (count batch item)",
-                        JobItems.batchKey(id),
-                        "ADD #" + set + " :jobSet",
-                        "attribute_exists(#pk) AND contains(#jobs, :job)"
-                                + " AND NOT contains(#succeededJobs, :job) AND NOT contains(#failedJobs, :job)",
-                        Map.of(
-                                ":job",
-                                s(job.value()),
-                                ":jobSet",
-                                AttributeValue.fromSs(java.util.List.of(job.value()))))
+                        JobItems.endedKey(id),
+                        "ADD #" + set + " :positions",
+                        "NOT contains(#succeededJobs, :position) AND NOT contains(#failedJobs, :position)",
+                        Map.of(":position", position, ":positions", AttributeValue.fromNs(List.of(position.n()))))
                 .item();
-        if (counted.isPresent()) {
-            return JobItems.toBatch(counted.get());
-        }
-        Batch batch = findBatch(id).orElseThrow(() -> new IllegalArgumentException("no batch " + id));
-        if (!batch.jobs().contains(job)) {
-            throw new IllegalArgumentException("job " + job + " is not part of batch " + id);
-        }
-        return batch;
+        return JobItems.toBatch(batch, counted.orElseGet(() -> ended(id)));
     }
 
     @Override
     public void uncountBatchItem(BatchId id, JobId job) {
-        AttributeValue jobSet = AttributeValue.fromSs(java.util.List.of(job.value()));
+        Optional<Map<String, AttributeValue>> batch = get(JobItems.batchKey(id));
+        if (batch.isEmpty()) {
+            return;
+        }
+        AttributeValue position = position(id, batch.get(), job);
         update(
                 "UpdateItem (uncount batch item)",
-                JobItems.batchKey(id),
-                "DELETE #succeededJobs :jobSet, #failedJobs :jobSet",
+                JobItems.endedKey(id),
+                "DELETE #succeededJobs :positions, #failedJobs :positions",
                 "attribute_exists(#pk)",
-                Map.of(":jobSet", jobSet));
+                Map.of(":positions", AttributeValue.fromNs(List.of(position.n()))));
+        if (countedOnTheBatchItem(batch.get(), job)) {
+            AttributeValue jobSet = AttributeValue.fromSs(List.of(job.value()));
+            update(
+                    "UpdateItem (uncount batch item)",
+                    JobItems.batchKey(id),
+                    "DELETE #succeededJobs :jobSet, #failedJobs :jobSet",
+                    "attribute_exists(#pk)",
+                    Map.of(":jobSet", jobSet));
+        }
+    }
+
+    /** The job's position in the batch's list of jobs, as a number attribute. */
+    private static AttributeValue position(BatchId id, Map<String, AttributeValue> batch, JobId job) {
+        List<AttributeValue> jobs = batch.get(JOBS).l();
+        for (int i = 0; i < jobs.size(); i++) {
+            if (jobs.get(i).s().equals(job.value())) {
+                return n(i);
+            }
+        }
+        throw new IllegalArgumentException("job " + job + " is not part of batch " + id);
+    }
+
+    /** Whether the job was counted on the batch's own item, as batches were counted before their counting item. */
+    private static boolean countedOnTheBatchItem(Map<String, AttributeValue> batch, JobId job) {
+        return List.of(SUCCEEDED_JOBS, FAILED_JOBS).stream()
+                .map(batch::get)
+                .anyMatch(set -> set != null && set.ss().contains(job.value()));
     }
 
     private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {

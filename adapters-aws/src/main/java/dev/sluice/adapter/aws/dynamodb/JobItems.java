@@ -68,6 +68,15 @@ final class JobItems {
         return Map.of(PK, AttributeValue.fromS("BATCH#" + id.value()));
     }
 
+    /**
+     * The item that counts a batch's ended jobs: two number sets of their positions in the batch's job list. Kept
+     * apart from the batch's item, whose list of ids every count would otherwise rewrite, and small: a count costs
+     * one write unit up to a few hundred jobs, where a set of ids on the batch's item cost more with every job.
+     */
+    static Map<String, AttributeValue> endedKey(BatchId id) {
+        return Map.of(PK, AttributeValue.fromS("BATCH#" + id.value() + "#ENDED"));
+    }
+
     static Map<String, AttributeValue> toItem(Job job, LargeValues large) {
         Map<String, AttributeValue> item = new HashMap<>(jobKey(job.id()));
         item.put(TENANT, s(job.tenant().value()));
@@ -231,7 +240,29 @@ final class JobItems {
         return item;
     }
 
-    /** Counts are the sizes of the sets of ended job ids, so counting a job twice cannot count it twice. */
+    /** The batch with its counts: the ended positions on its counting item (and ids counted on the item itself). */
+    static Batch toBatch(Map<String, AttributeValue> item, Map<String, AttributeValue> ended) {
+        Batch batch = toBatch(item);
+        return new Batch(
+                batch.id(),
+                batch.tenant(),
+                batch.pipeline(),
+                batch.jobs(),
+                batch.succeeded() + numberSetSize(ended.get(SUCCEEDED_JOBS)),
+                batch.failed() + numberSetSize(ended.get(FAILED_JOBS)),
+                batch.correlationId(),
+                batch.createdAt(),
+                batch.itemsFingerprint());
+    }
+
+    private static int numberSetSize(AttributeValue set) {
+        return set == null ? 0 : set.ns().size();
+    }
+
+    /**
+     * Counts are the sizes of the sets of ended job ids, so counting a job twice cannot count it twice. (Batches
+     * counted on their own item before the counting item existed; a batch now counts on {@link #endedKey}.)
+     */
     static Batch toBatch(Map<String, AttributeValue> item) {
         return new Batch(
                 new BatchId(item.get(PK).s().substring("BATCH#".length())),

@@ -11,46 +11,80 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Text attributes that stay inline when small and move to the {@link BlobStore} when large, so an item stays well
- * under DynamoDB's 400 KB. A moved value is a map {@code {blob: key, bytes: n}} in place of the string.
+ * Text attributes that stay inline when small (as {@link CompressedText}: long text gzip-compressed) and move to the
+ * {@link BlobStore} when even compressed they are large, so an item stays small: every write of it pays for each
+ * started kilobyte. A moved value is a map {@code {blob: key, bytes: n}} in place of the text.
  *
  * <p>Blob keys end in a hash of the content: two deliveries writing the same value write the same object, and a
- * delivery that loses its conditional write can never overwrite what the winner's item points at.
+ * delivery that loses its conditional write can never overwrite what the winner's item points at. The same key
+ * therefore always holds the same text, so the values a process wrote or read are kept in a small cache by key: a
+ * job read again on the same warm function (its lease, then its memo's write) reads its stored-aside input once.
  */
 final class LargeValues {
     private static final String BLOB = "blob";
     private static final String BYTES = "bytes";
     private static final String CONTENT_TYPE = "text/plain; charset=utf-8";
 
+    /** What the cache may hold, in characters of the values kept. */
+    private static final long CACHE_CHARS = 8L * 1024 * 1024;
+
     private final BlobStore blobs;
     private final int inlineLimitBytes;
+    private final Map<String, String> cache = new java.util.LinkedHashMap<>(64, 0.75f, true);
+    private long cachedChars;
 
     LargeValues(BlobStore blobs, int inlineLimitBytes) {
         this.blobs = blobs;
         this.inlineLimitBytes = inlineLimitBytes;
     }
 
-    /** {@code text} as an attribute, stored under {@code prefix/<hash>} when it is over the inline limit. */
+    /** {@code text} as an attribute, stored under {@code prefix/<hash>} when even compressed it is over the limit. */
     AttributeValue store(String prefix, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= inlineLimitBytes) {
-            return AttributeValue.fromS(text);
+        AttributeValue inline = CompressedText.of(text);
+        if (CompressedText.size(inline) <= inlineLimitBytes) {
+            return inline;
         }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         String key = prefix + "/" + sha256(bytes).substring(0, 32);
         blobs.put(key, bytes, CONTENT_TYPE);
+        remember(key, text);
         return AttributeValue.fromM(
                 Map.of(BLOB, AttributeValue.fromS(key), BYTES, AttributeValue.fromN(Integer.toString(bytes.length))));
     }
 
     String load(AttributeValue value) {
-        if (value.s() != null) {
-            return value.s();
+        if (CompressedText.isText(value)) {
+            return CompressedText.read(value);
         }
         String key = value.m().get(BLOB).s();
+        String known = recalled(key);
+        if (known != null) {
+            return known;
+        }
         BlobStore.Blob blob = blobs.get(key)
                 .orElseThrow(
                         () -> new TransientException("stored value " + key + " is missing from the blob store", null));
-        return new String(blob.content(), StandardCharsets.UTF_8);
+        String text = new String(blob.content(), StandardCharsets.UTF_8);
+        remember(key, text);
+        return text;
+    }
+
+    private synchronized String recalled(String key) {
+        return cache.get(key);
+    }
+
+    /** Keeps {@code text} under its key, forgetting the least recently used values past the cache's size. */
+    private synchronized void remember(String key, String text) {
+        if (text.length() > CACHE_CHARS / 4 || cache.containsKey(key)) {
+            return;
+        }
+        cache.put(key, text);
+        cachedChars += text.length();
+        var eldest = cache.entrySet().iterator();
+        while (cachedChars > CACHE_CHARS && eldest.hasNext()) {
+            cachedChars -= eldest.next().getValue().length();
+            eldest.remove();
+        }
     }
 
     static String segment(String name) {

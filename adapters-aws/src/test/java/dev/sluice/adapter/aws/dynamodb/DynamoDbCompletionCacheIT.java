@@ -67,6 +67,23 @@ class DynamoDbCompletionCacheIT extends CompletionCacheContract {
     }
 
     @Test
+    void aLongAnswerIsKeptCompressedAndComesBackAsAnswered() {
+        CompletionCache cache = cache(clock);
+        String key = "long-" + System.nanoTime();
+        String answer = "Rayleigh scattering sends the short wavelengths of sunlight across the sky [1]. ".repeat(40);
+        cache.put(key, completion(answer), Duration.ofHours(1));
+
+        assertThat(cache.get(key))
+                .hasValueSatisfying(hit -> assertThat(hit.text()).isEqualTo(answer));
+        AttributeValue stored = CLIENT.getItem(b -> b.tableName(TABLE)
+                        .key(Map.of("pk", AttributeValue.fromS(key)))
+                        .consistentRead(true))
+                .item()
+                .get("text");
+        assertThat(stored.b().asByteArray().length).isLessThan(answer.length() / 4);
+    }
+
+    @Test
     void anAnswerTooLargeForOneItemIsNotCachedAndDoesNotLeaveAnOlderOne() {
         CompletionCache cache = cache(clock);
         String key = "large-" + System.nanoTime();
