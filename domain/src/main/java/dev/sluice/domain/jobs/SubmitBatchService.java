@@ -90,6 +90,8 @@ public final class SubmitBatchService implements SubmitBatch {
                 command.correlationId(),
                 now,
                 Optional.of(Hashes.sha256Hex(fingerprints.toArray(String[]::new))));
+        // The items' large inputs, written together ahead of the records that will point at them.
+        jobs.prepareInputs(items);
         if (!jobs.createBatch(batch)) {
             requireSameItems(command, jobs.findBatch(batchId).orElseThrow(), batch);
         }

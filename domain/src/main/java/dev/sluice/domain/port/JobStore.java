@@ -42,6 +42,13 @@ public interface JobStore {
 
     CreateResult create(Job job);
 
+    /**
+     * Called with the jobs of one batch submission before any of them is created: a store that keeps large inputs
+     * aside may write them together now, once for the batch, and have {@link #create} point at them. Calling it
+     * again with the same jobs (a retried submission) writes the same. A store that keeps inputs whole does nothing.
+     */
+    default void prepareInputs(java.util.List<Job> jobs) {}
+
     Optional<Job> find(JobId id);
 
     /**

@@ -42,4 +42,16 @@ public abstract class BlobStoreContract {
         store().delete("jobs/j3/x");
         assertThat(store().get("jobs/j3/x")).isEmpty();
     }
+
+    @Test
+    void aRangeIsThoseBytesOfTheObject() {
+        store().put("jobs/j3/inputs", "0123456789".getBytes(StandardCharsets.UTF_8), "text/plain");
+        assertThat(new String(
+                        store().getRange("jobs/j3/inputs", 3, 4).orElseThrow().content(), StandardCharsets.UTF_8))
+                .isEqualTo("3456");
+        assertThat(new String(
+                        store().getRange("jobs/j3/inputs", 8, 4).orElseThrow().content(), StandardCharsets.UTF_8))
+                .isEqualTo("89");
+        assertThat(store().getRange("jobs/none/inputs", 0, 4)).isEmpty();
+    }
 }

@@ -107,11 +107,11 @@ record FunctionSettings(
             // Answers API calls: small and quick; API Gateway gives up after 30 s.
             case DISPATCHER -> new FunctionSettings(role, 1024, 15, 0, 1, 0, Optional.empty(), Optional.empty());
             // One model call per message, a batch in parallel on virtual threads. An invocation waits on the model
-            // once for the whole batch, so its calls share the billed seconds: 20 at a time, gathered for up to a
-            // second (SQS needs a window above 10), halve what each call pays against batches of 10 (`./sluice bench
+            // once for the whole batch, so its calls share the billed seconds: 50 at a time, gathered for up to a
+            // second (SQS needs a window above 10), pay about 40% less each than batches of 20 (`./sluice bench
             // cost`). A hop waits at most that second for company. The timeout is replaced by the longest hop's
             // budget (StackSettings).
-            case PROCESSOR -> new FunctionSettings(role, 1024, 120, 0, 20, 1, Optional.empty(), Optional.empty());
+            case PROCESSOR -> new FunctionSettings(role, 1024, 120, 0, 50, 1, Optional.empty(), Optional.empty());
             case FINALIZER -> new FunctionSettings(role, 512, 30, 0, 10, 1, Optional.empty(), Optional.empty());
             // Local ONNX embeddings want memory (and the CPU that comes with it); embedding batches are slow.
             case INGESTOR -> new FunctionSettings(role, 2048, 300, 0, 4, 5, Optional.of(5), Optional.empty());

@@ -68,13 +68,16 @@ class ProcessorConcurrencyTest {
 
     @Test
     void raisingTheLimitInStackConfigRaisesTheProcessorsConcurrency() {
-        String raised = StackRun.stackConfig("dev").get("sluice:pipeline").replace("\"rpm\":500", "\"rpm\":1000");
-        assertThat(raised).contains("\"rpm\":1000");
+        String raised = StackRun.stackConfig("dev")
+                .get("sluice:pipeline")
+                .replace("\"rpm\":500", "\"rpm\":3000")
+                .replace("\"tpm\":2000000", "\"tpm\":6000000");
+        assertThat(raised).contains("\"rpm\":3000").contains("\"tpm\":6000000");
         StackRun before = StackRun.of("dev");
         StackRun after = StackRun.of("dev", Map.of("sluice:pipeline", raised));
-        // 1000 rpm (tokens allow 1000 rpm too) = 16.7/s x 6 s = 100 in flight / 20 = 5; dev's 50 / 20 -> 3.
-        assertThat(concurrency(before)).isEqualTo(3);
-        assertThat(concurrency(after)).isEqualTo(5);
+        // 3000 rpm (tokens allow 3000 rpm too) = 50/s x 6 s = 300 in flight / 50 = 6; dev's 50 / 50 -> 1, at least 2.
+        assertThat(concurrency(before)).isEqualTo(2);
+        assertThat(concurrency(after)).isEqualTo(6);
     }
 
     @Test

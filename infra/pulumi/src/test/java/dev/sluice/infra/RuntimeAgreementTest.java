@@ -57,8 +57,8 @@ class RuntimeAgreementTest {
         assertThat(fast.limits().rpm()).isEqualTo(1000);
         // A variable the program sets from the settings resolves to the value the functions get.
         assertThat(fast.option("store")).contains("lucene");
-        // 1000 rpm / 60 x 6 s = 100 in flight, in batches of 20.
-        assertThat(run.outputs.get("processorMaxConcurrency")).isEqualTo(5);
+        // 1000 rpm / 60 x 6 s = 100 in flight, in batches of 50.
+        assertThat(run.outputs.get("processorMaxConcurrency")).isEqualTo(2);
     }
 
     @Test

@@ -229,12 +229,12 @@ class StackExamplesTest {
     @ValueSource(strings = {"dev", "staging", "prod"})
     void processorConcurrencyFollowsTheConfiguredLimits(String stack) {
         int expected = switch (stack) {
-            // fast: min(500 rpm, 2M tpm / 2000 tokens) = 500/min = 8.33/s x 6 s = 50 in flight / 20 -> 3.
-            case "dev" -> 3;
-            // fast only (steady is a fallback): min(5000, 2M / 2000) = 1000/min = 16.7/s x 8 s = 133 / 20 -> 7.
-            case "staging" -> 7;
-            // fast min(10000, 10M / 2000) = 5000/min + haiku min(1000, 2M / 2000) = 1000/min: 100/s x 8 s / 20.
-            case "prod" -> 40;
+            // fast: min(500 rpm, 2M tpm / 2000 tokens) = 500/min = 8.33/s x 6 s = 50 in flight / 50 -> 1, at least 2.
+            case "dev" -> 2;
+            // fast only (steady is a fallback): min(5000, 2M / 2000) = 1000/min = 16.7/s x 8 s = 133 / 50 -> 3.
+            case "staging" -> 3;
+            // fast min(10000, 10M / 2000) = 5000/min + haiku min(1000, 2M / 2000) = 1000/min: 100/s x 8 s / 50.
+            case "prod" -> 16;
             default -> throw new IllegalArgumentException(stack);
         };
         StackRun run = StackRun.of(stack);

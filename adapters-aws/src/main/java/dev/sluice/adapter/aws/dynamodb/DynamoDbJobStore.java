@@ -107,6 +107,21 @@ public final class DynamoDbJobStore implements JobStore {
         }
     }
 
+    /** The jobs' large inputs in one blob under their batch, {@code jobs/{batchId}/inputs/<hash>}: one PUT. */
+    @Override
+    public void prepareInputs(List<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        String owner = jobs.getFirst()
+                .batchId()
+                .map(BatchId::value)
+                .orElse(jobs.getFirst().id().value());
+        large.pack(
+                "jobs/" + owner + "/inputs",
+                jobs.stream().flatMap(job -> job.input().values().stream()).toList());
+    }
+
     @Override
     public Optional<Job> find(JobId id) {
         return get(JobItems.jobKey(id)).map(item -> JobItems.toJob(item, large));

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -23,6 +25,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class LargeValues {
     private static final String BLOB = "blob";
     private static final String BYTES = "bytes";
+    /** Where in its blob a value starts, when the blob holds several (a batch's inputs): absent for a blob of one. */
+    private static final String OFFSET = "offset";
+    /** How many packed values this process remembers the place of, between writing a pack and its records. */
+    private static final int PLACES = 20_000;
+
     private static final String CONTENT_TYPE = "text/plain; charset=utf-8";
 
     /** What the cache may hold, in characters of the values kept. */
@@ -32,6 +39,13 @@ final class LargeValues {
     private final int inlineLimitBytes;
     private final Map<String, String> cache = new java.util.LinkedHashMap<>(64, 0.75f, true);
     private long cachedChars;
+    /** Values written in a pack by {@link #pack}, by content hash: where {@link #store} points instead of a PUT. */
+    private final Map<String, AttributeValue> packed = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, AttributeValue> eldest) {
+            return size() > PLACES;
+        }
+    };
 
     LargeValues(BlobStore blobs, int inlineLimitBytes) {
         this.blobs = blobs;
@@ -45,7 +59,12 @@ final class LargeValues {
             return inline;
         }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        String key = prefix + "/" + sha256(bytes).substring(0, 32);
+        String hash = sha256(bytes);
+        AttributeValue place = placeInPack(hash);
+        if (place != null) {
+            return place;
+        }
+        String key = prefix + "/" + hash.substring(0, 32);
         blobs.put(key, bytes, CONTENT_TYPE);
         remember(key, text);
         return AttributeValue.fromM(
@@ -57,16 +76,65 @@ final class LargeValues {
             return CompressedText.read(value);
         }
         String key = value.m().get(BLOB).s();
-        String known = recalled(key);
+        AttributeValue offset = value.m().get(OFFSET);
+        String cacheKey = offset == null ? key : key + "@" + offset.n();
+        String known = recalled(cacheKey);
         if (known != null) {
             return known;
         }
-        BlobStore.Blob blob = blobs.get(key)
-                .orElseThrow(
-                        () -> new TransientException("stored value " + key + " is missing from the blob store", null));
-        String text = new String(blob.content(), StandardCharsets.UTF_8);
-        remember(key, text);
+        Optional<BlobStore.Blob> blob = offset == null
+                ? blobs.get(key)
+                : blobs.getRange(
+                        key,
+                        Long.parseLong(offset.n()),
+                        Integer.parseInt(value.m().get(BYTES).n()));
+        String text = new String(
+                blob.orElseThrow(() -> new TransientException(
+                                "stored value " + cacheKey + " is missing from the blob store", null))
+                        .content(),
+                StandardCharsets.UTF_8);
+        remember(cacheKey, text);
         return text;
+    }
+
+    /**
+     * Writes every value of {@code values} that {@link #store} would put aside in one blob, {@code prefix/<hash>},
+     * and remembers where each is, so that storing it afterwards points into that blob instead of writing its own:
+     * one PUT for a batch's inputs. The blob's key is a hash of what it holds, so writing the same values again
+     * writes the same blob, and records made the first time still point at the right bytes.
+     */
+    void pack(String prefix, List<String> values) {
+        java.io.ByteArrayOutputStream pack = new java.io.ByteArrayOutputStream();
+        Map<String, long[]> places = new java.util.LinkedHashMap<>();
+        for (String text : values) {
+            if (CompressedText.size(CompressedText.of(text)) <= inlineLimitBytes) {
+                continue;
+            }
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            String hash = sha256(bytes);
+            if (!places.containsKey(hash)) {
+                places.put(hash, new long[] {pack.size(), bytes.length});
+                pack.writeBytes(bytes);
+            }
+        }
+        if (places.size() < 2) {
+            return; // one value aside is a blob of its own, as ever
+        }
+        byte[] content = pack.toByteArray();
+        String key = prefix + "/" + sha256(content).substring(0, 32);
+        blobs.put(key, content, CONTENT_TYPE);
+        synchronized (this) {
+            places.forEach((hash, at) -> packed.put(
+                    hash,
+                    AttributeValue.fromM(Map.of(
+                            BLOB, AttributeValue.fromS(key),
+                            OFFSET, AttributeValue.fromN(Long.toString(at[0])),
+                            BYTES, AttributeValue.fromN(Long.toString(at[1]))))));
+        }
+    }
+
+    private synchronized AttributeValue placeInPack(String hash) {
+        return packed.get(hash);
     }
 
     private synchronized String recalled(String key) {

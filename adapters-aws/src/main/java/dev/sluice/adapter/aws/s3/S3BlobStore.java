@@ -47,6 +47,25 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public Optional<Blob> getRange(String key, long offset, int length) {
+        if (length < 1) {
+            return get(key).map(blob -> new Blob(new byte[0], blob.contentType()));
+        }
+        try {
+            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(
+                    b -> b.bucket(bucket).key(key).range("bytes=" + offset + "-" + (offset + length - 1)));
+            String contentType = object.response().contentType();
+            return Optional.of(
+                    new Blob(object.asByteArrayUnsafe(), contentType == null ? DEFAULT_CONTENT_TYPE : contentType));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw AwsFailures.classify(
+                    "get s3://" + bucket + "/" + key + " (" + length + " bytes at " + offset + ")", e);
+        }
+    }
+
+    @Override
     public void delete(String key) {
         try {
             // S3 answers 204 for a missing key too, so deleting twice is harmless.

@@ -128,6 +128,37 @@ class DynamoDbJobStoreIT extends JobStoreContract {
     }
 
     @Test
+    void theLargeInputsOfABatchAreOneBlobAndEachJobReadsBackItsOwn() {
+        JobStore store = store();
+        BatchId batch = BatchId.random();
+        List<Job> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            items.add(Job.queued(
+                    JobId.random(),
+                    Fixtures.TENANT,
+                    Fixtures.twoHopPipeline(),
+                    Map.of("text", i + " " + randomDigits(6_000 + i), "note", "item " + i),
+                    "fp-" + i,
+                    new CorrelationId("c"),
+                    java.util.Optional.empty(),
+                    java.util.Optional.of(batch),
+                    dev.sluice.domain.model.Priority.BATCH,
+                    T0));
+        }
+
+        store.prepareInputs(items);
+        items.forEach(store::create);
+        // A retried submission writes the same blob again, and the records it finds still point at the right bytes.
+        store.prepareInputs(items);
+
+        assertThat(blobs.size()).isEqualTo(1);
+        JobStore elsewhere = new DynamoDbJobStore(CLIENT, blobs, DynamoDbJobStore.Settings.of(TABLE));
+        for (Job item : items) {
+            assertThat(elsewhere.find(item.id()).orElseThrow().input()).isEqualTo(item.input());
+        }
+    }
+
+    @Test
     void aStaleHopCannotAdvanceAndLeavesTheMemoAlone() {
         JobStore store = store();
         Job job = Fixtures.job();
