@@ -1,10 +1,10 @@
 package dev.sluice.bootstrap.processor;
 
 import dagger.Component;
-import dev.sluice.adapter.aws.s3.S3TraceStore;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
+import dev.sluice.bootstrap.shared.TraceBatches;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
 import dev.sluice.bootstrap.shared.wiring.CoreModule;
 import dev.sluice.bootstrap.shared.wiring.LlmModule;
@@ -31,5 +31,5 @@ public interface ProcessorComponent {
 
     JobTracing tracing();
 
-    S3TraceStore traces();
+    TraceBatches traceBatches();
 }

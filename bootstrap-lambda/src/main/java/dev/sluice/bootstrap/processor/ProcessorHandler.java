@@ -4,13 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.sluice.adapter.aws.s3.S3TraceStore;
 import dev.sluice.bootstrap.shared.Inbox;
 import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.JobDelivery;
 import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.bootstrap.shared.SqsBatch;
+import dev.sluice.bootstrap.shared.TraceBatches;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.JobId;
@@ -18,7 +18,6 @@ import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.usecase.FinalizeJob;
 import dev.sluice.domain.usecase.RunHop;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -40,8 +39,8 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     private final Metrics metrics;
     private final JobTracing tracing;
     private final Priming priming;
-    /** Where the traces of a batch's hops are kept together; empty where the trace store writes each at once. */
-    private final Optional<S3TraceStore> traces;
+    /** Where the traces of a batch's hops are kept together, to be written as one. */
+    private final TraceBatches traces;
 
     public ProcessorHandler() {
         this(DaggerProcessorComponent.create());
@@ -56,11 +55,11 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
                 c.metrics(),
                 c.settings().maxReceiveCount(),
                 c.tracing(),
-                Optional.of(c.traces()));
+                c.traceBatches());
     }
 
     ProcessorHandler(RunHop runHop, FinalizeJob finalizeJob, Inbox inbox, Metrics metrics, int maxReceiveCount) {
-        this(runHop, finalizeJob, inbox, metrics, maxReceiveCount, JobTracing.OFF, Optional.empty());
+        this(runHop, finalizeJob, inbox, metrics, maxReceiveCount, JobTracing.OFF, TraceBatches.NONE);
     }
 
     ProcessorHandler(
@@ -70,7 +69,7 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
             Metrics metrics,
             int maxReceiveCount,
             JobTracing tracing,
-            Optional<S3TraceStore> traces) {
+            TraceBatches traces) {
         this.tracing = tracing;
         this.traces = traces;
         this.runHop = runHop;
@@ -91,24 +90,21 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Optional<S3TraceStore.Segment> segment = traces.map(S3TraceStore::openSegment);
-        Predicate<SQSEvent.SQSMessage> each = segment.<Predicate<SQSEvent.SQSMessage>>map(
-                        s -> message -> s.within(() -> process(message)))
-                .orElse(this::process);
+        TraceBatches.Batch batch = traces.open();
         try {
-            return SqsBatch.handle(event, context, metrics, each);
+            return SqsBatch.handle(event, context, metrics, message -> batch.within(() -> process(message)));
         } finally {
-            segment.ifPresent(ProcessorHandler::writeTraces);
+            writeTraces(batch);
             tracing.flush();
         }
     }
 
-    /** A segment that cannot be written loses its traces, not its jobs: their memos and answers are written. */
-    private static void writeTraces(S3TraceStore.Segment segment) {
+    /** A batch's traces that cannot be written are lost, not its jobs: their memos and answers are written. */
+    private static void writeTraces(TraceBatches.Batch batch) {
         try {
-            segment.close();
+            batch.close();
         } catch (RuntimeException e) {
-            LOG.warn("the traces of {} hops of this batch were not written", segment.size(), e);
+            LOG.warn("the traces of {} hops of this batch were not written", batch.size(), e);
         }
     }
 

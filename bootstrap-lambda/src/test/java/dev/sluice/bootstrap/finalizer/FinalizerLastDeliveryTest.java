@@ -69,17 +69,36 @@ class FinalizerLastDeliveryTest {
         return deeper(depth + 1) + 1;
     }
 
-    /** A classify job whose one hop ran: RUNNING, its finalize message sent. */
+    /**
+     * A classify job whose one hop ran: RUNNING, its finalize message sent. Its answer is not the JSON the guardrails
+     * want, so the processor left ending the job to the finalizer (one that passes ends with its memo).
+     */
     private Job answered() {
         ScriptedLanguageModel model = new ScriptedLanguageModel();
-        model.answerWith(call -> "{\"label\": \"billing\", \"confidence\": 0.9}");
+        model.answerWith(call -> "billing, I think");
         SubmitJob.Result submitted = new SubmitJobService(config, jobs, work, clock)
                 .submit(new SubmitJob.Command(
                         TENANT, "classify", Map.of("text", "refund me"), Optional.empty(), CorrelationId.random()));
         Job job = ((SubmitJob.Result.Accepted) submitted).job();
+        RunHopService.Ports p =
+                InMemoryPorts.of(clock, jobs, work, finalize, model, new InMemoryTraceStore(), events, 384);
         new RunHopService(
                         config,
-                        InMemoryPorts.of(clock, jobs, work, finalize, model, new InMemoryTraceStore(), events, 384),
+                        // The guardrails read the answer as the finalizer's do.
+                        new RunHopService.Ports(
+                                p.jobs(),
+                                p.work(),
+                                p.finalizeQueue(),
+                                p.cache(),
+                                p.limiter(),
+                                p.ledger(),
+                                p.model(),
+                                p.embedder(),
+                                p.vectors(),
+                                p.traces(),
+                                p.events(),
+                                p.telemetry(),
+                                new JacksonStructuredOutput()),
                         clock,
                         new SplittableRandom(3))
                 .run((Envelope) work.receiveVisible().getFirst());

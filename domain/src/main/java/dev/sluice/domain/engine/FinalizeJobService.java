@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Ends a job whose model calls are done: guardrails on the answer, the result stored, the outcome announced. A
- * redelivery of a job that already ended announces it again (events are at least once) and changes nothing else.
+ * Ends a job whose model calls are done: guardrails on the answer, the result stored, the outcome announced. The
+ * processor already ended the job when its last answer passed the guardrails (in the memo's write); then this only
+ * announces it. A redelivery of a job that already ended announces it again (events are at least once) and changes
+ * nothing else.
  */
 public final class FinalizeJobService implements FinalizeJob {
     private final SluiceConfig config;
@@ -47,8 +49,12 @@ public final class FinalizeJobService implements FinalizeJob {
         }
         Job job = found.get();
         if (job.status().isTerminal()) {
+            // Most jobs end in their last hop's memo write (their answer passed the guardrails there): announcing
+            // them is this delivery's work. A redelivery announces again (events are at least once).
             ending.announce(job);
-            return new HopOutcome.Duplicate();
+            return job.status() == dev.sluice.domain.model.JobStatus.SUCCEEDED
+                    ? new HopOutcome.Completed()
+                    : new HopOutcome.Duplicate();
         }
         if (job.hop() < job.hopCount()) {
             return new HopOutcome.Retry("job " + job.id() + " is at hop " + job.hop() + " of " + job.hopCount());

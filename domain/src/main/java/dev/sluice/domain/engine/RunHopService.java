@@ -8,6 +8,7 @@ import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.Step;
@@ -20,6 +21,7 @@ import dev.sluice.domain.port.LanguageModel;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.SpendLedger;
+import dev.sluice.domain.port.StructuredOutput;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TraceStore;
@@ -56,6 +58,7 @@ public final class RunHopService implements RunHop {
     private final Onward onward;
     private final TraceStore traces;
     private final JobEnding ending;
+    private final Guardrail guardrail;
     private final Telemetry telemetry;
     private final Clock clock;
 
@@ -84,6 +87,7 @@ public final class RunHopService implements RunHop {
                         ports.telemetry()),
                 ports.traces(),
                 new JobEnding(ports.jobs(), ports.events(), ports.telemetry(), clock),
+                new Guardrail(ports.structured()),
                 ports.telemetry(),
                 clock);
     }
@@ -97,8 +101,10 @@ public final class RunHopService implements RunHop {
             Onward onward,
             TraceStore traces,
             JobEnding ending,
+            Guardrail guardrail,
             Telemetry telemetry,
             Clock clock) {
+        this.guardrail = guardrail;
         this.config = config;
         this.jobs = jobs;
         this.retrieval = retrieval;
@@ -165,6 +171,12 @@ public final class RunHopService implements RunHop {
 
     /** The job is past this hop or has ended: make sure what this hop owed downstream was sent. */
     private HopOutcome afterMove(Envelope envelope, Job job) {
+        if (job.status() == JobStatus.SUCCEEDED && job.hop() == envelope.hop() + 1) {
+            // The last hop ended the job with its memo; the finalizer may not have been told: tell it (it announces,
+            // again at worst, as events are at least once).
+            HopOutcome resent = onward.next(envelope, job);
+            return resent instanceof HopOutcome.Retry ? resent : new HopOutcome.Duplicate();
+        }
         if (job.status().isTerminal()) {
             return new HopOutcome.Duplicate();
         }
@@ -195,12 +207,7 @@ public final class RunHopService implements RunHop {
     private HopOutcome guarded(Attempt attempt, Pipeline pipeline) {
         Progress progress = new Progress("hop " + attempt.hop());
         try {
-            return execute(
-                    attempt,
-                    pipeline.hops().get(attempt.hop()),
-                    pipeline.readAfter(attempt.hop()),
-                    pipeline.cache(),
-                    progress);
+            return execute(attempt, pipeline, progress);
         } catch (ThrottledException e) {
             jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
             return onward.after(attempt.envelope(), e.retryAfter(), progress.where() + " throttled: " + e.getMessage());
@@ -220,8 +227,10 @@ public final class RunHopService implements RunHop {
      * @param kept the step outputs later hops read: a retrieval's context is memoised on the job only if one does (the
      *     trace keeps its chunks), since every later write of the job's item pays for every kilobyte it holds
      */
-    private HopOutcome execute(
-            Attempt attempt, Pipeline.Hop hop, Set<String> kept, Pipeline.CacheScope cache, Progress progress) {
+    private HopOutcome execute(Attempt attempt, Pipeline pipeline, Progress progress) {
+        Pipeline.Hop hop = pipeline.hops().get(attempt.hop());
+        Set<String> kept = pipeline.readAfter(attempt.hop());
+        Pipeline.CacheScope cache = pipeline.cache();
         Envelope envelope = attempt.envelope();
         Map<String, String> bindings = attempt.job().bindings();
         Map<String, String> outputs = new LinkedHashMap<>();
@@ -277,7 +286,7 @@ public final class RunHopService implements RunHop {
                 outputs.put(g.name(), a.completion().text());
                 progress.at(progress.where() + ", recording its answer");
                 progress.calling("sluice's job store");
-                yield memoAndSend(attempt, new Rendered(outputs, retrieved, system, prompt), a);
+                yield memoAndSend(attempt, pipeline, new Rendered(outputs, retrieved, system, prompt), a);
             }
         };
     }
@@ -321,7 +330,8 @@ public final class RunHopService implements RunHop {
     private record Rendered(
             Map<String, String> outputs, List<RetrievedChunk> retrieved, String system, String prompt) {}
 
-    private HopOutcome memoAndSend(Attempt attempt, Rendered rendered, ModelInvoker.Result.Answered answer) {
+    private HopOutcome memoAndSend(
+            Attempt attempt, Pipeline pipeline, Rendered rendered, ModelInvoker.Result.Answered answer) {
         Envelope envelope = attempt.envelope();
         Completion completion = answer.completion();
         // A hit the tenant may not be told of (another tenant's entry) reads as answered, at the answer's price.
@@ -342,7 +352,14 @@ public final class RunHopService implements RunHop {
                 attempt.started(),
                 duration,
                 traces.place(attempt.job().id(), envelope.hop()));
-        Optional<Job> advanced = jobs.advance(attempt.job().id(), record, now);
+        Optional<String> result = envelope.hop() + 1 == pipeline.hopCount()
+                ? passedGuardrails(pipeline, attempt.job().advancedWith(record, now))
+                : Optional.empty();
+        // The last hop's answer that passes the guardrails ends the job in the memo's own write; the finalizer then
+        // only announces it. An answer they reject (or cannot check) is memoised, and the finalizer fails the job.
+        Optional<Job> advanced = result.isPresent()
+                ? jobs.advanceAndComplete(attempt.job().id(), record, result.get(), now)
+                : jobs.advance(attempt.job().id(), record, now);
         if (advanced.isEmpty()) {
             return new HopOutcome.Duplicate();
         }
@@ -358,6 +375,18 @@ public final class RunHopService implements RunHop {
                 new HopTrace.Answered(record, completion.text(), completion.raw(), answer.cacheHit()),
                 answer.errors()));
         return outcome;
+    }
+
+    /** The result the pipeline's guardrails make of the job's answer, or empty when they reject or cannot check it. */
+    private Optional<String> passedGuardrails(Pipeline pipeline, Job answered) {
+        String answer = answered.bindings().getOrDefault("steps." + pipeline.answerStep(), "");
+        try {
+            return guardrail.apply(pipeline.guardrails(), answer) instanceof Guardrail.Verdict.Passed passed
+                    ? Optional.of(passed.text())
+                    : Optional.empty();
+        } catch (RuntimeException | StackOverflowError e) {
+            return Optional.empty(); // the finalizer runs them again and fails the job with the reason
+        }
     }
 
     /**
@@ -424,5 +453,6 @@ public final class RunHopService implements RunHop {
             VectorStore vectors,
             TraceStore traces,
             EventPublisher events,
-            Telemetry telemetry) {}
+            Telemetry telemetry,
+            StructuredOutput structured) {}
 }

@@ -73,6 +73,17 @@ public interface JobStore {
     Optional<Job> complete(JobId id, String result, Instant now);
 
     /**
+     * {@link #advance} with the job's last hop, and {@link #complete} with {@code result}, in one change: the job
+     * ends SUCCEEDED with the hop memoised, or nothing changes and the result is empty (the job is not at that hop,
+     * has ended, or {@code record} is not its last hop).
+     */
+    default Optional<Job> advanceAndComplete(JobId id, HopRecord record, String result, Instant now) {
+        return find(id).filter(job -> record.hop() + 1 == job.hopCount())
+                .flatMap(job -> advance(id, record, now))
+                .flatMap(job -> complete(job, result, now));
+    }
+
+    /**
      * {@link #complete} for {@code job} as the caller read it: a store may keep a result equal to one of the job's
      * memoised outputs (an answer no guardrail changed) as a reference to it rather than a second copy.
      */

@@ -204,7 +204,8 @@ class EngineInvariantsTest {
                             vectors,
                             traces,
                             events,
-                            Telemetry.NONE),
+                            Telemetry.NONE,
+                            new ScriptedStructuredOutput()),
                     clock,
                     new SplittableRandom(seed ^ 7));
             finalizer = new FinalizeJobService(

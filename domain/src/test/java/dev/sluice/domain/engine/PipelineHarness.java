@@ -87,7 +87,8 @@ public final class PipelineHarness {
                         vectors,
                         traces,
                         events,
-                        Telemetry.NONE),
+                        Telemetry.NONE,
+                        structured),
                 clock,
                 new SplittableRandom(42));
         finalizer = new FinalizeJobService(config, jobs, events, Telemetry.NONE, structured, clock);

@@ -137,6 +137,43 @@ class PipelineScenariosTest {
     }
 
     @Test
+    void aLastAnswerThatPassesTheGuardrailsEndsTheJobInItsMemoWriteAndTheFinalizerAnnouncesIt() {
+        Job job = sluice.submit("rag", Map.of("question", "Why does the sky look blue?"));
+        Envelope hop = (Envelope) sluice.work.receiveVisible().getFirst();
+
+        assertThat(sluice.runHop.run(hop)).isInstanceOf(HopOutcome.Completed.class);
+        Job ended = sluice.job(job);
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.result()).isPresent();
+        assertThat(sluice.events.types())
+                .as("announced by the finalizer, not yet")
+                .isEmpty();
+
+        sluice.runUntilQuiet();
+        assertThat(sluice.events.types()).containsExactly("job.completed");
+        assertThat(sluice.job(job).result()).isEqualTo(ended.result());
+    }
+
+    @Test
+    void aCrashAfterTheLastMemoEndedTheJobButBeforeTheFinalizerWasToldIsRecoveredWithoutANewModelCall() {
+        Job job = sluice.submit("rag", Map.of("question", "Why does the sky look blue?"));
+        Envelope hop = (Envelope) sluice.work.receiveVisible().getFirst();
+        sluice.finalize.failNextSends(1);
+
+        assertThat(sluice.runHop.run(hop)).isInstanceOf(HopOutcome.Retry.class);
+        assertThat(sluice.job(job).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sluice.finalize.size()).isZero();
+
+        assertThat(sluice.runHop.run(hop.withAttempt(2))).isInstanceOf(HopOutcome.Duplicate.class);
+        assertThat(sluice.finalize.size())
+                .as("the finalizer is told on the redelivery")
+                .isEqualTo(1);
+        sluice.runUntilQuiet();
+        assertThat(sluice.model.calls()).hasSize(1);
+        assertThat(sluice.events.types()).containsExactly("job.completed");
+    }
+
+    @Test
     void aCrashAfterTheMemoButBeforeTheNextSendIsRecoveredWithoutANewModelCall() {
         Job job = sluice.submit("chain", Map.of("topic", "tides"));
         Envelope first = (Envelope) sluice.work.receiveVisible().getFirst();
@@ -558,9 +595,10 @@ class PipelineScenariosTest {
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.failureReason()).contains("the answer lacks the required key 'confidence'");
         assertThat(sluice.structured.requests())
-                .as("the reader is asked about the answer inside its code fence, for the pipeline's keys")
-                .singleElement()
-                .satisfies(r -> {
+                .as("the reader is asked about the answer inside its code fence, for the pipeline's keys (by the"
+                        + " processor before the memo, and by the finalizer that fails the job)")
+                .hasSize(2)
+                .allSatisfy(r -> {
                     assertThat(r.answer()).isEqualTo("{\"answer\": \"42\"}");
                     assertThat(r.requiredKeys()).containsExactly("answer", "confidence");
                     assertThat(r.values()).isSameAs(StructuredOutput.Values.KEEP);

@@ -38,6 +38,7 @@ public final class InMemoryPorts {
                 new InMemoryVectorStore(),
                 traces,
                 events,
-                Telemetry.NONE);
+                Telemetry.NONE,
+                new ScriptedStructuredOutput());
     }
 }

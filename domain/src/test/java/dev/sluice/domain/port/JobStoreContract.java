@@ -213,6 +213,35 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void theLastHopMemoisedAndTheJobEndedInOneChangeOrNotAtAll() {
+        JobStore store = store();
+        Job job = Fixtures.job();
+        store.create(job);
+        assertThat(store.advanceAndComplete(job.id(), Fixtures.hop(0, "draft", "d"), "too soon", T0))
+                .as("not the last hop")
+                .isEmpty();
+        assertThat(store.find(job.id()).orElseThrow().hop()).isZero();
+        store.advance(job.id(), Fixtures.hop(0, "draft", "d"), T0);
+
+        Job done = store.advanceAndComplete(job.id(), Fixtures.hop(1, "final", "the answer"), "the answer", T0)
+                .orElseThrow();
+
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.hops()).hasSize(2);
+        assertThat(store.find(job.id()).orElseThrow().result()).contains("the answer");
+        assertThat(store.advanceAndComplete(job.id(), Fixtures.hop(1, "final", "again"), "again", T0))
+                .isEmpty();
+        assertThat(store.complete(job.id(), "another", T0)).isEmpty();
+        assertThat(store.find(job.id()).orElseThrow().result()).contains("the answer");
+
+        Job redacted = Fixtures.job();
+        store.create(redacted);
+        store.advance(redacted.id(), Fixtures.hop(0, "draft", "d"), T0);
+        store.advanceAndComplete(redacted.id(), Fixtures.hop(1, "final", "mail a@b.io"), "mail [email]", T0);
+        assertThat(store.find(redacted.id()).orElseThrow().result()).contains("mail [email]");
+    }
+
+    @Test
     void failKeepsTheReasonAndStopsAdvancing() {
         JobStore store = store();
         Job job = Fixtures.job();

@@ -294,6 +294,44 @@ public final class DynamoDbJobStore implements JobStore {
                 .map(item -> JobItems.toJob(item, large));
     }
 
+    /**
+     * The memo appended and the job SUCCEEDED in one conditional write: the one a job's last hop makes when its
+     * answer passes the guardrails, so the job's item is not written again to end it. A result that is one of this
+     * hop's outputs unchanged is a reference to it.
+     */
+    @Override
+    public Optional<Job> advanceAndComplete(JobId id, HopRecord record, String result, Instant now) {
+        AttributeValue memo = JobItems.hopRecord(id, record, large);
+        Optional<String> step = record.outputs().entrySet().stream()
+                .filter(o -> o.getValue().equals(result))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .findFirst();
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":memo", AttributeValue.fromL(List.of(memo)),
+                ":hop", n(record.hop()),
+                ":next", n(record.hop() + 1L),
+                ":now", instant(now)));
+        String setResult;
+        if (step.isPresent()) {
+            values.put(":ref", AttributeValue.fromM(Map.of("hop", n(record.hop()), "step", s(step.get()))));
+            setResult = "#resultFrom = :ref";
+        } else {
+            values.put(":value", JobItems.result(id, result, large));
+            setResult = "#result = :value";
+        }
+        return update(
+                        "UpdateItem (advance and complete)",
+                        JobItems.jobKey(id),
+                        "SET #hops = list_append(#hops, :memo), #hop = :next, #status = :succeeded, " + setResult
+                                + ", #updatedAt = :now REMOVE #failure, #leaseHop, #leaseUntil, #attempts",
+                        // The memo list holds one record per hop, so this record's index is its hop.
+                        "attribute_exists(#pk) AND #hop = :hop AND #hopCount = :next AND " + NOT_TERMINAL,
+                        values)
+                .item()
+                .map(item -> JobItems.toJob(item, large));
+    }
+
     /** A result that is one of the job's memoised outputs unchanged is written as a reference to that output. */
     @Override
     public Optional<Job> complete(Job job, String result, Instant now) {

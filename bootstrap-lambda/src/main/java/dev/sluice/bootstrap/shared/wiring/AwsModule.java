@@ -25,6 +25,7 @@ import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.SqsInbox;
+import dev.sluice.bootstrap.shared.TraceBatches;
 import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.EventPublisher;
@@ -106,6 +107,12 @@ public final class AwsModule {
     @Singleton
     static TraceStore traces(S3TraceStore traces) {
         return traces;
+    }
+
+    @Provides
+    @Singleton
+    static TraceBatches traceBatches(S3TraceStore traces) {
+        return new SegmentedTraceBatches(traces);
     }
 
     @Provides

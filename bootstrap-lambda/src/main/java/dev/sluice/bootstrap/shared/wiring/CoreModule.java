@@ -161,6 +161,7 @@ public final class CoreModule {
             TraceStore traces,
             EventPublisher events,
             Telemetry telemetry,
+            StructuredOutput structured,
             Clock clock,
             RandomGenerator random) {
         return new RunHopService(
@@ -177,7 +178,8 @@ public final class CoreModule {
                         vectors,
                         traces,
                         events,
-                        telemetry),
+                        telemetry,
+                        structured),
                 clock,
                 random);
     }
