@@ -3,6 +3,7 @@ package dev.sluice.domain.engine;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
@@ -52,9 +53,7 @@ public final class FinalizeJobService implements FinalizeJob {
             // Most jobs end in their last hop's memo write (their answer passed the guardrails there): announcing
             // them is this delivery's work. A redelivery announces again (events are at least once).
             ending.announce(job);
-            return job.status() == dev.sluice.domain.model.JobStatus.SUCCEEDED
-                    ? new HopOutcome.Completed()
-                    : new HopOutcome.Duplicate();
+            return job.status() == JobStatus.SUCCEEDED ? new HopOutcome.Completed() : new HopOutcome.Duplicate();
         }
         if (job.hop() < job.hopCount()) {
             return new HopOutcome.Retry("job " + job.id() + " is at hop " + job.hop() + " of " + job.hopCount());
