@@ -93,7 +93,7 @@ class FallbackIT {
         submit = new SubmitJobService(config, jobs, work, clock);
         runHop = new RunHopService(
                 config,
-                InMemoryPorts.of(clock, jobs, work, finalize, model, traces, events, 16),
+                InMemoryPorts.of(clock, jobs, work, finalize, model, traces, events, 16, new JacksonStructuredOutput()),
                 clock,
                 new SplittableRandom(7));
         finalizer = new FinalizeJobService(

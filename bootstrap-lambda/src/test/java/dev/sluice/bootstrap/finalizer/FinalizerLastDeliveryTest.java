@@ -80,24 +80,18 @@ class FinalizerLastDeliveryTest {
                 .submit(new SubmitJob.Command(
                         TENANT, "classify", Map.of("text", "refund me"), Optional.empty(), CorrelationId.random()));
         Job job = ((SubmitJob.Result.Accepted) submitted).job();
-        RunHopService.Ports p =
-                InMemoryPorts.of(clock, jobs, work, finalize, model, new InMemoryTraceStore(), events, 384);
         new RunHopService(
                         config,
                         // The guardrails read the answer as the finalizer's do.
-                        new RunHopService.Ports(
-                                p.jobs(),
-                                p.work(),
-                                p.finalizeQueue(),
-                                p.cache(),
-                                p.limiter(),
-                                p.ledger(),
-                                p.model(),
-                                p.embedder(),
-                                p.vectors(),
-                                p.traces(),
-                                p.events(),
-                                p.telemetry(),
+                        InMemoryPorts.of(
+                                clock,
+                                jobs,
+                                work,
+                                finalize,
+                                model,
+                                new InMemoryTraceStore(),
+                                events,
+                                384,
                                 new JacksonStructuredOutput()),
                         clock,
                         new SplittableRandom(3))

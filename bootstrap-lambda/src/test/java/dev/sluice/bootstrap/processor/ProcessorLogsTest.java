@@ -62,7 +62,8 @@ class ProcessorLogsTest {
     private final ProcessorHandler processor = new ProcessorHandler(
             new RunHopService(
                     config,
-                    InMemoryPorts.of(clock, jobs, work, finalize, model, traces, events, 384),
+                    InMemoryPorts.of(
+                            clock, jobs, work, finalize, model, traces, events, 384, new JacksonStructuredOutput()),
                     clock,
                     new SplittableRandom(3)),
             new FinalizeJobService(config, jobs, events, Telemetry.NONE, new JacksonStructuredOutput(), clock),

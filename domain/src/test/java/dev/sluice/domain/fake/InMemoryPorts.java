@@ -4,6 +4,7 @@ import dev.sluice.domain.engine.RunHopService;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
+import dev.sluice.domain.port.StructuredOutput;
 import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.TraceStore;
 import dev.sluice.domain.port.WorkQueue;
@@ -26,6 +27,23 @@ public final class InMemoryPorts {
             TraceStore traces,
             EventPublisher events,
             int dimension) {
+        return of(clock, jobs, work, finalizeQueue, model, traces, events, dimension, new ScriptedStructuredOutput());
+    }
+
+    /**
+     * As {@link #of}, with the reader the last hop's guardrails use: give the finalizer's own, so that an answer the
+     * processor lets end its job is one the finalizer would have passed too.
+     */
+    public static RunHopService.Ports of(
+            Clock clock,
+            JobStore jobs,
+            WorkQueue work,
+            WorkQueue finalizeQueue,
+            LanguageModel model,
+            TraceStore traces,
+            EventPublisher events,
+            int dimension,
+            StructuredOutput structured) {
         return new RunHopService.Ports(
                 jobs,
                 work,
@@ -39,6 +57,6 @@ public final class InMemoryPorts {
                 traces,
                 events,
                 Telemetry.NONE,
-                new ScriptedStructuredOutput());
+                structured);
     }
 }

@@ -52,7 +52,16 @@ class StructuredAnswersTest {
     private final SluiceConfig config = ConfigParser.parse(config());
     private final RunHopService runHop = new RunHopService(
             config,
-            InMemoryPorts.of(clock, jobs, work, finalize, model, new InMemoryTraceStore(), events, 16),
+            InMemoryPorts.of(
+                    clock,
+                    jobs,
+                    work,
+                    finalize,
+                    model,
+                    new InMemoryTraceStore(),
+                    events,
+                    16,
+                    new JacksonStructuredOutput()),
             clock,
             new SplittableRandom(5));
     private final FinalizeJobService finalizer =
