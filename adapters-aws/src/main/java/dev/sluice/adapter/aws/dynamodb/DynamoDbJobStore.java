@@ -302,19 +302,16 @@ public final class DynamoDbJobStore implements JobStore {
     @Override
     public Optional<Job> advanceAndComplete(JobId id, HopRecord record, String result, Instant now) {
         AttributeValue memo = JobItems.hopRecord(id, record, large);
-        Optional<String> step = record.outputs().entrySet().stream()
-                .filter(o -> o.getValue().equals(result))
-                .map(Map.Entry::getKey)
-                .sorted()
-                .findFirst();
+        // The memo list holds one record per hop, so this record's index is its hop.
+        Optional<AttributeValue> ref = JobItems.sameAs(record.hop(), record, result);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":memo", AttributeValue.fromL(List.of(memo)),
                 ":hop", n(record.hop()),
                 ":next", n(record.hop() + 1L),
                 ":now", instant(now)));
         String setResult;
-        if (step.isPresent()) {
-            values.put(":ref", AttributeValue.fromM(Map.of("hop", n(record.hop()), "step", s(step.get()))));
+        if (ref.isPresent()) {
+            values.put(":ref", ref.get());
             setResult = "#resultFrom = :ref";
         } else {
             values.put(":value", JobItems.result(id, result, large));
@@ -325,7 +322,6 @@ public final class DynamoDbJobStore implements JobStore {
                         JobItems.jobKey(id),
                         "SET #hops = list_append(#hops, :memo), #hop = :next, #status = :succeeded, " + setResult
                                 + ", #updatedAt = :now REMOVE #failure, #leaseHop, #leaseUntil, #attempts",
-                        // The memo list holds one record per hop, so this record's index is its hop.
                         "attribute_exists(#pk) AND #hop = :hop AND #hopCount = :next AND " + NOT_TERMINAL,
                         values)
                 .item()

@@ -195,14 +195,21 @@ final class JobItems {
     /** The memoised output {@code result} is a copy of, the latest one first: {@code {hop, step}}, if any. */
     static Optional<AttributeValue> sameAs(Job job, String result) {
         for (int i = job.hops().size() - 1; i >= 0; i--) {
-            HopRecord hop = job.hops().get(i);
-            for (Map.Entry<String, String> output : new java.util.TreeMap<>(hop.outputs()).entrySet()) {
-                if (output.getValue().equals(result)) {
-                    return Optional.of(AttributeValue.fromM(Map.of("hop", n(i), "step", s(output.getKey()))));
-                }
+            Optional<AttributeValue> ref = sameAs(i, job.hops().get(i), result);
+            if (ref.isPresent()) {
+                return ref;
             }
         }
         return Optional.empty();
+    }
+
+    /** The output of {@code hop} (at index {@code index} of the memo) that {@code result} is a copy of, if any. */
+    static Optional<AttributeValue> sameAs(int index, HopRecord hop, String result) {
+        return new java.util.TreeMap<>(hop.outputs())
+                .entrySet().stream()
+                        .filter(output -> output.getValue().equals(result))
+                        .findFirst()
+                        .map(output -> AttributeValue.fromM(Map.of("hop", n(index), "step", s(output.getKey()))));
     }
 
     private static Optional<String> resultFrom(Map<String, AttributeValue> item, List<HopRecord> hops) {

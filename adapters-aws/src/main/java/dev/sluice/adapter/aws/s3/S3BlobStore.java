@@ -33,17 +33,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Optional<Blob> get(String key) {
-        try {
-            ResponseBytes<GetObjectResponse> object =
-                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-            String contentType = object.response().contentType();
-            return Optional.of(
-                    new Blob(object.asByteArrayUnsafe(), contentType == null ? DEFAULT_CONTENT_TYPE : contentType));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (SdkException e) {
-            throw AwsFailures.classify("get s3://" + bucket + "/" + key, e);
-        }
+        return read(key, Optional.empty(), "get s3://" + bucket + "/" + key);
     }
 
     @Override
@@ -51,17 +41,24 @@ public final class S3BlobStore implements BlobStore {
         if (length < 1) {
             return get(key).map(blob -> new Blob(new byte[0], blob.contentType()));
         }
+        return read(
+                key,
+                Optional.of("bytes=" + offset + "-" + (offset + length - 1)),
+                "get s3://" + bucket + "/" + key + " (" + length + " bytes at " + offset + ")");
+    }
+
+    /** The object, or the part of it {@code range} names (an HTTP Range header value). */
+    private Optional<Blob> read(String key, Optional<String> range, String what) {
         try {
-            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(
-                    b -> b.bucket(bucket).key(key).range("bytes=" + offset + "-" + (offset + length - 1)));
+            ResponseBytes<GetObjectResponse> object =
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range(range.orElse(null)));
             String contentType = object.response().contentType();
             return Optional.of(
                     new Blob(object.asByteArrayUnsafe(), contentType == null ? DEFAULT_CONTENT_TYPE : contentType));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (SdkException e) {
-            throw AwsFailures.classify(
-                    "get s3://" + bucket + "/" + key + " (" + length + " bytes at " + offset + ")", e);
+            throw AwsFailures.classify(what, e);
         }
     }
 
