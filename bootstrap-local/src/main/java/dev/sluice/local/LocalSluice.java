@@ -13,6 +13,8 @@ import dev.sluice.adapter.aws.resources.SluiceTables;
 import dev.sluice.adapter.aws.s3.S3BlobStore;
 import dev.sluice.adapter.aws.s3.S3Settings;
 import dev.sluice.adapter.aws.s3.S3TraceStore;
+import dev.sluice.bootstrap.console.Console;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
 import dev.sluice.bootstrap.dispatcher.DispatcherHandler;
 import dev.sluice.bootstrap.finalizer.FinalizerHandler;
 import dev.sluice.bootstrap.ingestor.IngestorHandler;
@@ -246,25 +248,27 @@ public final class LocalSluice implements AutoCloseable {
         DynamoDbClient ddb = track(AwsClients.dynamoDb(
                 AwsClientSettings.local(dynamo.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)));
         S3BlobStore blobs = new S3BlobStore(s3Client, new S3Settings(provisioned.bucket()));
-        List<Redriver.Route> routes = List.of(QueueRole.WORK, QueueRole.FINALIZE, QueueRole.INGEST).stream()
-                .map(role -> new Redriver.Route(
+        List<DeadLetterQueues.Route> routes = List.of(QueueRole.WORK, QueueRole.FINALIZE, QueueRole.INGEST).stream()
+                .map(role -> new DeadLetterQueues.Route(
                         role.name().toLowerCase(java.util.Locale.ROOT), deadLetterQueueUrl(role), queueUrl(role)))
                 .toList();
+        DeadLetterQueues queues = new DeadLetterQueues(sqsClient, routes);
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ConsoleSampler sampler =
+                track(new ConsoleSampler(queues::queueDepths, llm == null ? Map::of : llm::outcomes, clock));
         ConsoleData data = new ConsoleData(
                 new DynamoDbJobStore(
                         ddb, blobs, DynamoDbJobStore.Settings.of(tables.jobs().name())),
                 new S3TraceStore(s3Client, new S3Settings(provisioned.bucket())),
                 blobs,
                 properties.get("SLUICE_CONFIG_OBJECT"),
-                sqsClient,
-                sqs.endpoint(),
-                routes,
+                queues,
                 envelope -> new ApiClient(api(), envelope.tenant().value())
                         .post("/v1/jobs/" + envelope.jobId().value() + "/retry", Map.of()),
-                properties);
-        ConsoleSampler sampler =
-                track(new ConsoleSampler(data, llm == null ? Map::of : llm::outcomes, java.time.Clock.systemUTC()));
-        return new WebConsole(data, sampler, java.time.Clock.systemUTC());
+                properties,
+                sampler::samples,
+                clock);
+        return new WebConsole(new Console(data, clock));
     }
 
     /** The bundled document, written where {@code pulumi up} writes a stack's ({@code config/sluice.yaml}). */

@@ -2,6 +2,7 @@ package dev.sluice.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.adapter.aws.resources.QueueRole;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.emulators.llm.LlmSimulator;
 import java.net.URI;
@@ -363,7 +364,8 @@ public final class SluiceCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             JsonNode state = state();
-            List<Redriver.Route> routes = Redriver.routes(key -> state.path(key).asText());
+            List<DeadLetterQueues.Route> routes =
+                    Redriver.routes(key -> state.path(key).asText());
             URI api = URI.create(state.path("api").asText());
             List<String> report = Redriver.redrive(
                     URI.create(state.path("sqs").asText()),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.adapter.aws.codec.DomainJson;
 import dev.sluice.adapter.aws.resources.QueueRole;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
 import dev.sluice.bootstrap.shared.JobTraceIds;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
@@ -175,7 +176,7 @@ class JobTraceIT {
                         r.queueUrl(local.deadLetterQueueUrl(QueueRole.WORK)).messageBody(DomainJson.write(dead)));
         List<String> report = Redriver.redrive(
                 local.sqsEndpoint(),
-                List.of(new Redriver.Route(
+                List.of(new DeadLetterQueues.Route(
                         "work", local.deadLetterQueueUrl(QueueRole.WORK), local.queueUrl(QueueRole.WORK))),
                 envelope -> new ApiClient(local.api(), envelope.tenant().value())
                         .post("/v1/jobs/" + envelope.jobId().value() + "/retry", Map.of()));

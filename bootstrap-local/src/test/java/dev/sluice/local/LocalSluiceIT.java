@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.adapter.aws.codec.DomainJson;
 import dev.sluice.adapter.aws.resources.QueueRole;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
 import dev.sluice.domain.model.JobId;
@@ -325,7 +326,7 @@ class LocalSluiceIT {
 
         List<String> report = Redriver.redrive(
                 local.sqsEndpoint(),
-                List.of(new Redriver.Route(
+                List.of(new DeadLetterQueues.Route(
                         "work", local.deadLetterQueueUrl(QueueRole.WORK), local.queueUrl(QueueRole.WORK))),
                 e -> new ApiClient(local.api(), e.tenant().value())
                         .post("/v1/jobs/" + e.jobId().value() + "/retry", Map.of()));

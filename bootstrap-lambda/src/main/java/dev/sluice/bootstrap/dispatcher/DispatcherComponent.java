@@ -1,6 +1,7 @@
 package dev.sluice.bootstrap.dispatcher;
 
 import dagger.Component;
+import dev.sluice.bootstrap.console.ConsoleSource;
 import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.AwsModule;
@@ -11,6 +12,7 @@ import dev.sluice.domain.usecase.QueryUsage;
 import dev.sluice.domain.usecase.RetryJob;
 import dev.sluice.domain.usecase.SubmitBatch;
 import dev.sluice.domain.usecase.SubmitJob;
+import java.time.Clock;
 import javax.inject.Singleton;
 import software.amazon.lambda.powertools.metrics.Metrics;
 
@@ -29,6 +31,10 @@ public interface DispatcherComponent {
     RetryJob retryJob();
 
     IngestDocuments ingestDocuments();
+
+    ConsoleSource console();
+
+    Clock clock();
 
     Metrics metrics();
 

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.bootstrap.console.Console;
 import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Json;
@@ -68,7 +69,8 @@ public final class DispatcherHandler implements RequestStreamHandler {
                         c.queryJob(),
                         c.queryUsage(),
                         c.ingestDocuments(),
-                        c.retryJob()),
+                        c.retryJob(),
+                        Optional.of(new Console(c.console(), c.clock()))),
                 c.submitJob(),
                 c.metrics(),
                 Callers.of(c.settings()),
@@ -213,13 +215,19 @@ public final class DispatcherHandler implements RequestStreamHandler {
 
     /** The API Gateway (v2) response for {@code response}. */
     private static Map<String, Object> answer(HttpResponse response, CorrelationId correlationId) {
-        Map<String, String> outHeaders = new HashMap<>(response.headers());
+        Map<String, String> outHeaders = new HashMap<>();
         outHeaders.put("Content-Type", "application/json");
+        outHeaders.putAll(response.headers());
         outHeaders.put("X-Correlation-Id", correlationId.value());
         Map<String, Object> out = new HashMap<>();
         out.put("statusCode", response.status());
         out.put("headers", outHeaders);
         out.put("isBase64Encoded", false);
+        if (response.body() instanceof HttpResponse.Page page) {
+            outHeaders.put("Content-Type", page.contentType());
+            out.put("body", page.content());
+            return out;
+        }
         try {
             out.put("body", Json.MAPPER.writeValueAsString(response.body()));
         } catch (IOException e) {

@@ -2,6 +2,9 @@ package dev.sluice.bootstrap.dispatcher;
 
 import dagger.Module;
 import dagger.Provides;
+import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
+import dev.sluice.bootstrap.console.ConsoleSource;
+import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.wiring.Queues;
 import dev.sluice.domain.config.IndexSpec;
 import dev.sluice.domain.config.SluiceConfig;
@@ -10,11 +13,15 @@ import dev.sluice.domain.model.Chunk;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.Embedder;
+import dev.sluice.domain.port.TraceStore;
 import dev.sluice.domain.port.VectorStore;
 import dev.sluice.domain.port.WorkQueue;
 import dev.sluice.domain.usecase.IngestDocuments;
+import dev.sluice.domain.usecase.RetryJob;
+import java.time.Clock;
 import java.util.List;
 import javax.inject.Singleton;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The dispatcher's side of ingestion: it checks a request against the configured indexes and queues it; the ingestor
@@ -28,6 +35,20 @@ final class DispatcherModule {
     @Singleton
     static IngestDocuments ingestDocuments(SluiceConfig config, @Queues.Ingest WorkQueue ingest) {
         return new IngestDocumentsService(config, Elsewhere.INSTANCE, Elsewhere.INSTANCE, ingest);
+    }
+
+    /** The operator's console a stack serves behind its API (README, "Console"). */
+    @Provides
+    @Singleton
+    static ConsoleSource console(
+            DynamoDbJobStore jobs,
+            TraceStore traces,
+            SluiceConfig config,
+            SqsClient sqs,
+            RetryJob retry,
+            Settings settings,
+            Clock clock) {
+        return new StackConsole(jobs, traces, config, sqs, retry, settings, clock);
     }
 
     /** Where the dispatcher's graph would otherwise hold the ingestor's ports: only {@code ingest} reaches them. */

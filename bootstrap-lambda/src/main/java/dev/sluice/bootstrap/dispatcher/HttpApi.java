@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.sluice.bootstrap.console.Console;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
@@ -63,6 +64,7 @@ final class HttpApi {
     private final QueryUsage usage;
     private final IngestDocuments ingest;
     private final RetryJob retry;
+    private final Optional<Console> console;
 
     HttpApi(
             SubmitJob submitJob,
@@ -71,6 +73,18 @@ final class HttpApi {
             QueryUsage usage,
             IngestDocuments ingest,
             RetryJob retry) {
+        this(submitJob, submitBatch, query, usage, ingest, retry, Optional.empty());
+    }
+
+    HttpApi(
+            SubmitJob submitJob,
+            SubmitBatch submitBatch,
+            QueryJob query,
+            QueryUsage usage,
+            IngestDocuments ingest,
+            RetryJob retry,
+            Optional<Console> console) {
+        this.console = console;
         this.submitJob = submitJob;
         this.submitBatch = submitBatch;
         this.query = query;
@@ -130,6 +144,9 @@ final class HttpApi {
                 ? r.path().substring(0, r.path().length() - 1)
                 : r.path();
         TenantId tenant = caller.tenant();
+        if (console.isPresent() && Console.serves(path)) {
+            return console(r, caller, path);
+        }
         Matcher m;
         if (path.equals("/v1/jobs")) {
             return allowed(r, "POST", caller, Caller.Scope.JOBS_WRITE)
@@ -168,6 +185,29 @@ final class HttpApi {
                 "no route " + r.method() + " " + r.path()
                         + " (routes: POST /v1/jobs, POST /v1/batches, GET /v1/jobs/{id}, GET /v1/jobs/{id}/trace,"
                         + " POST /v1/jobs/{id}/retry, GET /v1/batches/{id}, POST /v1/documents, GET /v1/usage)");
+    }
+
+    /**
+     * The operator's console: every path outside {@code /v1}, for callers with the operator scope. Its one POST (a
+     * redrive) is taken from a page of its own origin or from a client that sends no Origin (a script holding the
+     * operator's token; a browser cannot attach that token to a cross-site form).
+     */
+    private HttpResponse console(HttpRequest r, Caller caller, String path) {
+        if (!caller.may(Caller.Scope.OPERATOR)) {
+            return HttpResponse.error(
+                    403,
+                    "forbidden",
+                    "the console needs the scope " + Caller.Scope.OPERATOR.oauthName + ", which the caller lacks");
+        }
+        Optional<String> origin = r.header("origin");
+        boolean ownPage = origin.isEmpty()
+                || r.header("host")
+                        .map(host -> origin.get().equals("https://" + host))
+                        .orElse(false);
+        Console.Response answer = console.get().answer(r.method(), path, r.rawQuery(), ownPage);
+        Map<String, String> headers = new java.util.LinkedHashMap<>(answer.allHeaders());
+        headers.remove("Content-Type");
+        return HttpResponse.page(answer.status(), answer.contentType(), answer.body(), headers);
     }
 
     /** A 405 for another method, a 403 naming the scope the caller lacks; empty when the route may run. */

@@ -10,6 +10,13 @@ record HttpResponse(int status, Object body, Map<String, String> headers) {
         return new HttpResponse(status, body, Map.of());
     }
 
+    /** A page of the console: its own content type and security headers, the body as it is. */
+    record Page(String contentType, String content) {}
+
+    static HttpResponse page(int status, String contentType, String content, Map<String, String> headers) {
+        return new HttpResponse(status, new Page(contentType, content), headers);
+    }
+
     static HttpResponse error(int status, String code, String message) {
         return json(status, new ApiError(code, printable(message), null));
     }

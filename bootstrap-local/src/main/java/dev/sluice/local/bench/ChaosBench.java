@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.adapter.aws.AwsClientSettings;
 import dev.sluice.adapter.aws.AwsClients;
 import dev.sluice.adapter.aws.codec.DomainJson;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
@@ -328,7 +329,7 @@ public final class ChaosBench {
     }
 
     private void redrive() {
-        List<Redriver.Route> routes = Redriver.routes(runtime::queue);
+        List<DeadLetterQueues.Route> routes = Redriver.routes(runtime::queue);
         List<String> report = Redriver.redrive(
                 runtime.sqsEndpoint(),
                 routes,

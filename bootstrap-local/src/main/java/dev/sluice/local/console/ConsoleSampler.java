@@ -1,7 +1,8 @@
 package dev.sluice.local.console;
 
+import dev.sluice.bootstrap.console.ConsoleSource;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +21,17 @@ public final class ConsoleSampler implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ConsoleSampler.class);
     static final int KEPT = 120;
 
-    /** One look: queue name to depth, and the simulator's running totals by outcome. */
-    record Sample(Instant at, List<ConsoleData.QueueDepth> queues, Map<String, Long> outcomes) {}
-
-    private final ArrayDeque<Sample> samples = new ArrayDeque<>();
+    private final ArrayDeque<ConsoleSource.Sample> samples = new ArrayDeque<>();
     private final ScheduledExecutorService timer;
-    private final ConsoleData data;
+    private final Supplier<List<DeadLetterQueues.QueueDepth>> queues;
     private final Supplier<Map<String, Long>> providerOutcomes;
     private final Clock clock;
 
-    public ConsoleSampler(ConsoleData data, Supplier<Map<String, Long>> providerOutcomes, Clock clock) {
-        this.data = data;
+    public ConsoleSampler(
+            Supplier<List<DeadLetterQueues.QueueDepth>> queues,
+            Supplier<Map<String, Long>> providerOutcomes,
+            Clock clock) {
+        this.queues = queues;
         this.providerOutcomes = providerOutcomes;
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -43,7 +44,8 @@ public final class ConsoleSampler implements AutoCloseable {
 
     void sample() {
         try {
-            Sample s = new Sample(clock.instant(), data.queueDepths(), Map.copyOf(providerOutcomes.get()));
+            ConsoleSource.Sample s =
+                    new ConsoleSource.Sample(clock.instant(), queues.get(), Map.copyOf(providerOutcomes.get()));
             synchronized (samples) {
                 samples.addLast(s);
                 while (samples.size() > KEPT) {
@@ -56,7 +58,8 @@ public final class ConsoleSampler implements AutoCloseable {
         }
     }
 
-    List<Sample> samples() {
+    /** The history, oldest first. */
+    public List<ConsoleSource.Sample> samples() {
         synchronized (samples) {
             return List.copyOf(samples);
         }

@@ -6,6 +6,7 @@ import com.pulumi.aws.cloudwatch.EventBusArgs;
 import com.pulumi.aws.dynamodb.Table;
 import com.pulumi.aws.dynamodb.TableArgs;
 import com.pulumi.aws.dynamodb.inputs.TableAttributeArgs;
+import com.pulumi.aws.dynamodb.inputs.TableGlobalSecondaryIndexArgs;
 import com.pulumi.aws.dynamodb.inputs.TablePointInTimeRecoveryArgs;
 import com.pulumi.aws.dynamodb.inputs.TableTtlArgs;
 import com.pulumi.aws.s3.BucketLifecycleConfigurationV2;
@@ -122,17 +123,27 @@ record DataPlane(
 
     private static Table table(StackSettings s, String name) {
         boolean jobs = name.equals(Definitions.PITR_TABLE);
+        TableArgs.Builder table = TableArgs.builder()
+                .name(s.prefix() + "-" + name)
+                .billingMode("PAY_PER_REQUEST")
+                .hashKey(Definitions.HASH_KEY);
+        if (jobs) {
+            table.attributes(
+                            attribute(Definitions.HASH_KEY, "S"),
+                            attribute(Definitions.RECENT_PARTITION_KEY, "S"),
+                            attribute(Definitions.RECENT_SORT_KEY, "N"))
+                    .globalSecondaryIndexes(TableGlobalSecondaryIndexArgs.builder()
+                            .name(Definitions.RECENT_INDEX)
+                            .hashKey(Definitions.RECENT_PARTITION_KEY)
+                            .rangeKey(Definitions.RECENT_SORT_KEY)
+                            .projectionType("KEYS_ONLY")
+                            .build());
+        } else {
+            table.attributes(attribute(Definitions.HASH_KEY, "S"));
+        }
         return new Table(
                 s.prefix() + "-" + name,
-                TableArgs.builder()
-                        .name(s.prefix() + "-" + name)
-                        .billingMode("PAY_PER_REQUEST")
-                        .hashKey(Definitions.HASH_KEY)
-                        .attributes(TableAttributeArgs.builder()
-                                .name(Definitions.HASH_KEY)
-                                .type("S")
-                                .build())
-                        .ttl(TableTtlArgs.builder()
+                table.ttl(TableTtlArgs.builder()
                                 .attributeName(Definitions.TTL_ATTRIBUTE)
                                 .enabled(true)
                                 .build())
@@ -141,6 +152,10 @@ record DataPlane(
                                 .build())
                         .deletionProtectionEnabled(jobs && s.protect())
                         .build());
+    }
+
+    private static TableAttributeArgs attribute(String name, String type) {
+        return TableAttributeArgs.builder().name(name).type(type).build();
     }
 
     private static BucketV2 bucket(StackSettings s) {

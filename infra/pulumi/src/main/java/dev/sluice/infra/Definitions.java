@@ -48,6 +48,15 @@ final class Definitions {
     /** Only the jobs table holds data that cannot be recomputed: point-in-time recovery is on for it alone. */
     static final String PITR_TABLE = "jobs";
 
+    /**
+     * The jobs table's index of jobs by month of creation (an operator's console lists the newest from it): keys only,
+     * so it is written when a job is created and not as the job moves on.
+     */
+    static final String RECENT_INDEX = "recent";
+
+    static final String RECENT_PARTITION_KEY = "listedIn";
+    static final String RECENT_SORT_KEY = "createdAt";
+
     /** Bucket prefixes of the runtime contract. */
     static final String PAYLOADS = "payloads/";
 

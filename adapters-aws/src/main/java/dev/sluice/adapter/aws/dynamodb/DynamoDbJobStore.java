@@ -19,6 +19,7 @@ import static dev.sluice.adapter.aws.dynamodb.JobItems.instant;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.n;
 import static dev.sluice.adapter.aws.dynamodb.JobItems.s;
 
+import dev.sluice.adapter.aws.resources.SluiceTables;
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
 import dev.sluice.domain.model.CorrelationId;
@@ -31,7 +32,12 @@ import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.TransientException;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +49,9 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -140,35 +148,96 @@ public final class DynamoDbJobStore implements JobStore {
             Instant createdAt,
             Instant updatedAt) {}
 
+    /** How many months back {@link #recentJobs} looks for jobs. */
+    static final int MONTHS_LISTED = 3;
+
     /**
-     * Every job in the table (batches left out), by a paginated Scan of the attributes a list shows: for a local
-     * operator's console, never on a request path, since a Scan reads the whole table. Inputs, outputs and results
-     * are not read, so a value stored aside costs nothing here and one gone missing cannot hide the other jobs.
+     * The newest jobs (at most {@code limit}, created in this month or the {@value #MONTHS_LISTED} before it), newest
+     * first: for an operator's list of jobs. It queries the jobs' {@code recent} index, a few small Query requests per
+     * month (one per shard), then reads the summaries' attributes of those jobs by key (BatchGetItem), so it reads what
+     * it shows, never the table. Inputs, outputs and results are not read, so a value stored aside costs nothing here.
+     * Jobs written before the index existed carry no {@code listedIn} and are found by id only.
      */
-    public List<JobSummary> scanJobs() {
-        return call(
-                "Scan (jobs)",
-                () -> client
-                        .scanPaginator(b -> b.tableName(table)
-                                .filterExpression("begins_with(#pk, :job)")
-                                .projectionExpression(
-                                        "#pk, #tenant, #pipeline, #status, #hops, #hopCount, #correlation, #created,"
-                                                + " #updated")
-                                .expressionAttributeNames(Map.of(
-                                        "#pk", PK,
-                                        "#tenant", JobItems.TENANT,
-                                        "#pipeline", JobItems.PIPELINE,
-                                        "#status", STATUS,
-                                        "#hops", HOPS,
-                                        "#hopCount", HOP_COUNT,
-                                        "#correlation", JobItems.CORRELATION,
-                                        "#created", JobItems.CREATED,
-                                        "#updated", UPDATED))
-                                .expressionAttributeValues(Map.of(":job", s("JOB#"))))
-                        .items()
-                        .stream()
-                        .map(JobItems::toSummary)
-                        .toList());
+    public List<JobSummary> recentJobs(int limit, Instant now) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("'limit' must be at least 1 (got " + limit + ")");
+        }
+        List<Map<String, AttributeValue>> newest = new ArrayList<>();
+        YearMonth month = YearMonth.from(now.atZone(ZoneOffset.UTC));
+        for (int back = 0; back <= MONTHS_LISTED && newest.size() < limit; back++) {
+            List<Map<String, AttributeValue>> ofMonth = new ArrayList<>();
+            for (int shard = 0; shard < JobItems.LIST_SHARDS; shard++) {
+                String partition = JobItems.listedIn(month.minusMonths(back), shard);
+                ofMonth.addAll(call(
+                        "Query (recent jobs)",
+                        () -> client.query(b -> b.tableName(table)
+                                        .indexName(SluiceTables.RECENT_INDEX)
+                                        .keyConditionExpression("#listed = :listed")
+                                        .expressionAttributeNames(Map.of("#listed", JobItems.LISTED_IN))
+                                        .expressionAttributeValues(Map.of(":listed", s(partition)))
+                                        .scanIndexForward(false)
+                                        .limit(limit))
+                                .items()));
+            }
+            ofMonth.sort(Comparator.comparing((Map<String, AttributeValue> k) ->
+                            new BigDecimal(k.get(JobItems.CREATED).n()))
+                    .reversed());
+            newest.addAll(ofMonth.subList(0, Math.min(ofMonth.size(), limit - newest.size())));
+        }
+        List<JobSummary> out = new ArrayList<>();
+        for (int from = 0; from < newest.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = newest.subList(from, Math.min(newest.size(), from + 100)).stream()
+                    .map(k -> Map.of(PK, k.get(PK)))
+                    .toList();
+            summaries(keys).forEach(item -> out.add(JobItems.toSummary(item)));
+        }
+        out.sort(Comparator.comparing(JobSummary::createdAt).reversed());
+        return out;
+    }
+
+    /** The summary attributes of up to 100 jobs, by key; what DynamoDB leaves unprocessed is asked for again. */
+    private List<Map<String, AttributeValue>> summaries(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, KeysAndAttributes> pending = Map.of(
+                table,
+                KeysAndAttributes.builder()
+                        .keys(keys)
+                        .projectionExpression(
+                                "#pk, #tenant, #pipeline, #status, #hops, #hopCount, #correlation, #created, #updated")
+                        .expressionAttributeNames(Map.of(
+                                "#pk", PK,
+                                "#tenant", JobItems.TENANT,
+                                "#pipeline", JobItems.PIPELINE,
+                                "#status", STATUS,
+                                "#hops", HOPS,
+                                "#hopCount", HOP_COUNT,
+                                "#correlation", JobItems.CORRELATION,
+                                "#created", JobItems.CREATED,
+                                "#updated", UPDATED))
+                        .build());
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt > 0) {
+                pause(Math.min(1_000, 50L << Math.min(attempt, 5)));
+            }
+            if (attempt == 8) {
+                throw new TransientException("BatchGetItem (recent jobs) left keys unprocessed after 8 attempts", null);
+            }
+            Map<String, KeysAndAttributes> ask = pending;
+            BatchGetItemResponse response =
+                    call("BatchGetItem (recent jobs)", () -> client.batchGetItem(b -> b.requestItems(ask)));
+            items.addAll(response.responses().getOrDefault(table, List.of()));
+            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return items;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientException("interrupted while listing recent jobs", e);
+        }
     }
 
     /** Large input values the item pointed at stay in the blob store; their keys are content hashes, reused by a retry. */

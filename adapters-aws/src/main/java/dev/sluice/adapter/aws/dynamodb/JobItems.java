@@ -1,5 +1,6 @@
 package dev.sluice.adapter.aws.dynamodb;
 
+import dev.sluice.adapter.aws.resources.SluiceTables;
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.BatchId;
 import dev.sluice.domain.model.CorrelationId;
@@ -14,6 +15,8 @@ import dev.sluice.domain.model.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +49,11 @@ final class JobItems {
     static final String RESULT_FROM = "resultFrom";
 
     static final String FAILURE = "failureReason";
-    static final String CREATED = "createdAt";
+    static final String CREATED = SluiceTables.CREATED_AT;
+    static final String LISTED_IN = SluiceTables.LISTED_IN;
+    /** The recent index's partitions per month: each takes a share of job creations (a hot key throttles writes). */
+    static final int LIST_SHARDS = 8;
+
     static final String UPDATED = "updatedAt";
     static final String LEASE_HOP = "leaseHop";
     static final String LEASE_UNTIL = "leaseUntil";
@@ -103,7 +110,17 @@ final class JobItems {
         job.failureReason().ifPresent(r -> item.put(FAILURE, failure(job.id(), r, large)));
         item.put(CREATED, instant(job.createdAt()));
         item.put(UPDATED, instant(job.updatedAt()));
+        item.put(LISTED_IN, s(listedIn(YearMonth.from(job.createdAt().atZone(ZoneOffset.UTC)), shard(job.id()))));
         return item;
+    }
+
+    /** The recent index's partition a job is listed in: its month of creation and a shard of its id. */
+    static String listedIn(YearMonth month, int shard) {
+        return "JOBS#" + month + "#" + shard;
+    }
+
+    static int shard(JobId id) {
+        return Math.floorMod(id.value().hashCode(), LIST_SHARDS);
     }
 
     static Job toJob(Map<String, AttributeValue> item, LargeValues large) {

@@ -71,7 +71,8 @@ public final class DynamoDbTables {
                             .indexName(i.name())
                             .keySchema(keySchema(i.partitionKey(), i.sortKey()))
                             .projection(Projection.builder()
-                                    .projectionType(ProjectionType.ALL)
+                                    .projectionType(ProjectionType.fromValue(
+                                            i.projection().name()))
                                     .build())
                             .build())
                     .toList());

@@ -25,28 +25,47 @@ public record SluiceTables(String environment) {
         }
     }
 
-    /** Jobs ({@code JOB#<id>}) and batches ({@code BATCH#<id>}); nothing expires, reads are by key only. */
+    /** The jobs table's index of jobs by month of creation, newest first: what an operator's list of jobs reads. */
+    public static final String RECENT_INDEX = "recent";
+
+    /** The index's partition key: {@code JOBS#<yyyy-MM>#<shard>}, set once when a job is created. */
+    public static final String LISTED_IN = "listedIn";
+
+    /** The index's sort key: the job's creation time, epoch seconds. */
+    public static final String CREATED_AT = "createdAt";
+
+    /**
+     * Jobs ({@code JOB#<id>}) and batches ({@code BATCH#<id>}); nothing expires. Reads are by key, except an
+     * operator's list of the newest jobs, which queries the {@link #RECENT_INDEX} (keys only: it is written when a job
+     * is created, never when the job moves on).
+     */
     public TableDefinition jobs() {
-        return table("jobs", Optional.empty());
+        return table(
+                "jobs",
+                Optional.empty(),
+                List.of(new TableDefinition.GlobalIndex(
+                        RECENT_INDEX,
+                        Key.string(LISTED_IN),
+                        Optional.of(Key.number(CREATED_AT)),
+                        TableDefinition.Projection.KEYS_ONLY)));
     }
 
     /** Completion cache entries by hash of model, parameters and prompt, expiring by TTL. */
     public TableDefinition cache() {
-        return table("cache", Optional.of(TTL_ATTRIBUTE));
+        return table("cache", Optional.of(TTL_ATTRIBUTE), List.of());
     }
 
     /** One item per limiter key and window, expiring by TTL a while after its window ends. */
     public TableDefinition limits() {
-        return table("limits", Optional.of(TTL_ATTRIBUTE));
+        return table("limits", Optional.of(TTL_ATTRIBUTE), List.of());
     }
 
     public List<TableDefinition> all() {
         return List.of(jobs(), cache(), limits());
     }
 
-    private TableDefinition table(String table, Optional<String> ttl) {
+    private TableDefinition table(String table, Optional<String> ttl, List<TableDefinition.GlobalIndex> indexes) {
         String name = "sluice-" + table + (environment.isEmpty() ? "" : "-" + environment);
-        return new TableDefinition(
-                name, Key.string(PARTITION_KEY), Optional.empty(), List.of(), ttl, Billing.ON_DEMAND);
+        return new TableDefinition(name, Key.string(PARTITION_KEY), Optional.empty(), indexes, ttl, Billing.ON_DEMAND);
     }
 }

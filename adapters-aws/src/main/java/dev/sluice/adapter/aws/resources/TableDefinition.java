@@ -76,13 +76,26 @@ public record TableDefinition(
         }
     }
 
-    /** A global secondary index projecting every attribute. */
-    public record GlobalIndex(String name, Key partitionKey, Optional<Key> sortKey) {
+    /**
+     * A global secondary index.
+     *
+     * @param projection what the index copies of each item: {@link Projection#KEYS_ONLY} is written when an item is
+     *     created and again only if its key attributes change, so updates to the item's other attributes cost nothing
+     *     in the index
+     */
+    public record GlobalIndex(String name, Key partitionKey, Optional<Key> sortKey, Projection projection) {
         public GlobalIndex {
             Objects.requireNonNull(name, "'name' must not be null");
             Objects.requireNonNull(partitionKey, "'partitionKey' must not be null");
             Objects.requireNonNull(sortKey, "'sortKey' must not be null");
+            Objects.requireNonNull(projection, "'projection' must not be null");
         }
+    }
+
+    /** DynamoDB's projection types; the name is the value both the SDK and Pulumi use. */
+    public enum Projection {
+        ALL,
+        KEYS_ONLY
     }
 
     /** sluice's tables are on-demand: traffic is bursty and a throttled table would stall every consumer. */

@@ -12,12 +12,20 @@ import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.JobStoreContract;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.emulators.dynamodb.DynaliteExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,35 +53,88 @@ class DynamoDbJobStoreIT extends JobStoreContract {
     }
 
     @Test
-    void aScanSummarisesEveryJobWithoutItsStoredAsideValuesAndLeavesBatchesOut() {
+    void theNewestJobsAreListedNewestFirstFromTheIndexWithoutTheirStoredAsideValuesAndWithoutBatches() {
         DynamoDbJobStore store = new DynamoDbJobStore(CLIENT, blobs, DynamoDbJobStore.Settings.of(TABLE));
-        Job small = Fixtures.job();
-        Job large = Fixtures.job(JobId.random(), Fixtures.TENANT, Map.of("question", "x".repeat(10_000)));
-        store.create(small);
-        store.create(large);
-        store.advance(small.id(), Fixtures.hop(0, "draft", "first draft"), T0.plusSeconds(1));
+        // A month of their own, so other tests' jobs in the shared table are not among them.
+        Instant monthStart = YearMonth.of(2040 + new Random().nextInt(50), 1 + new Random().nextInt(12))
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        List<Job> created = new ArrayList<>();
+        // 130 jobs over two months (more than one BatchGetItem's 100 keys), one of them with a large input.
+        for (int i = 0; i < 130; i++) {
+            Instant at = i < 60 ? monthStart.minusSeconds(3_600L * (60 - i)) : monthStart.plusSeconds(60L * i);
+            Map<String, String> input = i == 129 ? Map.of("question", "x".repeat(10_000)) : Map.of("question", "q" + i);
+            Job job = Job.queued(
+                    JobId.random(),
+                    Fixtures.TENANT,
+                    Fixtures.twoHopPipeline(),
+                    input,
+                    "fp-" + i,
+                    new CorrelationId("corr-" + i),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Priority.INTERACTIVE,
+                    at);
+            store.create(job);
+            created.add(job);
+        }
+        Job old = Job.queued(
+                JobId.random(),
+                Fixtures.TENANT,
+                Fixtures.twoHopPipeline(),
+                Map.of("question", "old"),
+                "fp-old",
+                new CorrelationId("corr-old"),
+                Optional.empty(),
+                Optional.empty(),
+                Priority.INTERACTIVE,
+                monthStart.minus(Duration.ofDays(31 * (DynamoDbJobStore.MONTHS_LISTED + 2))));
+        store.create(old);
+        Job newest = created.get(129);
+        store.advance(
+                newest.id(),
+                Fixtures.hop(0, "draft", "first draft"),
+                newest.createdAt().plusSeconds(1));
         Batch batch = new Batch(
-                BatchId.random(), Fixtures.TENANT, "two-hop", List.of(small.id()), 0, 0, new CorrelationId("c"), T0);
+                BatchId.random(),
+                Fixtures.TENANT,
+                "two-hop",
+                List.of(newest.id()),
+                0,
+                0,
+                new CorrelationId("c"),
+                newest.createdAt());
         store.createBatch(batch);
-        // Other tests' jobs share the table and point at values in their own blob stores: the scan reads none.
+        Instant now = monthStart.plus(Duration.ofDays(20));
 
-        List<DynamoDbJobStore.JobSummary> scanned = store.scanJobs();
+        List<DynamoDbJobStore.JobSummary> listed = store.recentJobs(120, now);
 
-        assertThat(scanned).extracting(DynamoDbJobStore.JobSummary::id).contains(small.id(), large.id());
-        assertThat(scanned)
-                .extracting(j -> j.id().value())
+        assertThat(listed)
+                .extracting(DynamoDbJobStore.JobSummary::id)
+                .containsExactlyElementsOf(
+                        created.reversed().subList(0, 120).stream().map(Job::id).toList());
+        assertThat(store.recentJobs(500, now))
+                .extracting(DynamoDbJobStore.JobSummary::id)
+                .hasSize(130)
+                .doesNotContain(old.id())
+                .extracting(JobId::value)
                 .doesNotContain(batch.id().value());
-        DynamoDbJobStore.JobSummary first = scanned.stream()
-                .filter(j -> j.id().equals(small.id()))
-                .findFirst()
-                .orElseThrow();
+        DynamoDbJobStore.JobSummary first = listed.getFirst();
+        assertThat(first.id()).isEqualTo(newest.id());
         assertThat(first.hopsDone()).isEqualTo(1);
-        assertThat(first.hopCount()).isEqualTo(small.hopCount());
+        assertThat(first.hopCount()).isEqualTo(newest.hopCount());
         assertThat(first.cost().usd())
                 .isEqualByComparingTo(
                         Fixtures.hop(0, "draft", "first draft").cost().usd());
-        assertThat(first.tenant()).isEqualTo(small.tenant());
-        assertThat(first.correlationId()).isEqualTo(small.correlationId());
+        assertThat(first.tenant()).isEqualTo(newest.tenant());
+        assertThat(first.correlationId()).isEqualTo(newest.correlationId());
+        assertThat(store.recentJobs(3, now))
+                .extracting(DynamoDbJobStore.JobSummary::id)
+                .containsExactly(
+                        created.get(129).id(),
+                        created.get(128).id(),
+                        created.get(127).id());
     }
 
     @Test

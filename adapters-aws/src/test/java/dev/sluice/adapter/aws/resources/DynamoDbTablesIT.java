@@ -58,7 +58,11 @@ class DynamoDbTablesIT {
                 "sluice-indexed-" + System.nanoTime(),
                 Key.string("pk"),
                 Optional.of(Key.number("sk")),
-                List.of(new GlobalIndex("by-tenant", Key.string("tenant"), Optional.of(Key.number("sk")))),
+                List.of(new GlobalIndex(
+                        "by-tenant",
+                        Key.string("tenant"),
+                        Optional.of(Key.number("sk")),
+                        TableDefinition.Projection.KEYS_ONLY)),
                 Optional.empty(),
                 Billing.ON_DEMAND);
         try (DynamoDbClient client = client(dynalite)) {
@@ -68,6 +72,7 @@ class DynamoDbTablesIT {
             assertThat(table.globalSecondaryIndexes()).singleElement().satisfies(i -> {
                 assertThat(i.indexName()).isEqualTo("by-tenant");
                 assertThat(i.keySchema()).extracting(k -> k.attributeName()).containsExactly("tenant", "sk");
+                assertThat(i.projection().projectionTypeAsString()).isEqualTo("KEYS_ONLY");
             });
             assertThat(table.attributeDefinitions()).hasSize(3);
         }

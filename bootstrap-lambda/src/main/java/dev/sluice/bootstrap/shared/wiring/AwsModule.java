@@ -117,8 +117,13 @@ public final class AwsModule {
 
     @Provides
     @Singleton
-    static JobStore jobs(DynamoDbClient dynamo, BlobStore blobs, Settings settings) {
+    static DynamoDbJobStore dynamoDbJobs(DynamoDbClient dynamo, BlobStore blobs, Settings settings) {
         return new DynamoDbJobStore(dynamo, blobs, DynamoDbJobStore.Settings.of(settings.jobsTable()));
+    }
+
+    @Provides
+    static JobStore jobs(DynamoDbJobStore jobs) {
+        return jobs;
     }
 
     @Provides

@@ -1,4 +1,4 @@
-package dev.sluice.local.console;
+package dev.sluice.bootstrap.console;
 
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
 import dev.sluice.domain.model.Cost;
@@ -20,32 +20,36 @@ final class ConsoleCharts {
 
     private ConsoleCharts() {}
 
-    static String page(List<DynamoDbJobStore.JobSummary> jobs, List<ConsoleSampler.Sample> samples, Instant now) {
+    static String page(
+            List<DynamoDbJobStore.JobSummary> jobs,
+            List<ConsoleSource.Sample> samples,
+            String outcomesElsewhere,
+            Instant now) {
         Html h = new Html().raw("<h1>Charts</h1><p class=\"live\" data-reload=\"5000\">reloads every 5 s</p>");
         queues(h, samples);
         oldest(h, jobs, now);
         outcomes(h, jobs, now);
-        throttling(h, samples);
+        throttling(h, samples, outcomesElsewhere);
         spend(h, jobs);
         return h.toString();
     }
 
-    private static void queues(Html h, List<ConsoleSampler.Sample> samples) {
+    private static void queues(Html h, List<ConsoleSource.Sample> samples) {
         h.raw("<h2>Queue depth</h2>");
         if (samples.isEmpty()) {
             h.raw("<p class=\"empty\">no sample yet</p>");
             return;
         }
         Map<String, List<Long>> series = new LinkedHashMap<>();
-        for (ConsoleSampler.Sample s : samples) {
-            for (ConsoleData.QueueDepth q : s.queues()) {
+        for (ConsoleSource.Sample s : samples) {
+            for (DeadLetterQueues.QueueDepth q : s.queues()) {
                 series.computeIfAbsent(q.name(), k -> new ArrayList<>()).add(q.visible() + q.inFlight() + q.delayed());
             }
         }
         lines(h, "queue-depth", series, "messages, every 5 s, last " + samples.size() * 5 + " s");
         h.raw("<table id=\"queues\"><thead><tr><th>queue</th><th class=\"num\">waiting</th><th class=\"num\">in"
                 + " flight</th><th class=\"num\">delayed</th></tr></thead><tbody>");
-        for (ConsoleData.QueueDepth q : samples.getLast().queues()) {
+        for (DeadLetterQueues.QueueDepth q : samples.getLast().queues()) {
             h.raw("<tr><td>")
                     .text(q.name())
                     .raw("</td><td class=\"num\">")
@@ -100,10 +104,10 @@ final class ConsoleCharts {
         lines(h, "jobs-per-minute", series, "by outcome, last " + MINUTES + " minutes");
     }
 
-    private static void throttling(Html h, List<ConsoleSampler.Sample> samples) {
+    private static void throttling(Html h, List<ConsoleSource.Sample> samples, String elsewhere) {
         h.raw("<h2>Provider 429s</h2>");
         if (samples.isEmpty() || samples.getLast().outcomes().isEmpty()) {
-            h.raw("<p class=\"empty\">the bundled simulator is not in use, or has answered nothing yet</p>");
+            h.raw("<p class=\"empty\">").text(elsewhere).raw("</p>");
             return;
         }
         List<Long> throttled = new ArrayList<>();

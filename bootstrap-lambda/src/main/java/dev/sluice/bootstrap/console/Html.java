@@ -1,4 +1,4 @@
-package dev.sluice.local.console;
+package dev.sluice.bootstrap.console;
 
 /**
  * HTML written by the console: every value goes through {@link #text}, so job inputs, model answers, prompts and

@@ -1,6 +1,7 @@
-package dev.sluice.local.console;
+package dev.sluice.bootstrap.console;
 
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
+import dev.sluice.bootstrap.shared.JobTraceIds;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.HopRecord;
@@ -12,7 +13,6 @@ import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TokenUsage;
-import dev.sluice.local.LocalSpans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,15 +112,22 @@ final class ConsolePages {
         return h.raw("</tbody>").toString();
     }
 
+    /** The job's trace id, derived from its id as every function derives it. */
+    static String traceId(Job job) {
+        return JobTraceIds.traceId(job.id());
+    }
+
     static String job(Job job, List<HopTrace> traces, Instant now) {
-        return job(job, traces, "", List.of(), now);
+        return job(job, traces, "", List.of(), "", now);
     }
 
     /**
      * @param traceId the job's distributed trace
-     * @param spans the spans of that trace collected in this process, by start time
+     * @param spans the spans of that trace collected where the console runs, by start time
+     * @param spansElsewhere what the page says when none were collected here
      */
-    static String job(Job job, List<HopTrace> traces, String traceId, List<LocalSpans.Recorded> spans, Instant now) {
+    static String job(
+            Job job, List<HopTrace> traces, String traceId, List<Span> spans, String spansElsewhere, Instant now) {
         Html h = new Html();
         boolean running = job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING;
         h.raw("<h1>Job <code>")
@@ -158,7 +165,7 @@ final class ConsolePages {
         h.raw("</dl>");
         waterfall(h, job, now);
         if (!traceId.isEmpty()) {
-            spans(h, traceId, spans);
+            spans(h, traceId, spans, spansElsewhere);
         }
         h.raw("<h2>Traces</h2>");
         if (traces.isEmpty()) {
@@ -188,15 +195,15 @@ final class ConsolePages {
             "sluice.retry_after_ms");
 
     /** The job's distributed trace as the functions recorded it: one row per span, indented under its parent. */
-    private static void spans(Html h, String traceId, List<LocalSpans.Recorded> spans) {
+    private static void spans(Html h, String traceId, List<Span> spans, String elsewhere) {
         h.raw("<h2>Spans</h2><p>trace id <code id=\"trace-id\">").text(traceId).raw("</code></p>");
         if (spans.isEmpty()) {
-            h.raw("<p class=\"empty\">no span of this trace was collected by this runtime</p>");
+            h.raw("<p class=\"empty\">").text(elsewhere).raw("</p>");
             return;
         }
         Instant start = spans.getFirst().start();
         Instant end = start;
-        for (LocalSpans.Recorded s : spans) {
+        for (Span s : spans) {
             Instant e = s.start().plus(s.duration());
             end = e.isAfter(end) ? e : end;
         }
@@ -206,7 +213,7 @@ final class ConsolePages {
                         + "<th class=\"axis\">0 – ")
                 .text(total)
                 .raw(" ms</th><th>attributes</th></tr></thead><tbody>");
-        for (LocalSpans.Recorded s : spans) {
+        for (Span s : spans) {
             int d = depth.getOrDefault(s.parentSpanId(), -1) + 1;
             depth.put(s.spanId(), d);
             long from = Math.max(0, Duration.between(start, s.start()).toMillis());
@@ -353,7 +360,7 @@ final class ConsolePages {
         h.raw("</details>");
     }
 
-    static String deadLetters(List<ConsoleData.DeadLetters> queues, Optional<List<String>> redriven) {
+    static String deadLetters(List<DeadLetterQueues.DeadLetters> queues, Optional<List<String>> redriven) {
         Html h = new Html().raw("<h1>Dead letters</h1>");
         redriven.ifPresent(lines -> {
             h.raw("<div id=\"redriven\" class=\"notice\"><p>")
@@ -362,14 +369,15 @@ final class ConsolePages {
             lines.forEach(l -> h.raw("<li>").text(l).raw("</li>"));
             h.raw("</ul></div>");
         });
-        long total = queues.stream().mapToLong(ConsoleData.DeadLetters::depth).sum();
+        long total =
+                queues.stream().mapToLong(DeadLetterQueues.DeadLetters::depth).sum();
         h.raw("<form method=\"post\" action=\"/dead-letters/redrive\"><button id=\"redrive\" type=\"submit\"")
                 .raw(total == 0 ? " disabled" : "")
                 .raw(">Redrive all</button> <span class=\"note\">the same as <code>./sluice redrive</code>: each"
                         + " job's dead letter asks the API to retry the job (a failed job is reopened at the hop"
                         + " where it stopped); other messages go back to their queue</span></form><p class=\"note\">Receives"
                         + " are SQS's count of each dead letter, this page's own looks included.</p>");
-        for (ConsoleData.DeadLetters q : queues) {
+        for (DeadLetterQueues.DeadLetters q : queues) {
             h.raw("<h2>")
                     .text(q.route().name())
                     .raw(" DLQ <small>")
@@ -381,7 +389,7 @@ final class ConsolePages {
             h.raw(
                     "<table class=\"dlq\"><thead><tr><th>message</th><th title=\"SQS counts the console's own looks too\">receives</th><th>job</th><th>status</th>"
                             + "<th>why</th></tr></thead><tbody>");
-            for (ConsoleData.DeadLetter d : q.shown()) {
+            for (DeadLetterQueues.DeadLetter d : q.shown()) {
                 h.raw("<tr class=\"dead-letter\"><td><code>")
                         .text(d.messageId())
                         .raw("</code></td><td class=\"num\">")
@@ -469,7 +477,7 @@ final class ConsolePages {
                     .raw("</td><td>")
                     .text(m.modelId())
                     .raw("</td><td>")
-                    .text(endpoint(m.provider(), settings))
+                    .text(endpoint(m, settings))
                     .raw("</td><td>")
                     .text(limits(m))
                     .raw("</td><td>")
@@ -489,10 +497,12 @@ final class ConsolePages {
         return String.join(", then ", out);
     }
 
-    /** Where this runtime sends a provider's calls: the bundled simulator unless a key chose the real one. */
-    private static String endpoint(String provider, Map<String, String> settings) {
-        String key = "SLUICE_" + provider.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_BASE_URL";
-        return Optional.ofNullable(settings.get(key)).orElse("the provider's own endpoint");
+    /** Where a model's calls go: its configured {@code baseUrl}, else the runtime's setting, else the provider's. */
+    private static String endpoint(ModelSpec m, Map<String, String> settings) {
+        String key = "SLUICE_" + m.provider().toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_BASE_URL";
+        return Optional.ofNullable(m.options().get("baseUrl"))
+                .or(() -> Optional.ofNullable(settings.get(key)))
+                .orElse("the provider's own endpoint");
     }
 
     private static String limits(ModelSpec m) {

@@ -1,0 +1,128 @@
+package dev.sluice.bootstrap.dispatcher;
+
+import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
+import dev.sluice.bootstrap.console.ConsoleSource;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
+import dev.sluice.bootstrap.console.Span;
+import dev.sluice.bootstrap.shared.Settings;
+import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.model.HopTrace;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.port.TraceStore;
+import dev.sluice.domain.usecase.RetryJob;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * What a stack's console reads, through the dispatcher's own clients: the newest jobs from the jobs table's index,
+ * a job and its traces by id, the configuration document the functions read, the queues and their dead-letter queues
+ * (each queue's URL with {@code -dlq} appended, the naming every stack and the local runtime share). A redrive
+ * retries each dead letter's job through {@link RetryJob} directly. Spans are in the stack's tracing backend and the
+ * history of queue depths and provider throttling in CloudWatch, so the charts show the present.
+ */
+final class StackConsole implements ConsoleSource {
+    static final String DLQ_SUFFIX = "-dlq";
+
+    private final DynamoDbJobStore jobs;
+    private final TraceStore traces;
+    private final SluiceConfig config;
+    private final DeadLetterQueues queues;
+    private final RetryJob retry;
+    private final Settings settings;
+    private final Clock clock;
+
+    StackConsole(
+            DynamoDbJobStore jobs,
+            TraceStore traces,
+            SluiceConfig config,
+            SqsClient sqs,
+            RetryJob retry,
+            Settings settings,
+            Clock clock) {
+        this.jobs = jobs;
+        this.traces = traces;
+        this.config = config;
+        this.retry = retry;
+        this.settings = settings;
+        this.clock = clock;
+        this.queues = new DeadLetterQueues(
+                sqs,
+                List.of(
+                        route("work", settings.workQueueUrl()),
+                        route("finalize", settings.finalizeQueueUrl()),
+                        route("ingest", settings.ingestQueueUrl())));
+    }
+
+    private static DeadLetterQueues.Route route(String name, String queueUrl) {
+        return new DeadLetterQueues.Route(name, queueUrl + DLQ_SUFFIX, queueUrl);
+    }
+
+    @Override
+    public List<DynamoDbJobStore.JobSummary> recentJobs() {
+        return jobs.recentJobs(LISTED, clock.instant());
+    }
+
+    @Override
+    public Optional<Job> job(String id) {
+        try {
+            return jobs.find(new JobId(id));
+        } catch (IllegalArgumentException notAnId) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<HopTrace> traces(Job job) {
+        return traces.find(job);
+    }
+
+    @Override
+    public List<Span> spans(Job job) {
+        return List.of();
+    }
+
+    @Override
+    public String spansElsewhere() {
+        return settings.tracing().otlpTracesEndpoint().isPresent()
+                ? "this trace's spans are in the tracing backend the stack exports to; search it for this trace id"
+                : "this stack does not export spans (sluice:tracing is off); the hop timeline above is from the job";
+    }
+
+    @Override
+    public SluiceConfig config() {
+        return config;
+    }
+
+    /** A stack's models carry their endpoints in the configuration document ({@code baseUrl}). */
+    @Override
+    public Map<String, String> settings() {
+        return Map.of();
+    }
+
+    @Override
+    public List<DeadLetterQueues.DeadLetters> deadLetters(int limit) {
+        return queues.deadLetters(limit, jobs::find);
+    }
+
+    @Override
+    public List<String> redrive() {
+        return queues.redrive(envelope -> {
+            RetryJob.Result result = retry.retry(envelope.jobId());
+            return new DeadLetterQueues.Retried(true, result.describe());
+        });
+    }
+
+    @Override
+    public List<Sample> samples() {
+        return List.of(new Sample(clock.instant(), queues.queueDepths(), Map.of()));
+    }
+
+    @Override
+    public String outcomesElsewhere() {
+        return "provider 429s are the stack's Throttled metric (namespace Sluice) in CloudWatch; its dashboard charts them";
+    }
+}
