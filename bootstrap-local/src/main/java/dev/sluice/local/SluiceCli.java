@@ -40,6 +40,7 @@ import picocli.CommandLine.Parameters;
             SluiceCli.Retry.class,
             SluiceCli.Worker.class,
             SluiceCli.Simulator.class,
+            SluiceCli.StackConsole.class,
             SluiceCli.Bench.class
         })
 public final class SluiceCli implements Runnable {
@@ -408,6 +409,54 @@ public final class SluiceCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             return ContainerWorker.run();
+        }
+    }
+
+    @Command(
+            name = "console",
+            description = "Open a deployed stack's console on 127.0.0.1: each page is fetched from the stack's API with"
+                    + " your operator credentials (a JWT in SLUICE_TOKEN, or --iam to sign with your AWS credentials).")
+    static final class StackConsole implements Callable<Integer> {
+        @Option(names = "--api", required = true, description = "the stack's API URL (pulumi stack output apiUrl)")
+        URI api;
+
+        @Option(names = "--port", defaultValue = "8789")
+        int port;
+
+        @Option(names = "--iam", description = "sign requests (SigV4) with the default AWS credentials instead")
+        boolean iam;
+
+        @Option(names = "--region", description = "the stack's region, for --iam (default: from the API URL)")
+        String region;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.sluice.local.console.ConsoleProxy.Credentials credentials;
+            if (iam) {
+                String signingRegion = Optional.ofNullable(region)
+                        .or(() -> dev.sluice.local.console.ConsoleProxy.regionOf(api))
+                        .orElse(null);
+                if (signingRegion == null) {
+                    System.err.println("give --region: " + api + " does not name one");
+                    return 2;
+                }
+                credentials = new dev.sluice.local.console.ConsoleProxy.Credentials.SigV4(
+                        software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder()
+                                .build(),
+                        signingRegion);
+            } else {
+                String token = System.getenv("SLUICE_TOKEN");
+                if (token == null || token.isBlank()) {
+                    System.err.println("set SLUICE_TOKEN to a token holding the sluice/operator scope, or use --iam");
+                    return 2;
+                }
+                credentials = new dev.sluice.local.console.ConsoleProxy.Credentials.Bearer(() -> token.strip());
+            }
+            try (var proxy = dev.sluice.local.console.ConsoleProxy.start(port, api, credentials)) {
+                System.out.println("the console of " + api + " at " + proxy.endpoint() + " (Ctrl-C stops it)");
+                Thread.sleep(Duration.ofDays(365));
+            }
+            return 0;
         }
     }
 

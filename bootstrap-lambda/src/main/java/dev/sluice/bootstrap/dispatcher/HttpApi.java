@@ -182,9 +182,7 @@ final class HttpApi {
         return HttpResponse.error(
                 404,
                 "not_found",
-                "no route " + r.method() + " " + r.path()
-                        + " (routes: POST /v1/jobs, POST /v1/batches, GET /v1/jobs/{id}, GET /v1/jobs/{id}/trace,"
-                        + " POST /v1/jobs/{id}/retry, GET /v1/batches/{id}, POST /v1/documents, GET /v1/usage)");
+                "no route " + r.method() + " " + r.path() + " (routes: " + String.join(", ", ApiRoutes.ALL) + ")");
     }
 
     /**

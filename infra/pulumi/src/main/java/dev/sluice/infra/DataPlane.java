@@ -249,4 +249,8 @@ record DataPlane(
     Output<String> queueArn(String name) {
         return queues.get(name).queue().arn();
     }
+
+    Output<String> deadLetterQueueArn(String name) {
+        return queues.get(name).dlq().arn();
+    }
 }

@@ -25,14 +25,30 @@ import java.util.Map;
 
 /** The HTTP API in front of the dispatcher: its routes, an IAM or JWT authorizer, throttling and access logs. */
 final class HttpApi {
-    /** The dispatcher's routes (issue 6). Anything else never reaches the function. */
+    /** The dispatcher's API routes. Anything else never reaches the function. */
     static final List<String> ROUTES = List.of(
             "POST /v1/jobs",
             "POST /v1/batches",
             "GET /v1/jobs/{id}",
             "GET /v1/jobs/{id}/trace",
+            "POST /v1/jobs/{id}/retry",
             "GET /v1/batches/{id}",
-            "POST /v1/documents");
+            "POST /v1/documents",
+            "GET /v1/usage");
+
+    /**
+     * The operator's console ({@code sluice:api.console}, on by default), served by the dispatcher behind the same
+     * authorizer: its pages and static files, and the redrive. The API's own routes are more specific and win.
+     */
+    static final List<String> CONSOLE_ROUTES = List.of("GET /", "GET /{proxy+}", "POST /dead-letters/redrive");
+
+    static List<String> routes(StackSettings s) {
+        List<String> all = new java.util.ArrayList<>(ROUTES);
+        if (s.api().console()) {
+            all.addAll(CONSOLE_ROUTES);
+        }
+        return all;
+    }
 
     private HttpApi() {}
 
@@ -74,7 +90,7 @@ final class HttpApi {
                             .build());
             authorizerId = jwt.id();
         }
-        for (String routeKey : ROUTES) {
+        for (String routeKey : routes(s)) {
             RouteArgs.Builder route = RouteArgs.builder()
                     .apiId(api.id())
                     .routeKey(routeKey)
@@ -136,7 +152,9 @@ final class HttpApi {
         return new GsonBuilder().disableHtmlEscaping().create().toJson(format);
     }
 
-    private static String slug(String routeKey) {
-        return routeKey.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    static String slug(String routeKey) {
+        String slug = routeKey.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        // "GET /" and "GET /{proxy+}" would both be "get" and "get-proxy": keep the root's apart.
+        return routeKey.endsWith(" /") ? slug + "-root" : slug;
     }
 }

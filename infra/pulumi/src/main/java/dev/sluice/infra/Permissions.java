@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  *       large values from {@code jobs/}), withdraws a job whose first message could not be sent (DeleteItem), fails,
  *       counts and reopens (UpdateItem); sends to {@code work}, {@code ingest} and, when a retried job has run all its
  *       hops, {@code finalize}, large bodies claim-checked under {@code payloads/}; lists and reads {@code traces/}.
- *       No model, embedder or vector store is built, so no secret and no Bedrock.
+ *       No model, embedder or vector store is built, so no secret and no Bedrock. With the operator's console
+ *       ({@code sluice:api.console}, on by default) it also queries the jobs table's {@code recent} index and reads
+ *       those jobs (BatchGetItem), reads each queue's depth, and receives and deletes dead letters (a redrive).
  *   <li>processor: leases, advances, releases, completes and fails jobs (GetItem, UpdateItem); the completion cache
  *       (GetItem, PutItem, DeleteItem) and the rate limiter (GetItem, UpdateItem); reads its messages' payloads and
  *       writes claim checks; writes hop traces (never reads them); every model client, the embedder and the vector
@@ -135,6 +137,25 @@ record Permissions(
         prefix(doc, "TraceObjects", Definitions.TRACES, GET);
         // GET /v1/jobs/{id}/trace lists the job's hop records under traces/{jobId}/.
         listing(doc, "ListTraces", Definitions.TRACES);
+        if (settings.api().console()) {
+            // The operator's console: the newest jobs from the jobs table's index, then their summaries by key;
+            // each queue's depth; what is in the dead-letter queues, and a redrive that deletes each one it retried
+            // or moves it back (SendMessages above).
+            Output<String> jobs = data.tables().get("jobs").arn();
+            doc.allow(
+                    "ConsoleJobsList",
+                    List.of("dynamodb:Query"),
+                    List.of(jobs.applyValue(arn -> arn + "/index/" + Definitions.RECENT_INDEX)));
+            doc.allow("ConsoleJobSummaries", List.of("dynamodb:BatchGetItem"), List.of(jobs));
+            List<Output<String>> queues = new ArrayList<>();
+            List<Output<String>> deadLetters = new ArrayList<>();
+            for (String q : Definitions.QUEUES) {
+                queues.add(data.queueArn(q));
+                deadLetters.add(data.deadLetterQueueArn(q));
+            }
+            doc.allow("ConsoleQueueDepths", List.of("sqs:GetQueueAttributes"), queues);
+            doc.allow("ConsoleDeadLetters", LAMBDA_POLLS, deadLetters);
+        }
     }
 
     private void processor(PolicyDocument doc) {

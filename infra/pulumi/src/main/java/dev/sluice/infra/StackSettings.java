@@ -165,7 +165,8 @@ record StackSettings(
             String tenantClaim,
             Map<String, String> iamTenants,
             List<String> operatorRoles,
-            Map<String, String> eventSources) {}
+            Map<String, String> eventSources,
+            boolean console) {}
 
     /**
      * @param sigv4 {@code es} (managed domain), {@code aoss} (serverless collection) or empty (plain HTTP)
@@ -281,7 +282,8 @@ record StackSettings(
                 api.string("tenantClaim").filter(c -> !c.isBlank()).orElse("sub"),
                 names(api, "iamTenants"),
                 api.strings("operatorRoles"),
-                names(api, "eventSources"));
+                names(api, "eventSources"),
+                api.bool("console").orElse(true));
         if (authorizer.equals("jwt")
                 && (apiSettings.jwtIssuer().isEmpty()
                         || apiSettings.jwtAudiences().isEmpty())) {

@@ -221,7 +221,13 @@ class IamPolicyTest {
                 .allow(PUT, a.objects("payloads/"))
                 .allow(GET_PUT, a.objects("jobs/"))
                 .allow(GET, a.objects("traces/"))
-                .allowIf("StringLike s3:prefix=traces/*", List.of("s3:ListBucket"), a.bucket());
+                .allowIf("StringLike s3:prefix=traces/*", List.of("s3:ListBucket"), a.bucket())
+                // The operator's console (sluice:api.console, on by default): the newest jobs, queue depths, the
+                // dead letters and their redrive.
+                .allow(List.of("dynamodb:Query"), a.table("jobs") + "/index/recent")
+                .allow(List.of("dynamodb:BatchGetItem"), a.table("jobs"))
+                .allow(List.of("sqs:GetQueueAttributes"), a.queue("work"), a.queue("finalize"), a.queue("ingest"))
+                .allow(LAMBDA_POLLS, a.queue("work-dlq"), a.queue("finalize-dlq"), a.queue("ingest-dlq"));
     }
 
     /** The processor's grants whatever the vector store, embedder and models. */
