@@ -261,7 +261,8 @@ final class ConsolePages {
         for (HopRecord hop : job.hops()) {
             Instant hopEnd = hop.startedAt().plus(hop.duration());
             bars.add(new Bar("hop " + hop.hop() + " queued", "wait", previous, hop.startedAt(), ""));
-            String note = hop.model() + " (" + hop.modelId() + ")" + (hop.cacheHit() ? ", cache hit" : "")
+            String note = hop.model() + " (" + hop.modelId() + ")"
+                    + hop.semantic().map(hit -> ", " + hit.describe()).orElse(hop.cacheHit() ? ", cache hit" : "")
                     + (hop.fallbacks().isEmpty() ? "" : ", fallbacks: " + String.join("; ", hop.fallbacks()))
                     + ", " + hop.usage().input() + "+" + hop.usage().output() + " tokens, $"
                     + hop.cost().usd().toPlainString();
@@ -312,7 +313,11 @@ final class ConsolePages {
                 .raw(": ")
                 .text(call.model().orElse("?")
                         + call.modelId().map(id -> " (" + id + ")").orElse(""))
-                .text(call.cacheHit() ? ", cache hit" : "")
+                .text(
+                        trace.ending() instanceof HopTrace.Answered a
+                                        && a.record().semantic().isPresent()
+                                ? ", " + a.record().semantic().get().describe()
+                                : call.cacheHit() ? ", cache hit" : "")
                 .text(call.usage()
                         .map(u -> ", " + u.input() + "+" + u.output() + " tokens")
                         .orElse(""))

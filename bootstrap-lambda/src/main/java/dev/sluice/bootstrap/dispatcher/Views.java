@@ -52,7 +52,11 @@ final class Views {
             boolean cacheHit,
             Tokens tokens,
             String costUsd,
-            long durationMs) {}
+            long durationMs,
+            Optional<SemanticView> semantic) {}
+
+    /** A hop the semantic cache answered: "semantic hit, similarity 0.97, answered from job job_...". */
+    record SemanticView(double similarity, String fromJob, String note) {}
 
     record Tokens(long input, long output, long cachedInput) {}
 
@@ -196,7 +200,12 @@ final class Views {
                 h.cacheHit(),
                 tokens(h.usage()),
                 h.cost().usd().toPlainString(),
-                h.duration().toMillis());
+                h.duration().toMillis(),
+                h.semantic()
+                        .map(hit -> new SemanticView(
+                                Math.round(hit.similarity() * 1000) / 1000.0,
+                                hit.fromJob().value(),
+                                hit.describe())));
     }
 
     static Tokens tokens(TokenUsage u) {

@@ -34,6 +34,11 @@ public final class EmfTelemetry implements Telemetry {
     }
 
     @Override
+    public void semanticLookup(boolean hit) {
+        add(hit ? "SemanticHits" : "SemanticMisses", 1, MetricUnit.COUNT);
+    }
+
+    @Override
     public void throttled(String alias) {
         add("Throttled", 1, MetricUnit.COUNT);
     }

@@ -39,6 +39,12 @@ public final class TracingTelemetry implements Telemetry {
     }
 
     @Override
+    public void semanticLookup(boolean hit) {
+        metrics.semanticLookup(hit);
+        Span.current().setAttribute("sluice.semantic_hit", hit);
+    }
+
+    @Override
     public void throttled(String alias) {
         metrics.throttled(alias);
         Span.current()

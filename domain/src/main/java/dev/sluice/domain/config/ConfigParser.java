@@ -6,6 +6,7 @@ import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.Prices;
 import dev.sluice.domain.model.RateLimits;
+import dev.sluice.domain.model.SemanticCaching;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.Template;
 import java.math.BigDecimal;
@@ -110,14 +111,51 @@ public final class ConfigParser {
                     filter));
         }
         if (s.has("generate")) {
-            s.allowOnly("generate", "model", "system", "prompt");
-            return s.build(() -> new Step.Generate(
-                    s.string("generate"),
-                    s.string("model"),
-                    new Template(s.optionalString("system", "")),
-                    new Template(s.string("prompt"))));
+            s.allowOnly("generate", "model", "system", "prompt", "cache");
+            Template system = new Template(s.optionalString("system", ""));
+            Template prompt = new Template(s.string("prompt"));
+            Optional<SemanticCaching> semantic = semantic(s);
+            if (semantic.isPresent()
+                    && java.util.stream.Stream.concat(system.variables().stream(), prompt.variables().stream())
+                            .noneMatch(v -> v.startsWith("input."))) {
+                throw new ConfigException(
+                        s.pathOf("cache"),
+                        "a semantic cache compares a job's inputs, and this step's prompt uses none"
+                                + " ({{input.<field>}}); use the exact-match cache (leave 'cache' out)");
+            }
+            return s.build(() -> new Step.Generate(s.string("generate"), s.string("model"), system, prompt, semantic));
         }
         throw s.fail("a step must be 'retrieve: <name>' or 'generate: <name>'");
+    }
+
+    /**
+     * A generate step's {@code cache}: {@code exact} (the default: the engine's exact-match cache only),
+     * {@code semantic}, or {@code {mode: semantic, threshold: 0.9, ttl: 6h}}.
+     */
+    private static Optional<SemanticCaching> semantic(ConfigNode step) {
+        if (!step.has("cache")) {
+            return Optional.empty();
+        }
+        ConfigNode c = step.get("cache");
+        String mode;
+        if (c.value() instanceof Map<?, ?>) {
+            c.allowOnly("mode", "threshold", "ttl");
+            mode = c.string("mode");
+        } else {
+            mode = c.string();
+        }
+        return switch (mode) {
+            case "exact" -> Optional.empty();
+            case "semantic" ->
+                c.value() instanceof Map<?, ?>
+                        ? Optional.of(c.build(() -> new SemanticCaching(
+                                c.decimal("threshold", java.math.BigDecimal.valueOf(SemanticCaching.DEFAULT_THRESHOLD))
+                                        .doubleValue(),
+                                c.has("ttl") ? Optional.of(c.duration("ttl", null)) : Optional.empty())))
+                        : Optional.of(SemanticCaching.DEFAULT);
+            default ->
+                throw new ConfigException(step.pathOf("cache"), "must be 'exact' or 'semantic' (got '" + mode + "')");
+        };
     }
 
     private static InputLimits inputLimits(ConfigNode n) {

@@ -12,6 +12,7 @@ import dev.sluice.domain.model.ModelCall;
 import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.Priority;
+import dev.sluice.domain.model.SemanticHit;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.CircuitOpenException;
@@ -39,6 +40,7 @@ import java.util.Optional;
 final class ModelInvoker {
     private final SluiceConfig config;
     private final CompletionCache cache;
+    private final SemanticAnswers semantic;
     private final RateLimiter limiter;
     private final SpendLedger ledger;
     private final LanguageModel model;
@@ -49,6 +51,7 @@ final class ModelInvoker {
     ModelInvoker(
             SluiceConfig config,
             CompletionCache cache,
+            SemanticAnswers semantic,
             RateLimiter limiter,
             SpendLedger ledger,
             LanguageModel model,
@@ -57,6 +60,7 @@ final class ModelInvoker {
             Pause pause) {
         this.config = config;
         this.cache = cache;
+        this.semantic = semantic;
         this.limiter = limiter;
         this.ledger = ledger;
         this.model = model;
@@ -88,6 +92,7 @@ final class ModelInvoker {
          * @param errors for operators only: why each skipped model failed, in the provider's own words
          * @param cacheHit answered from the cache
          * @param disclosed whether the tenant may be told it was a hit: only when the entry was its own
+         * @param semantic when the semantic cache answered: how alike, and whose answer
          */
         record Answered(
                 Completion completion,
@@ -95,7 +100,8 @@ final class ModelInvoker {
                 List<String> fallbacks,
                 List<String> errors,
                 boolean cacheHit,
-                boolean disclosed)
+                boolean disclosed,
+                Optional<SemanticHit> semantic)
                 implements Result {}
 
         record Throttled(Duration retryAfter, String reason) implements Result {}
@@ -118,7 +124,8 @@ final class ModelInvoker {
             CorrelationId correlationId,
             TenantId tenant,
             Priority priority,
-            Pipeline.CacheScope cacheScope) {
+            Pipeline.CacheScope cacheScope,
+            Optional<SemanticAnswers.Ask> similar) {
         List<String> skipped = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -147,7 +154,22 @@ final class ModelInvoker {
                                             pipeline, candidate, cached.get().usage(), price));
                     }
                 }
-                return new Result.Answered(cached.get(), spec, skipped, errors, true, disclosed);
+                return new Result.Answered(cached.get(), spec, skipped, errors, true, disclosed, Optional.empty());
+            }
+            if (similar.isPresent() && !config.engine().cacheTtl().isZero()) {
+                // The tenant's own earlier answer, to inputs that say the same in other words: free, and disclosed.
+                Optional<SemanticAnswers.Found> found = semantic.find(similar.get(), candidate);
+                telemetry.semanticLookup(found.isPresent());
+                if (found.isPresent()) {
+                    return new Result.Answered(
+                            found.get().completion(),
+                            spec,
+                            skipped,
+                            errors,
+                            true,
+                            true,
+                            Optional.of(found.get().hit()));
+                }
             }
             SpendLedger.Hold.Held held;
             switch (ledger.hold(tenant, policy.budget(), worstCase(call), clock.instant())) {
@@ -183,6 +205,7 @@ final class ModelInvoker {
                     // Cached first, before anything else can fail: a delivery that dies from here on is answered from
                     // the cache when it comes back, so the call is not paid twice.
                     store(key, completion);
+                    similar.ifPresent(ask -> remember(ask, candidate, key));
                     Duration latency = Duration.between(started, clock.instant());
                     permit.ifPresent(p -> limiter.settle(p, completion.usage()));
                     Cost cost = spec.prices().costOf(completion.usage());
@@ -198,7 +221,7 @@ final class ModelInvoker {
                     if (!skipped.isEmpty()) {
                         telemetry.fallbackUsed(alias, candidate);
                     }
-                    return new Result.Answered(completion, spec, skipped, errors, false, false);
+                    return new Result.Answered(completion, spec, skipped, errors, false, false, Optional.empty());
                 } catch (ThrottledException e) {
                     settleUnused(permit);
                     // Every client of this model slows down, not only the next call of this one.
@@ -333,6 +356,16 @@ final class ModelInvoker {
             cache.put(key, completion, config.engine().cacheTtl());
         } catch (TransientException e) {
             // The answer is already paid for and memoised on the job; losing the cache entry costs only a future hit.
+        }
+    }
+
+    private void remember(SemanticAnswers.Ask ask, String candidate, String key) {
+        if (!config.engine().cacheTtl().isZero()) {
+            semantic.remember(
+                    ask,
+                    candidate,
+                    key,
+                    SemanticAnswers.ttl(ask.caching(), config.engine().cacheTtl()));
         }
     }
 

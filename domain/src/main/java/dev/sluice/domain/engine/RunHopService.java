@@ -5,12 +5,14 @@ import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.Envelope;
+import dev.sluice.domain.model.Hashes;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.RetrievedChunk;
+import dev.sluice.domain.model.SemanticCaching;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.CompletionCache;
@@ -34,7 +36,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +78,7 @@ public final class RunHopService implements RunHop {
                 new ModelInvoker(
                         config,
                         ports.cache(),
+                        new SemanticAnswers(ports.embedder(), ports.vectors(), ports.cache(), clock),
                         ports.limiter(),
                         ports.ledger(),
                         ports.model(),
@@ -261,7 +266,8 @@ public final class RunHopService implements RunHop {
                 envelope.correlationId(),
                 attempt.job().tenant(),
                 attempt.job().priority(),
-                cache)) {
+                cache,
+                g.semantic().map(caching -> similar(envelope, attempt.job(), g, bindings, caching)))) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield onward.after(envelope, t.retryAfter(), t.reason());
@@ -289,6 +295,34 @@ public final class RunHopService implements RunHop {
                 yield memoAndSend(attempt, pipeline, new Rendered(outputs, retrieved, system, prompt), a);
             }
         };
+    }
+
+    /**
+     * What the step's semantic cache compares: the values of the inputs its templates use, each after its name; and
+     * the frame, everything else the prompt holds (the templates rendered with those inputs left out: retrieved
+     * chunks, earlier steps' outputs, the system prompt), which must be the same for an earlier answer to serve.
+     */
+    private static SemanticAnswers.Ask similar(
+            Envelope envelope, Job job, Step.Generate g, Map<String, String> bindings, SemanticCaching caching) {
+        Set<String> variables = new LinkedHashSet<>(g.system().variables());
+        variables.addAll(g.prompt().variables());
+        StringBuilder inputs = new StringBuilder();
+        Map<String, String> framed = new HashMap<>(bindings);
+        for (String v : variables) {
+            if (v.startsWith("input.")) {
+                inputs.append(inputs.isEmpty() ? "" : "\n")
+                        .append(v.substring("input.".length()))
+                        .append(": ")
+                        .append(bindings.getOrDefault(v, ""));
+                framed.put(v, "\u0000input\u0000");
+            }
+        }
+        String frame = Hashes.sha256Hex(
+                envelope.pipeline(),
+                g.name(),
+                g.system().render(framed),
+                g.prompt().render(framed));
+        return new SemanticAnswers.Ask(job.tenant(), frame, inputs.toString(), caching, job.id());
     }
 
     /**
@@ -351,7 +385,8 @@ public final class RunHopService implements RunHop {
                 cost,
                 attempt.started(),
                 duration,
-                traces.place(attempt.job().id(), envelope.hop()));
+                traces.place(attempt.job().id(), envelope.hop()),
+                answer.semantic());
         Optional<String> result = envelope.hop() + 1 == pipeline.hopCount()
                 ? passedGuardrails(pipeline, attempt.job().advancedWith(record, now))
                 : Optional.empty();

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param fallbacks aliases tried before the one that answered, with why each was skipped
  * @param traceAt where the trace store keeps this hop's trace, in the store's own terms ({@link
  *     dev.sluice.domain.port.TraceStore#place}); empty when the store finds a trace by job and hop alone
+ * @param semantic when the semantic cache answered ({@code cacheHit} too): how alike, and from which job
  */
 public record HopRecord(
         int hop,
@@ -29,7 +30,8 @@ public record HopRecord(
         Cost cost,
         Instant startedAt,
         Duration duration,
-        Optional<String> traceAt) {
+        Optional<String> traceAt,
+        Optional<SemanticHit> semantic) {
     public HopRecord {
         if (hop < 0) {
             throw new IllegalArgumentException("'hop' must not be negative");
@@ -43,6 +45,35 @@ public record HopRecord(
         Objects.requireNonNull(startedAt, "'startedAt' must not be null");
         Objects.requireNonNull(duration, "'duration' must not be null");
         Objects.requireNonNull(traceAt, "'traceAt' must not be null");
+        Objects.requireNonNull(semantic, "'semantic' must not be null");
+    }
+
+    /** A hop not answered by the semantic cache. */
+    public HopRecord(
+            int hop,
+            Map<String, String> outputs,
+            String model,
+            String modelId,
+            List<String> fallbacks,
+            boolean cacheHit,
+            TokenUsage usage,
+            Cost cost,
+            Instant startedAt,
+            Duration duration,
+            Optional<String> traceAt) {
+        this(
+                hop,
+                outputs,
+                model,
+                modelId,
+                fallbacks,
+                cacheHit,
+                usage,
+                cost,
+                startedAt,
+                duration,
+                traceAt,
+                Optional.empty());
     }
 
     /** A hop whose trace is found by job and hop alone. */

@@ -2,6 +2,7 @@ package dev.sluice.domain.model;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One step of a pipeline. A hop runs steps up to and including one {@link Generate}; each step's output is bound
@@ -24,13 +25,23 @@ public sealed interface Step permits Step.Retrieve, Step.Generate {
         }
     }
 
-    /** Renders {@code prompt} (and optional {@code system}) and calls the model behind {@code model}, an alias. */
-    record Generate(String name, String model, Template system, Template prompt) implements Step {
+    /**
+     * Renders {@code prompt} (and optional {@code system}) and calls the model behind {@code model}, an alias.
+     *
+     * @param semantic the step's semantic cache, if it has one ({@code cache: semantic})
+     */
+    record Generate(String name, String model, Template system, Template prompt, Optional<SemanticCaching> semantic)
+            implements Step {
+        public Generate(String name, String model, Template system, Template prompt) {
+            this(name, model, system, prompt, Optional.empty());
+        }
+
         public Generate {
             Objects.requireNonNull(name, "'name' must not be null");
             Objects.requireNonNull(model, "'model' must not be null");
             Objects.requireNonNull(system, "'system' must not be null");
             Objects.requireNonNull(prompt, "'prompt' must not be null");
+            Objects.requireNonNull(semantic, "'semantic' must not be null");
         }
     }
 }

@@ -13,6 +13,9 @@ public interface Telemetry {
 
     default void cacheLookup(boolean hit) {}
 
+    /** A step with a semantic cache asked it, after the exact-match cache missed. */
+    default void semanticLookup(boolean hit) {}
+
     default void throttled(String alias) {}
 
     /** A hop found its tenant's {@code period} ("daily", "monthly") budget spent. */

@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.pulumi.aws.opensearch.ServerlessAccessPolicy;
 import com.pulumi.aws.opensearch.ServerlessAccessPolicyArgs;
 import com.pulumi.core.Output;
+import dev.sluice.domain.engine.SemanticAnswers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,10 @@ final class OpenSearchAccess {
         String collection = vs.opensearchCollection().orElseThrow();
         List<String> indexes = new ArrayList<>();
         s.pipeline().indexes().forEach(i -> indexes.add("index/" + collection + "/" + i));
-        if (indexes.isEmpty()) {
+        // A semantic cache's index is the processor's to create, search and write.
+        List<String> semantic =
+                s.pipeline().semanticCache() ? List.of("index/" + collection + "/" + SemanticAnswers.INDEX) : List.of();
+        if (indexes.isEmpty() && semantic.isEmpty()) {
             return;
         }
         List<Output<String>> principals = new ArrayList<>(searchers);
@@ -44,20 +48,18 @@ final class OpenSearchAccess {
         Output<String> policy = Output.all(principals).applyValue(arns -> {
             List<String> searching = arns.subList(0, searchers.size());
             List<String> indexing = arns.subList(searchers.size(), arns.size());
-            return new GsonBuilder()
-                    .disableHtmlEscaping()
-                    .create()
-                    .toJson(List.of(
-                            rule(
-                                    "sluice " + s.stack() + " processor searches the vector indexes",
-                                    indexes,
-                                    SEARCH,
-                                    searching),
-                            rule(
-                                    "sluice " + s.stack() + " ingestor indexes into the vector indexes",
-                                    indexes,
-                                    INDEX,
-                                    indexing)));
+            List<Map<String, Object>> rules = new ArrayList<>();
+            if (!indexes.isEmpty()) {
+                rules.add(rule(
+                        "sluice " + s.stack() + " processor searches the vector indexes", indexes, SEARCH, searching));
+                rules.add(rule(
+                        "sluice " + s.stack() + " ingestor indexes into the vector indexes", indexes, INDEX, indexing));
+            }
+            if (!semantic.isEmpty()) {
+                // Whatever runs the processor (the function, or the container worker) keeps the semantic cache.
+                rules.add(rule("sluice " + s.stack() + " processor keeps the semantic cache", semantic, INDEX, arns));
+            }
+            return new GsonBuilder().disableHtmlEscaping().create().toJson(rules);
         });
         new ServerlessAccessPolicy(
                 s.prefix() + "-vectors",

@@ -1,6 +1,7 @@
 package dev.sluice.infra;
 
 import com.pulumi.core.Output;
+import dev.sluice.domain.engine.SemanticAnswers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -173,6 +174,7 @@ record Permissions(
             listing(doc, "ListIndexSnapshots", Definitions.INDEXES);
         }
         opensearch(doc, false);
+        semanticCache(doc);
         Collection<String> secrets = new TreeSet<>(settings.modelSecretNames());
         secrets.addAll(settings.retrievalSecretNames());
         secrets(doc, secrets);
@@ -266,6 +268,26 @@ record Permissions(
             }
             default -> throw new IllegalArgumentException("sluice:opensearch.sigv4: must be 'es', 'aoss' or empty");
         }
+    }
+
+    /**
+     * A generate step's semantic cache ({@code cache: semantic}): the processor creates, searches and writes its index
+     * ({@link SemanticAnswers#INDEX}) on a managed domain; Serverless grants it in the data access policy.
+     */
+    private void semanticCache(PolicyDocument doc) {
+        StackSettings.VectorStore vs = settings.vectorStore();
+        if (!settings.pipeline().semanticCache()
+                || !vs.kind().equals("opensearch")
+                || !vs.sigv4().filter("es"::equals).isPresent()) {
+            return;
+        }
+        String arn = vs.opensearchArn().orElseThrow();
+        List<String> index = List.of(SemanticAnswers.INDEX);
+        doc.allow("SemanticCacheReadMapping", List.of("es:ESHttpGet"), paths(arn, index, "/_mapping"));
+        doc.allow("SemanticCacheCreateIndex", List.of("es:ESHttpHead", "es:ESHttpPut"), paths(arn, index, ""));
+        List<Output<String>> posts = new ArrayList<>(paths(arn, index, "/_search"));
+        posts.addAll(paths(arn, index, "/_bulk"));
+        doc.allow("SemanticCacheSearchAndWrite", List.of("es:ESHttpPost"), posts);
     }
 
     private static List<Output<String>> paths(String domainArn, List<String> indexes, String suffix) {

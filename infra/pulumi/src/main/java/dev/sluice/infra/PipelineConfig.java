@@ -101,6 +101,14 @@ record PipelineConfig(
                 new TreeSet<>(config.indexes().keySet()));
     }
 
+    /** Whether a generate step keeps a semantic cache ({@code cache: semantic}): the processor then writes its index. */
+    boolean semanticCache() {
+        return config.pipelines().values().stream()
+                .flatMap(p -> p.steps().stream())
+                .anyMatch(step -> step instanceof dev.sluice.domain.model.Step.Generate g
+                        && g.semantic().isPresent());
+    }
+
     /** A short content hash of the delivered document. */
     String version() {
         try {

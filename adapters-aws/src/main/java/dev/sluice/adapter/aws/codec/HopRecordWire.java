@@ -21,7 +21,8 @@ record HopRecordWire(
         @JsonProperty(required = true) BigDecimal cost,
         @JsonProperty(required = true) Instant startedAt,
         @JsonProperty(required = true) Duration duration,
-        String traceAt) {
+        String traceAt,
+        SemanticWire semantic) {
     static HopRecordWire from(HopRecord h) {
         return new HopRecordWire(
                 h.hop(),
@@ -34,7 +35,8 @@ record HopRecordWire(
                 h.cost().usd(),
                 h.startedAt(),
                 h.duration(),
-                h.traceAt().orElse(null));
+                h.traceAt().orElse(null),
+                h.semantic().map(SemanticWire::from).orElse(null));
     }
 
     HopRecord toDomain() {
@@ -51,6 +53,7 @@ record HopRecordWire(
                         new Cost(cost),
                         startedAt,
                         duration,
-                        java.util.Optional.ofNullable(traceAt)));
+                        java.util.Optional.ofNullable(traceAt),
+                        java.util.Optional.ofNullable(semantic).map(SemanticWire::toDomain)));
     }
 }

@@ -39,7 +39,8 @@ record HopTraceWire(
         BigDecimal cost,
         Instant startedAt,
         Duration duration,
-        List<String> errors) {
+        List<String> errors,
+        SemanticWire semantic) {
     static HopTraceWire from(HopTrace t) {
         HopTrace.Call call = t.call();
         return new HopTraceWire(
@@ -59,7 +60,10 @@ record HopTraceWire(
                 call.cost().map(Cost::usd).orElse(null),
                 call.startedAt().orElse(null),
                 call.duration().orElse(null),
-                t.errors().isEmpty() ? null : t.errors());
+                t.errors().isEmpty() ? null : t.errors(),
+                t.ending() instanceof HopTrace.Answered a
+                        ? a.record().semantic().map(SemanticWire::from).orElse(null)
+                        : null);
     }
 
     HopTrace toDomain() {
@@ -98,7 +102,9 @@ record HopTraceWire(
                             u,
                             paid.orElseThrow(() -> new IllegalArgumentException("an answered hop has a cost")),
                             startedAt,
-                            duration),
+                            duration,
+                            Optional.empty(),
+                            Optional.ofNullable(semantic).map(SemanticWire::toDomain)),
                     response,
                     raw == null ? "" : raw,
                     cacheHit);

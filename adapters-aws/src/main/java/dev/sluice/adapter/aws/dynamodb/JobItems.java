@@ -10,6 +10,7 @@ import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
 import dev.sluice.domain.model.Priority;
+import dev.sluice.domain.model.SemanticHit;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
 import java.math.BigDecimal;
@@ -189,6 +190,15 @@ final class JobItems {
         m.put("startedAt", instant(record.startedAt()));
         m.put("duration", s(record.duration().toString()));
         record.traceAt().ifPresent(at -> m.put("traceAt", s(at)));
+        record.semantic()
+                .ifPresent(hit -> m.put(
+                        "semantic",
+                        AttributeValue.fromM(Map.of(
+                                "similarity",
+                                AttributeValue.fromN(
+                                        BigDecimal.valueOf(hit.similarity()).toPlainString()),
+                                "fromJob",
+                                s(hit.fromJob().value())))));
         return AttributeValue.fromM(m);
     }
 
@@ -206,7 +216,11 @@ final class JobItems {
                 new Cost(new BigDecimal(m.get("cost").s())),
                 toInstant(m.get("startedAt")),
                 Duration.parse(m.get("duration").s()),
-                Optional.ofNullable(m.get("traceAt")).map(AttributeValue::s));
+                Optional.ofNullable(m.get("traceAt")).map(AttributeValue::s),
+                Optional.ofNullable(m.get("semantic"))
+                        .map(v -> new SemanticHit(
+                                Double.parseDouble(v.m().get("similarity").n()),
+                                new JobId(v.m().get("fromJob").s()))));
     }
 
     /** The memoised output {@code result} is a copy of, the latest one first: {@code {hop, step}}, if any. */
