@@ -61,6 +61,9 @@ class SemanticCacheIT {
         assertThat(hop.path("semantic").path("similarity").asDouble()).isBetween(0.85, 1.0);
         assertThat(hop.path("semantic").path("note").asText()).startsWith("semantic hit, similarity 0.");
         assertThat(again.path("result").asText()).isEqualTo(first.path("result").asText());
+        JsonNode trace = api.awaitTrace(again.path("jobId").asText(), 1, Duration.ofSeconds(30));
+        assertThat(trace.path("hops").get(0).path("semantic").path("fromJob").asText())
+                .isEqualTo(first.path("jobId").asText());
         assertThat(otherTenant.path("hops").get(0).path("cacheHit").asBoolean()).isFalse();
         assertThat(otherTenant.path("hops").get(0).has("semantic")).isFalse();
         // The first question and the other tenant's were paid for; the paraphrase was not.

@@ -8,6 +8,7 @@ import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.RetrievedChunk;
+import dev.sluice.domain.model.SemanticHit;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.usecase.QueryUsage;
 import java.time.Duration;
@@ -162,7 +163,8 @@ final class Views {
             String costUsd,
             Instant startedAt,
             Long durationMs,
-            List<String> errors) {}
+            List<String> errors,
+            Optional<SemanticView> semantic) {}
 
     record ChunkView(String id, String documentId, String text, double score, Map<String, String> metadata) {}
 
@@ -261,7 +263,15 @@ final class Views {
                 call.cost().map(c -> c.usd().toPlainString()).orElse(null),
                 call.startedAt().orElse(null),
                 call.duration().map(Duration::toMillis).orElse(null),
-                errors);
+                errors,
+                t.ending() instanceof HopTrace.Answered a
+                        ? a.record().semantic().map(Views::semantic)
+                        : Optional.empty());
+    }
+
+    private static SemanticView semantic(SemanticHit hit) {
+        return new SemanticView(
+                Math.round(hit.similarity() * 1000) / 1000.0, hit.fromJob().value(), hit.describe());
     }
 
     private static ChunkView chunk(RetrievedChunk c) {
