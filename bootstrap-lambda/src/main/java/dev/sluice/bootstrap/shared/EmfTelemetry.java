@@ -39,6 +39,11 @@ public final class EmfTelemetry implements Telemetry {
     }
 
     @Override
+    public void semanticCacheFailed(String what, RuntimeException e) {
+        add("SemanticCacheErrors", 1, MetricUnit.COUNT);
+    }
+
+    @Override
     public void throttled(String alias) {
         add("Throttled", 1, MetricUnit.COUNT);
     }

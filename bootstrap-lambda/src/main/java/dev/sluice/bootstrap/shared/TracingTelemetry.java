@@ -39,6 +39,18 @@ public final class TracingTelemetry implements Telemetry {
     }
 
     @Override
+    public void semanticCacheFailed(String what, RuntimeException e) {
+        metrics.semanticCacheFailed(what, e);
+        Span.current()
+                .addEvent(
+                        "sluice.semantic_cache_failed",
+                        Attributes.builder()
+                                .put("sluice.what", what)
+                                .put("exception.message", String.valueOf(e.getMessage()))
+                                .build());
+    }
+
+    @Override
     public void semanticLookup(boolean hit) {
         metrics.semanticLookup(hit);
         Span.current().setAttribute("sluice.semantic_hit", hit);

@@ -158,7 +158,7 @@ final class ModelInvoker {
             }
             if (similar.isPresent() && !config.engine().cacheTtl().isZero()) {
                 // The tenant's own earlier answer, to inputs that say the same in other words: free, and disclosed.
-                Optional<SemanticAnswers.Found> found = semantic.find(similar.get(), candidate);
+                Optional<SemanticAnswers.Found> found = semantic.find(similar.get(), modelIdentity(spec));
                 telemetry.semanticLookup(found.isPresent());
                 if (found.isPresent()) {
                     return new Result.Answered(
@@ -205,7 +205,7 @@ final class ModelInvoker {
                     // Cached first, before anything else can fail: a delivery that dies from here on is answered from
                     // the cache when it comes back, so the call is not paid twice.
                     store(key, completion);
-                    similar.ifPresent(ask -> remember(ask, candidate, key));
+                    similar.ifPresent(ask -> remember(ask, modelIdentity(spec), key));
                     Duration latency = Duration.between(started, clock.instant());
                     permit.ifPresent(p -> limiter.settle(p, completion.usage()));
                     Cost cost = spec.prices().costOf(completion.usage());
@@ -359,14 +359,25 @@ final class ModelInvoker {
         }
     }
 
-    private void remember(SemanticAnswers.Ask ask, String candidate, String key) {
+    private void remember(SemanticAnswers.Ask ask, String model, String key) {
         if (!config.engine().cacheTtl().isZero()) {
             semantic.remember(
                     ask,
-                    candidate,
+                    model,
                     key,
                     SemanticAnswers.ttl(ask.caching(), config.engine().cacheTtl()));
         }
+    }
+
+    /** What makes one model's answers differ from another's, as the exact cache's key counts it. */
+    static String modelIdentity(ModelSpec m) {
+        return String.join(
+                "\n",
+                m.alias(),
+                m.provider(),
+                m.modelId(),
+                Double.toString(m.temperature()),
+                Integer.toString(m.maxOutputTokens()));
     }
 
     static String cacheKey(String scope, ModelCall call) {

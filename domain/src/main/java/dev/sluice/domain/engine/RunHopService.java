@@ -78,7 +78,7 @@ public final class RunHopService implements RunHop {
                 new ModelInvoker(
                         config,
                         ports.cache(),
-                        new SemanticAnswers(ports.embedder(), ports.vectors(), ports.cache(), clock),
+                        new SemanticAnswers(ports.embedder(), ports.vectors(), ports.cache(), clock, ports.telemetry()),
                         ports.limiter(),
                         ports.ledger(),
                         ports.model(),

@@ -11,6 +11,7 @@ import dev.sluice.domain.model.SemanticHit;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.Embedder;
+import dev.sluice.domain.port.Telemetry;
 import dev.sluice.domain.port.VectorStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,20 +40,21 @@ public final class SemanticAnswers {
     static final String JOB = "semanticJob";
     static final String EXPIRES = "semanticExpiresAt";
 
-    /** Never asks or stores anything: for graphs without a vector store. */
-    public static final SemanticAnswers NONE = new SemanticAnswers(null, null, null, Clock.systemUTC());
-
     private final Embedder embedder;
     private final VectorStore store;
     private final CompletionCache cache;
     private final Clock clock;
+    private final Telemetry telemetry;
     private volatile boolean indexReady;
 
-    public SemanticAnswers(Embedder embedder, VectorStore store, CompletionCache cache, Clock clock) {
+    /** @param telemetry told of each lookup or write that failed ({@link Telemetry#semanticCacheFailed}) */
+    public SemanticAnswers(
+            Embedder embedder, VectorStore store, CompletionCache cache, Clock clock, Telemetry telemetry) {
         this.embedder = embedder;
         this.store = store;
         this.cache = cache;
         this.clock = clock;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -89,9 +91,6 @@ public final class SemanticAnswers {
 
     /** The closest earlier answer of this tenant and frame for {@code model}'s call, if one may answer. */
     public Optional<Found> find(Ask ask, String model) {
-        if (embedder == null) {
-            return Optional.empty();
-        }
         try {
             List<RetrievedChunk> near = store.search(
                     INDEX,
@@ -121,6 +120,7 @@ public final class SemanticAnswers {
             return Optional.empty();
         } catch (RuntimeException e) {
             // The embedder, the store or the cache cannot answer: a miss, and the model is the fallback.
+            telemetry.semanticCacheFailed("lookup", e);
             return Optional.empty();
         }
     }
@@ -130,9 +130,6 @@ public final class SemanticAnswers {
      * frame, for {@code ttl}. A failure to keep it costs only a later hit.
      */
     public void remember(Ask ask, String model, String answerKey, Duration ttl) {
-        if (embedder == null) {
-            return;
-        }
         try {
             float[] vector = vector(ask);
             if (!indexReady) {
@@ -160,6 +157,7 @@ public final class SemanticAnswers {
                                     Long.toString(expires.getEpochSecond())))));
         } catch (RuntimeException e) {
             // Not kept: a later paraphrase pays for its own call.
+            telemetry.semanticCacheFailed("write", e);
         }
     }
 

@@ -16,6 +16,9 @@ public interface Telemetry {
     /** A step with a semantic cache asked it, after the exact-match cache missed. */
     default void semanticLookup(boolean hit) {}
 
+    /** The semantic cache could not be asked or written ({@code what}); the hop went on as a miss. */
+    default void semanticCacheFailed(String what, RuntimeException e) {}
+
     default void throttled(String alias) {}
 
     /** A hop found its tenant's {@code period} ("daily", "monthly") budget spent. */

@@ -11,6 +11,7 @@ import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.SemanticCaching;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.model.TokenUsage;
+import dev.sluice.domain.port.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,7 @@ class SemanticCacheEvaluationTest {
     private static Score score(
             List<Pair> pairs, SemanticCaching caching, MiniLmEmbedder embedder, LuceneVectorStore store) {
         InMemoryCompletionCache cache = new InMemoryCompletionCache(Clock.systemUTC());
-        SemanticAnswers answers = new SemanticAnswers(embedder, store, cache, Clock.systemUTC());
+        SemanticAnswers answers = new SemanticAnswers(embedder, store, cache, Clock.systemUTC(), Telemetry.NONE);
         int hits = 0;
         int shouldHit = 0;
         int falseHits = 0;
