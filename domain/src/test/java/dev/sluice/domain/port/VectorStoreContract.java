@@ -4,12 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.domain.config.IndexSpec;
+import dev.sluice.domain.engine.SemanticAnswers;
 import dev.sluice.domain.fake.Fixtures;
+import dev.sluice.domain.fake.HashingEmbedder;
+import dev.sluice.domain.fake.InMemoryCompletionCache;
+import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.model.Chunk;
+import dev.sluice.domain.model.Completion;
+import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.RetrievedChunk;
+import dev.sluice.domain.model.SemanticCaching;
 import dev.sluice.domain.model.TenantId;
+import dev.sluice.domain.model.TokenUsage;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -157,5 +167,47 @@ public abstract class VectorStoreContract {
     void anEmptyIndexFindsNothing() {
         assertThat(store.search(index, new VectorStore.Query(Fixtures.TENANT, new float[] {1, 0, 0, 0}, 5, Map.of())))
                 .isEmpty();
+    }
+
+    /**
+     * The semantic cache keeps its entries in this store: a paraphrase finds the tenant's own entry of the same frame
+     * and model, and nothing of another tenant, frame or model.
+     */
+    @Test
+    void theSemanticCacheFindsAParaphraseOnlyInItsTenantFrameAndModel() {
+        MutableClock clock = MutableClock.at("2026-12-07T00:00:00Z");
+        InMemoryCompletionCache cache = new InMemoryCompletionCache(clock);
+        SemanticAnswers answers = new SemanticAnswers(new HashingEmbedder(4), store, cache, clock, Telemetry.NONE);
+        String frame = "frame-" + index;
+        cache.put(
+                "answer-" + index,
+                new Completion("the answer", new TokenUsage(3, 2), "m", "stop", ""),
+                Duration.ofHours(1));
+        JobId earlier = JobId.random();
+        answers.remember(
+                ask(Fixtures.TENANT, frame, "How do I reset my password?", earlier),
+                "fast",
+                "answer-" + index,
+                Duration.ofHours(1));
+
+        assertThat(answers.find(ask(Fixtures.TENANT, frame, "How can I reset my password?", JobId.random()), "fast"))
+                .hasValueSatisfying(found -> {
+                    assertThat(found.completion().text()).isEqualTo("the answer");
+                    assertThat(found.hit().fromJob()).isEqualTo(earlier);
+                });
+        assertThat(answers.find(
+                        ask(Fixtures.OTHER_TENANT, frame, "How can I reset my password?", JobId.random()), "fast"))
+                .isEmpty();
+        assertThat(answers.find(
+                        ask(Fixtures.TENANT, frame + "-other", "How can I reset my password?", JobId.random()), "fast"))
+                .isEmpty();
+        assertThat(answers.find(ask(Fixtures.TENANT, frame, "How can I reset my password?", JobId.random()), "steady"))
+                .isEmpty();
+    }
+
+    private static SemanticAnswers.Ask ask(TenantId tenant, String frame, String question, JobId job) {
+        // A low threshold: what is tested is the store's scoping, not how alike four hashed buckets make two texts.
+        return new SemanticAnswers.Ask(
+                tenant, frame, "question: " + question, new SemanticCaching(0.3, Optional.empty()), job);
     }
 }
