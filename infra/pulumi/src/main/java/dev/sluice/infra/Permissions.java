@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *   <li>processor: leases, advances, releases, completes and fails jobs (GetItem, UpdateItem); the completion cache
  *       (GetItem, PutItem, DeleteItem) and the rate limiter (GetItem, UpdateItem); reads its messages' payloads and
  *       writes claim checks; writes hop traces (never reads them); every model client, the embedder and the vector
- *       store are built at init, so it reads every provider key; searches the vector store, and writes only a semantic cache's index (when a step has one).
+ *       store are built at init, so it reads every provider key; searches the vector store, and writes only a
+ *       semantic cache's index (when a step has one).
  *   <li>finalizer: reads and ends jobs (GetItem, UpdateItem, results and failures under {@code jobs/}); publishes.
  *   <li>ingestor: no job table at all; reads its payloads; the embedder's and the vector store's keys only; creates
  *       indexes and writes chunks.
