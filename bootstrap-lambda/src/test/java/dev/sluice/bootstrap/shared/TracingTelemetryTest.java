@@ -53,6 +53,9 @@ class TracingTelemetryTest {
         if (type == dev.sluice.domain.model.Cost.class) {
             return dev.sluice.domain.model.Cost.ZERO;
         }
+        if (type == RuntimeException.class) {
+            return new IllegalStateException("x");
+        }
         if (type == dev.sluice.domain.model.JobStatus.class) {
             return dev.sluice.domain.model.JobStatus.SUCCEEDED;
         }
