@@ -42,12 +42,6 @@ public final class CostBench {
     static final int RAG_JOBS = 100;
 
     static final int RAG_REPEATS = 20;
-    /**
-     * Questions to the {@code faq} pipeline (its answer step keeps a semantic cache), each asked again afterwards as
-     * people retype one (other spacing): the exact cache misses, the semantic cache answers.
-     */
-    static final int FAQ_JOBS = 20;
-
     static final int CHAINS = 30;
     static final int BATCH_ITEMS = 100;
     static final int THROTTLED_CALLS = 20;
@@ -95,10 +89,9 @@ public final class CostBench {
             FinalizerHandler finalizer = new FinalizerHandler();
             Workload workload = new Workload(api, settings.inputTokens());
             out.println(f(
-                    "workload, run twice: %d one-hop RAG jobs + %d repeated (cache hits), %d faq jobs + %d asked again"
-                            + " retyped (semantic cache), %d three-call chains, a batch of %d; the first %d model calls"
-                            + " answered 429 (deferred)",
-                    RAG_JOBS, RAG_REPEATS, FAQ_JOBS, FAQ_JOBS, CHAINS, BATCH_ITEMS, THROTTLED_CALLS));
+                    "workload, run twice: %d one-hop RAG jobs + %d repeated (cache hits), %d three-call chains, a"
+                            + " batch of %d; the first %d model calls answered 429 (deferred)",
+                    RAG_JOBS, RAG_REPEATS, CHAINS, BATCH_ITEMS, THROTTLED_CALLS));
             // sluice keeps long text gzip-compressed in DynamoDB: the workload's must not compress better than prose.
             out.println(f(
                     "text: the bundled documents' words in random order; gzip keeps %.0f%% of an answer's bytes"
@@ -197,15 +190,13 @@ public final class CostBench {
                 Emf.read(settings.metricsFile(), metricsBefore));
         if (!label.equals("warm-up")) {
             out.println(f(
-                    "  %-6s %d jobs in %.1f s: %d LLM calls paid, %d cache hits (%d of them semantic), %d deferred;"
-                            + " processor %d"
+                    "  %-6s %d jobs in %.1f s: %d LLM calls paid, %d cache hits, %d deferred; processor %d"
                             + " invocations of %d messages (batches of up to %d), finalizer %d, dispatcher %d",
                     label,
                     jobs,
                     wall,
                     m.llmCalls(),
-                    (long) (m.emf().total("CacheHits") + m.emf().total("SemanticHits")),
-                    (long) m.emf().total("SemanticHits"),
+                    (long) m.emf().total("CacheHits"),
                     (long) m.emf().total("Deferred"),
                     p.invocations.get(),
                     p.records.get(),
@@ -323,14 +314,10 @@ public final class CostBench {
 
         int submitFirst(String label, double share) {
             int rag = (int) Math.round(RAG_JOBS * share);
-            int faq = (int) Math.round(FAQ_JOBS * share);
             int chains = (int) Math.round(CHAINS * share);
             int items = (int) Math.round(BATCH_ITEMS * share);
             for (int i = 0; i < rag; i++) {
                 job("rag", text(label + " rag question " + i, ragQuestionChars()));
-            }
-            for (int i = 0; i < faq; i++) {
-                job("faq", text(label + " faq question " + i, ragQuestionChars()));
             }
             for (int i = 0; i < chains; i++) {
                 // Three calls: a short plan, a draft over retrieved context, a tightened answer.
@@ -346,7 +333,7 @@ public final class CostBench {
                     throw new IllegalStateException("batch refused: HTTP " + reply.status() + " " + reply.body());
                 }
             }
-            return rag + faq + chains + items;
+            return rag + chains + items;
         }
 
         int submitRepeats(String label, double share) {
@@ -354,15 +341,7 @@ public final class CostBench {
             for (int i = 0; i < repeats; i++) {
                 job("rag", text(label + " rag question " + i, ragQuestionChars()));
             }
-            int faq = (int) Math.round(FAQ_JOBS * share);
-            for (int i = 0; i < faq; i++) {
-                // The same words, spaced otherwise: another prompt to the exact cache, the same question to the
-                // semantic one (and to retrieval, whose embedding does not see spacing).
-                job(
-                        "faq",
-                        text(label + " faq question " + i, ragQuestionChars()).replace(" ", "  "));
-            }
-            return repeats + faq;
+            return repeats;
         }
 
         private void job(String pipeline, String question) {
