@@ -697,6 +697,13 @@ public final class SluiceCli implements Runnable {
                             + " priced: infra/pulumi/Pulumi.<stack>.yaml (default ${DEFAULT-VALUE}).")
             String stack;
 
+            @Option(
+                    names = "--semantic-hit-rate",
+                    defaultValue = "0",
+                    description = "Share of requests a semantic cache answers (0 to 1), to project the model's price"
+                            + " with it (default ${DEFAULT-VALUE}: not shown).")
+            double semanticHitRate;
+
             @CommandLine.Spec
             CommandLine.Model.CommandSpec spec;
 
@@ -705,6 +712,10 @@ public final class SluiceCli implements Runnable {
                 if (latencyMs < 0 || inputTokens < 1 || outputTokens < 1) {
                     throw new CommandLine.ParameterException(
                             spec.commandLine(), "--latency-ms must not be negative, the token counts must be positive");
+                }
+                if (!(semanticHitRate >= 0 && semanticHitRate < 1)) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--semantic-hit-rate must be at least 0 and below 1");
                 }
                 Path stackFile = Path.of("infra", "pulumi", "Pulumi." + stack + ".yaml");
                 if (!Files.exists(stackFile)) {
@@ -720,7 +731,8 @@ public final class SluiceCli implements Runnable {
                                                 outputTokens,
                                                 stackFile,
                                                 logFile,
-                                                HOME.resolve("metrics.log")))
+                                                HOME.resolve("metrics.log"),
+                                                semanticHitRate))
                                 .run(HOME.resolve("bench").resolve("cost-" + System.currentTimeMillis()))
                         ? 0
                         : 1;

@@ -35,8 +35,18 @@ public final class CostBench {
     private static final String TENANT = "bench";
 
     /** What to assume and where the sizes come from. */
+    /**
+     * @param semanticHitRate the share of requests a semantic cache answers, for the model-price projection only (the
+     *     workload itself is the same whatever it says)
+     */
     public record Settings(
-            Duration modelLatency, int inputTokens, int outputTokens, Path stackFile, Path logFile, Path metricsFile) {}
+            Duration modelLatency,
+            int inputTokens,
+            int outputTokens,
+            Path stackFile,
+            Path logFile,
+            Path metricsFile,
+            double semanticHitRate) {}
 
     /** The workload: the same in both runs. */
     static final int RAG_JOBS = 100;

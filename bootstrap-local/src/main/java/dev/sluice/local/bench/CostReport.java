@@ -163,6 +163,18 @@ final class CostReport {
                 sluice.emf().metrics().size(),
                 prices.metricMonth(),
                 sluice.emf().metrics().size() * prices.metricMonth()));
+        double h = settings.semanticHitRate();
+        if (h > 0) {
+            double model = sluice.emf().total("CostMicroUsd") / sluice.llmCalls();
+            out.println(f(
+                    "  with a semantic cache answering %.0f%% of requests (--semantic-hit-rate, an input, not measured"
+                            + " here): the model's price falls from $%.0f to"
+                            + " $%.0f per million requests; a hit still takes the request's AWS path (API, dispatcher,"
+                            + " job record, cache read, finalizer) without a model call, and every lookup embeds the"
+                            + " inputs and searches the vector store (the embedded store's CPU is in the processor's"
+                            + " time; a managed store is billed by the hour, not per request)",
+                    100 * h, model, model * (1 - h)));
+        }
         out.println();
         for (Measured m : List.of(sluice, naive)) {
             double o = m.processor().seconds() / m.processor().withModelCalls.get();
