@@ -267,7 +267,7 @@ public final class RunHopService implements RunHop {
                 attempt.job().tenant(),
                 attempt.job().priority(),
                 cache,
-                g.semantic().map(caching -> similar(envelope, attempt.job(), g, bindings, caching)))) {
+                g.semantic().flatMap(caching -> similar(envelope, attempt.job(), g, bindings, caching)))) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield onward.after(envelope, t.retryAfter(), t.reason());
@@ -298,11 +298,12 @@ public final class RunHopService implements RunHop {
     }
 
     /**
-     * What the step's semantic cache compares: the values of the inputs its templates use, each after its name; and
+     * What the step's semantic cache compares: the values of the inputs its templates use, each after its name (none
+     * when they are longer than {@link SemanticCaching#MAX_INPUT_CHARS}: the step then has the exact cache only); and
      * the frame, everything else the prompt holds (the templates rendered with those inputs left out: retrieved
      * chunks, earlier steps' outputs, the system prompt), which must be the same for an earlier answer to serve.
      */
-    private static SemanticAnswers.Ask similar(
+    private static Optional<SemanticAnswers.Ask> similar(
             Envelope envelope, Job job, Step.Generate g, Map<String, String> bindings, SemanticCaching caching) {
         Set<String> variables = new LinkedHashSet<>(g.system().variables());
         variables.addAll(g.prompt().variables());
@@ -317,12 +318,15 @@ public final class RunHopService implements RunHop {
                 framed.put(v, "\u0000input\u0000");
             }
         }
+        if (inputs.length() > SemanticCaching.MAX_INPUT_CHARS) {
+            return Optional.empty();
+        }
         String frame = Hashes.sha256Hex(
                 envelope.pipeline(),
                 g.name(),
                 g.system().render(framed),
                 g.prompt().render(framed));
-        return new SemanticAnswers.Ask(job.tenant(), frame, inputs.toString(), caching, job.id());
+        return Optional.of(new SemanticAnswers.Ask(job.tenant(), frame, inputs.toString(), caching, job.id()));
     }
 
     /**

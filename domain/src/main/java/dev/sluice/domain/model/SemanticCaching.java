@@ -22,6 +22,13 @@ public record SemanticCaching(double threshold, Optional<Duration> ttl) {
 
     public static final SemanticCaching DEFAULT = new SemanticCaching(DEFAULT_THRESHOLD, Optional.empty());
 
+    /**
+     * The longest inputs (their text as compared, names included) the semantic cache considers. Embedders see a few
+     * hundred tokens (MiniLM 256 word pieces) and drop the rest, so two long inputs alike in their first page would
+     * embed as one; a question is short, and longer inputs have the exact cache only.
+     */
+    public static final int MAX_INPUT_CHARS = 1000;
+
     public SemanticCaching {
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("'threshold' must be above 0 and at most 1 (got " + threshold + ")");

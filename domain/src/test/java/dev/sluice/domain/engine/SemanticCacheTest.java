@@ -158,6 +158,21 @@ class SemanticCacheTest {
     }
 
     @Test
+    void inputsLongerThanAnEmbedderSeesHaveTheExactCacheOnly() {
+        PipelineHarness h = harness("semantic");
+        String page = "Summarize this contract for me please. ".repeat(30);
+        run(h, TENANT, "ask-similar", page + "the price is low and delivery is soon.");
+        Job other = run(h, TENANT, "ask-similar", page + "payment is due at signing and the seller keeps the title.");
+
+        assertThat(other.hops().getFirst().semantic()).isEmpty();
+        assertThat(h.model.calls()).hasSize(2);
+        Job again = run(h, TENANT, "ask-similar", page + "the price is low and delivery is soon.");
+        assertThat(again.hops().getFirst().cacheHit())
+                .as("the exact cache still answers")
+                .isTrue();
+    }
+
+    @Test
     void anAnswerServesOnlyForItsTtl() {
         PipelineHarness h = harness(Map.of("mode", "semantic", "ttl", "10m"));
         run(h, TENANT, "ask-similar", "How do I reset my password?");
