@@ -24,10 +24,10 @@ public record SemanticCaching(double threshold, Optional<Duration> ttl) {
 
     /**
      * The longest inputs (their text as compared, names included) the semantic cache considers. Embedders see a few
-     * hundred tokens (MiniLM 256 word pieces) and drop the rest, so two long inputs alike in their first page would
-     * embed as one; a question is short, and longer inputs have the exact cache only.
+     * hundred tokens (MiniLM 256 word pieces, some 600 to 1,000 characters) and drop the rest, so two long inputs
+     * alike in their first page would embed as one; a question is short, and longer inputs have the exact cache only.
      */
-    public static final int MAX_INPUT_CHARS = 1000;
+    public static final int MAX_INPUT_CHARS = 600;
 
     public SemanticCaching {
         if (!(threshold > 0 && threshold <= 1)) {

@@ -160,7 +160,7 @@ class SemanticCacheTest {
     @Test
     void inputsLongerThanAnEmbedderSeesHaveTheExactCacheOnly() {
         PipelineHarness h = harness("semantic");
-        String page = "Summarize this contract for me please. ".repeat(30);
+        String page = "Summarize this contract for me please. ".repeat(20);
         run(h, TENANT, "ask-similar", page + "the price is low and delivery is soon.");
         Job other = run(h, TENANT, "ask-similar", page + "payment is due at signing and the seller keeps the title.");
 
