@@ -467,6 +467,13 @@ final class ConsolePages {
                                 .text(g.model())
                                 .raw(" → ")
                                 .text(chain(config, g.model()))
+                                .text(g.semantic()
+                                        .map(c -> String.format(
+                                                java.util.Locale.ROOT,
+                                                "; semantic cache at similarity %.2f%s",
+                                                c.threshold(),
+                                                c.ttl().map(t -> " for " + t).orElse("")))
+                                        .orElse(""))
                                 .raw("</li>");
                 }
             }

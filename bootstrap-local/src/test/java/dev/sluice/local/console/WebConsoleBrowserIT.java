@@ -198,7 +198,8 @@ class WebConsoleBrowserIT {
         assertThat(browser.findElements(By.cssSelector("h2.pipeline"))).isNotEmpty();
         assertThat(browser.findElement(By.tagName("main")).getText())
                 .contains("rag")
-                .contains(MODEL);
+                .contains(MODEL)
+                .contains("semantic cache at similarity 0.85");
         assertThat(browser.findElement(By.id("models")).getText()).contains(local.simulatorEndpoint() + "/v1");
         screenshot("pipelines");
     }
