@@ -51,6 +51,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -168,16 +169,23 @@ public final class DynamoDbJobStore implements JobStore {
             List<Map<String, AttributeValue>> ofMonth = new ArrayList<>();
             for (int shard = 0; shard < JobItems.LIST_SHARDS; shard++) {
                 String partition = JobItems.listedIn(month.minusMonths(back), shard);
-                ofMonth.addAll(call(
-                        "Query (recent jobs)",
-                        () -> client.query(b -> b.tableName(table)
-                                        .indexName(SluiceTables.RECENT_INDEX)
-                                        .keyConditionExpression("#listed = :listed")
-                                        .expressionAttributeNames(Map.of("#listed", JobItems.LISTED_IN))
-                                        .expressionAttributeValues(Map.of(":listed", s(partition)))
-                                        .scanIndexForward(false)
-                                        .limit(limit))
-                                .items()));
+                try {
+                    ofMonth.addAll(client.query(b -> b.tableName(table)
+                                    .indexName(SluiceTables.RECENT_INDEX)
+                                    .keyConditionExpression("#listed = :listed")
+                                    .expressionAttributeNames(Map.of("#listed", JobItems.LISTED_IN))
+                                    .expressionAttributeValues(Map.of(":listed", s(partition)))
+                                    .scanIndexForward(false)
+                                    .limit(limit))
+                            .items());
+                } catch (DynamoDbException e) {
+                    if (noSuchIndex(e)) {
+                        return scanned(limit);
+                    }
+                    throw DynamoDbErrors.classify("Query (recent jobs)", e);
+                } catch (SdkException e) {
+                    throw DynamoDbErrors.classify("Query (recent jobs)", e);
+                }
             }
             ofMonth.sort(Comparator.comparing((Map<String, AttributeValue> k) ->
                             new BigDecimal(k.get(JobItems.CREATED).n()))
@@ -195,6 +203,49 @@ public final class DynamoDbJobStore implements JobStore {
         return out;
     }
 
+    /**
+     * A table made before the index existed (a local runtime's kept state: dynalite cannot add an index to a table)
+     * is listed by a Scan of the summaries' attributes instead, newest first; such a table is small.
+     */
+    private static boolean noSuchIndex(DynamoDbException e) {
+        String message = Optional.ofNullable(e.awsErrorDetails())
+                .map(d -> d.errorCode() + " " + d.errorMessage())
+                .orElse(String.valueOf(e.getMessage()));
+        return message.startsWith("ValidationException") && message.contains("index");
+    }
+
+    private List<JobSummary> scanned(int limit) {
+        List<JobSummary> all = call(
+                "Scan (jobs, no recent index)",
+                () -> client
+                        .scanPaginator(b -> b.tableName(table)
+                                .filterExpression("begins_with(#pk, :job)")
+                                .projectionExpression(SUMMARY)
+                                .expressionAttributeNames(SUMMARY_NAMES)
+                                .expressionAttributeValues(Map.of(":job", s("JOB#"))))
+                        .items()
+                        .stream()
+                        .map(JobItems::toSummary)
+                        .sorted(Comparator.comparing(JobSummary::createdAt).reversed())
+                        .toList());
+        return all.subList(0, Math.min(limit, all.size()));
+    }
+
+    /** The attributes a job's summary reads. */
+    private static final String SUMMARY =
+            "#pk, #tenant, #pipeline, #status, #hops, #hopCount, #correlation, #created, #updated";
+
+    private static final Map<String, String> SUMMARY_NAMES = Map.of(
+            "#pk", PK,
+            "#tenant", JobItems.TENANT,
+            "#pipeline", JobItems.PIPELINE,
+            "#status", STATUS,
+            "#hops", HOPS,
+            "#hopCount", HOP_COUNT,
+            "#correlation", JobItems.CORRELATION,
+            "#created", JobItems.CREATED,
+            "#updated", UPDATED);
+
     /** The summary attributes of up to 100 jobs, by key; what DynamoDB leaves unprocessed is asked for again. */
     private List<Map<String, AttributeValue>> summaries(List<Map<String, AttributeValue>> keys) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
@@ -202,18 +253,8 @@ public final class DynamoDbJobStore implements JobStore {
                 table,
                 KeysAndAttributes.builder()
                         .keys(keys)
-                        .projectionExpression(
-                                "#pk, #tenant, #pipeline, #status, #hops, #hopCount, #correlation, #created, #updated")
-                        .expressionAttributeNames(Map.of(
-                                "#pk", PK,
-                                "#tenant", JobItems.TENANT,
-                                "#pipeline", JobItems.PIPELINE,
-                                "#status", STATUS,
-                                "#hops", HOPS,
-                                "#hopCount", HOP_COUNT,
-                                "#correlation", JobItems.CORRELATION,
-                                "#created", JobItems.CREATED,
-                                "#updated", UPDATED))
+                        .projectionExpression(SUMMARY)
+                        .expressionAttributeNames(SUMMARY_NAMES)
                         .build());
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             if (attempt > 0) {

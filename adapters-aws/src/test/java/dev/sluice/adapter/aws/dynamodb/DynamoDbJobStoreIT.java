@@ -4,6 +4,8 @@ import static dev.sluice.domain.fake.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.adapter.aws.resources.DynamoDbTables;
+import dev.sluice.adapter.aws.resources.TableDefinition;
 import dev.sluice.domain.fake.Fixtures;
 import dev.sluice.domain.fake.InMemoryBlobStore;
 import dev.sluice.domain.model.Batch;
@@ -135,6 +137,41 @@ class DynamoDbJobStoreIT extends JobStoreContract {
                         created.get(129).id(),
                         created.get(128).id(),
                         created.get(127).id());
+    }
+
+    @Test
+    void aTableMadeBeforeTheIndexIsListedByAScanNewestFirst() {
+        // A local runtime's kept state from before the index: dynalite cannot add an index to a table.
+        TableDefinition jobs = LocalDynamoDb.TABLES.jobs();
+        TableDefinition old = new TableDefinition(
+                "sluice-jobs-before-index-" + System.nanoTime(),
+                jobs.partitionKey(),
+                jobs.sortKey(),
+                List.of(),
+                jobs.ttlAttribute(),
+                jobs.billing());
+        DynamoDbTables.createIfAbsent(CLIENT, List.of(old));
+        DynamoDbJobStore store = new DynamoDbJobStore(CLIENT, blobs, DynamoDbJobStore.Settings.of(old.name()));
+        List<JobId> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Job job = Job.queued(
+                    JobId.random(),
+                    Fixtures.TENANT,
+                    Fixtures.twoHopPipeline(),
+                    Map.of("question", "q" + i),
+                    "fp-" + i,
+                    new CorrelationId("corr-" + i),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Priority.INTERACTIVE,
+                    T0.plusSeconds(i));
+            store.create(job);
+            ids.add(job.id());
+        }
+
+        assertThat(store.recentJobs(3, T0.plusSeconds(60)))
+                .extracting(DynamoDbJobStore.JobSummary::id)
+                .containsExactly(ids.get(4), ids.get(3), ids.get(2));
     }
 
     @Test
