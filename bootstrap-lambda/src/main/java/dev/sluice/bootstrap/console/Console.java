@@ -1,11 +1,13 @@
 package dev.sluice.bootstrap.console;
 
+import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,8 +105,10 @@ public final class Console {
                 html(
                         200,
                         ConsolePages.page(
-                                "Jobs", "Jobs", ConsolePages.jobs(data.recentJobs(), filter(query), clock.instant())));
-            case "/jobs/rows" -> html(200, ConsolePages.jobRows(data.recentJobs(), filter(query), clock.instant()));
+                                "Jobs",
+                                "Jobs",
+                                ConsolePages.jobs(listed(filter(query)), filter(query), clock.instant())));
+            case "/jobs/rows" -> html(200, ConsolePages.jobRows(listed(filter(query)), filter(query), clock.instant()));
             case "/dead-letters" ->
                 html(
                         200,
@@ -151,6 +155,32 @@ public final class Console {
                 yield html(404, ConsolePages.page("Not found", "", ConsolePages.error("Nothing is at " + path + ".")));
             }
         };
+    }
+
+    /** The newest jobs, and the job the search names by its id when it is older than those. */
+    private List<DynamoDbJobStore.JobSummary> listed(ConsolePages.JobFilter filter) {
+        List<DynamoDbJobStore.JobSummary> jobs = data.recentJobs();
+        String q = filter.search();
+        if (q.isEmpty() || jobs.stream().anyMatch(j -> j.id().value().equals(q))) {
+            return jobs;
+        }
+        return data.job(q)
+                .map(job -> {
+                    List<DynamoDbJobStore.JobSummary> with = new ArrayList<>(jobs);
+                    with.add(new DynamoDbJobStore.JobSummary(
+                            job.id(),
+                            job.tenant(),
+                            job.pipeline(),
+                            job.status(),
+                            job.hops().size(),
+                            job.hopCount(),
+                            job.correlationId(),
+                            job.totalCost(),
+                            job.createdAt(),
+                            job.updatedAt()));
+                    return (List<DynamoDbJobStore.JobSummary>) with;
+                })
+                .orElse(jobs);
     }
 
     private static ConsolePages.JobFilter filter(Map<String, String> q) {

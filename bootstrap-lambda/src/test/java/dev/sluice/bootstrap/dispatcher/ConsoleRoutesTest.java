@@ -67,6 +67,19 @@ class ConsoleRoutesTest {
             Priority.INTERACTIVE,
             Instant.parse("2026-12-07T00:00:00Z"));
 
+    /** A job older than the newest the list reads: found by its id only. */
+    private final Job older = Job.queued(
+            new JobId("job_older"),
+            new TenantId("acme"),
+            config.pipeline("rag").orElseThrow(),
+            Map.of("question", "old"),
+            "fp-old",
+            new CorrelationId("corr-old"),
+            Optional.empty(),
+            Optional.empty(),
+            Priority.INTERACTIVE,
+            Instant.parse("2025-01-01T00:00:00Z"));
+
     private final ConsoleSource source = new ConsoleSource() {
         @Override
         public List<DynamoDbJobStore.JobSummary> recentJobs() {
@@ -85,7 +98,9 @@ class ConsoleRoutesTest {
 
         @Override
         public Optional<Job> job(String id) {
-            return id.equals(job.id().value()) ? Optional.of(job) : Optional.empty();
+            return Optional.of(job)
+                    .filter(j -> j.id().value().equals(id))
+                    .or(() -> Optional.of(older).filter(j -> j.id().value().equals(id)));
         }
 
         @Override
@@ -225,6 +240,19 @@ class ConsoleRoutesTest {
                         .asInt())
                 .isEqualTo(200);
         assertThat(redrives).hasSize(2);
+    }
+
+    @Test
+    void aJobOlderThanTheListIsFoundBySearchingItsId() throws Exception {
+        assertThat(send("GET", "/jobs/rows", "", "sluice/operator", Map.of())
+                        .path("body")
+                        .asText())
+                .doesNotContain("job_older");
+        assertThat(send("GET", "/jobs/rows", "", "sluice/operator", Map.of(), "q=job_older")
+                        .path("body")
+                        .asText())
+                .contains("href=\"/jobs/job_older\"")
+                .doesNotContain("job_console");
     }
 
     @Test
