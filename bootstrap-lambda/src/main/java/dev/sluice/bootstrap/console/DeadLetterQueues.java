@@ -90,18 +90,38 @@ public final class DeadLetterQueues {
 
     /** Every dead letter tried again (hop messages) or moved back (anything else), a line for each. */
     public List<String> redrive(Function<Envelope, Retried> retry) {
+        return redrive(retry, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #redrive(Function)}, stopping after {@code most} messages (a request must answer within API Gateway's
+     * 30 s): the report's last line then says how many remain, for another redrive.
+     */
+    public List<String> redrive(Function<Envelope, Retried> retry, int most) {
         List<String> report = new ArrayList<>();
+        int[] budget = {most};
         for (Route route : routes) {
-            drain(route, retry, report);
+            drain(route, retry, report, budget);
+            if (budget[0] <= 0) {
+                long remaining = 0;
+                for (Route r : routes) {
+                    QueueDepth d = depthOf(r.name(), r.deadLetterQueueUrl());
+                    remaining += d.visible() + d.delayed();
+                }
+                report.add("stopped after " + most + " dead letters; about " + remaining
+                        + " remain: redrive again for the next ones");
+                break;
+            }
         }
         return report;
     }
 
-    private void drain(Route route, Function<Envelope, Retried> retry, List<String> report) {
+    private void drain(Route route, Function<Envelope, Retried> retry, List<String> report, int[] budget) {
         List<String> left = new ArrayList<>();
-        while (true) {
+        while (budget[0] > 0) {
+            int take = Math.min(10, budget[0]);
             var batch = sqs.receiveMessage(r -> r.queueUrl(route.deadLetterQueueUrl())
-                            .maxNumberOfMessages(10)
+                            .maxNumberOfMessages(take)
                             .waitTimeSeconds(1)
                             .visibilityTimeout(60)
                             .messageAttributeNames("All")
@@ -111,6 +131,7 @@ public final class DeadLetterQueues {
                 return;
             }
             for (Message m : batch) {
+                budget[0]--;
                 if (left.contains(m.messageId())) {
                     // Left once in this redrive and received again: every other message has been seen.
                     return;

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class StackConsole implements ConsoleSource {
     static final String DLQ_SUFFIX = "-dlq";
+    /** Dead letters one redrive request takes: each is a retry (a few writes), all well within API Gateway's 30 s. */
+    static final int REDRIVE_MOST = 100;
 
     private final DynamoDbJobStore jobs;
     private final TraceStore traces;
@@ -110,10 +112,10 @@ final class StackConsole implements ConsoleSource {
 
     @Override
     public List<String> redrive() {
-        return queues.redrive(envelope -> {
-            RetryJob.Result result = retry.retry(envelope.jobId());
-            return new DeadLetterQueues.Retried(true, result.describe());
-        });
+        return queues.redrive(
+                envelope -> new DeadLetterQueues.Retried(
+                        true, retry.retry(envelope.jobId()).describe()),
+                REDRIVE_MOST);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.adapter.aws.codec.DomainJson;
 import dev.sluice.adapter.aws.resources.QueueRole;
+import dev.sluice.bootstrap.console.DeadLetterQueues;
 import dev.sluice.bootstrap.dispatcher.DispatcherHandler;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.domain.model.CorrelationId;
@@ -130,6 +131,30 @@ class StackConsoleIT {
         assertThat(redriven.path("body").asText()).contains(id).contains("reopened");
         assertThat(awaitEnd(id).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(local.depth(local.deadLetterQueueUrl(QueueRole.WORK))).isZero();
+    }
+
+    @Test
+    void aRedriveTakesAtMostItsShareAndSaysHowManyRemain() {
+        String queue =
+                local.sqs().createQueue(r -> r.queueName("redrive-share")).queueUrl();
+        String dlq =
+                local.sqs().createQueue(r -> r.queueName("redrive-share-dlq")).queueUrl();
+        for (int i = 0; i < 25; i++) {
+            int n = i;
+            local.sqs().sendMessage(r -> r.queueUrl(dlq).messageBody("not a hop message " + n));
+        }
+        DeadLetterQueues queues =
+                new DeadLetterQueues(local.sqs(), java.util.List.of(new DeadLetterQueues.Route("share", dlq, queue)));
+
+        java.util.List<String> report =
+                queues.redrive(e -> new DeadLetterQueues.Retried(true, "retried " + e.jobId()), 10);
+
+        assertThat(report).hasSize(11);
+        assertThat(report.subList(0, 10)).allMatch(line -> line.endsWith(": moved back to its queue"));
+        assertThat(report.getLast())
+                .isEqualTo("stopped after 10 dead letters; about 15 remain: redrive again for the next ones");
+        assertThat(local.depth(queue)).isEqualTo(10);
+        assertThat(local.depth(dlq)).isEqualTo(15);
     }
 
     private static String submit(String question) {
