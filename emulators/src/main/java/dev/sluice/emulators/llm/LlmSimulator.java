@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,7 +74,55 @@ public final class LlmSimulator implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.originNanos = nanoTime.getAsLong();
         this.origin = Instant.now();
+        this.batches = new BatchApis(this::batchLine, java.time.Clock.systemUTC());
         this.server = new SimulatorServer(port, this::serve);
+    }
+
+    private final BatchApis batches;
+
+    /**
+     * How long a batch (OpenAI's Batch API, Anthropic's Message Batches) takes to end after it is created; until then
+     * it reads as in progress (default: ended at the first look).
+     */
+    public LlmSimulator batchProcessing(Duration after) {
+        batches.processing(after);
+        return this;
+    }
+
+    /** The next {@code times} batches created expire instead of being answered. */
+    public LlmSimulator expireNextBatches(int times) {
+        batches.expireNext(times);
+        return this;
+    }
+
+    /**
+     * One request of a batch, answered as the live endpoint would answer it, without its rate limits and latency: the
+     * model's behaviour, scripted answers and scripted faults (a fault is the line's error).
+     */
+    private BatchApis.Line batchLine(Provider provider, JsonNode body) {
+        WireFormat wire = wireOf(provider);
+        WireFormat.Parsed request = wire.parse("", body);
+        String model = request.model();
+        calls.computeIfAbsent(model, k -> new AtomicLong()).incrementAndGet();
+        totalCalls.incrementAndGet();
+        ModelBehaviour b = behaviour(model);
+        WireFormat.Reply faulted = scriptedFault(wire, model, b);
+        try {
+            if (faulted != null) {
+                outcomes.computeIfAbsent("batch error " + faulted.status(), k -> new LongAdder())
+                        .increment();
+                return new BatchApis.Line(faulted.status(), WireFormat.JSON.readTree(faulted.body()));
+            }
+            Deque<String> answers = scriptedAnswers.get(model);
+            String scripted = answers == null ? null : answers.pollFirst();
+            WireFormat.Answer answer =
+                    scripted != null ? verbatim(b, request, scripted) : answer(model, b, request, body);
+            billed.computeIfAbsent(model, k -> new Usage()).add(answer);
+            outcomes.computeIfAbsent("batch answered", k -> new LongAdder()).increment();
+            return new BatchApis.Line(200, WireFormat.JSON.readTree(wire.success(model, answer)));
+        } catch (IOException e) {
+            throw new IllegalStateException("the simulator wrote a body it cannot read", e);
+        }
     }
 
     /** Starts a simulator on a free port. */
@@ -189,6 +238,7 @@ public final class LlmSimulator implements AutoCloseable {
             chatOutcomes.clear();
         }
         defaultBehaviour = ModelBehaviour.DEFAULT;
+        batches.reset();
         return this;
     }
 
@@ -236,6 +286,14 @@ public final class LlmSimulator implements AutoCloseable {
         long receivedNanos = nanoTime.getAsLong();
         long arrival = arrivals.getAndIncrement();
         String body = exchange.body();
+        Optional<WireFormat.Reply> batch =
+                batches.serve(exchange.method(), exchange.rawPath(), exchange.headers(), body);
+        if (batch.isPresent()) {
+            // Managing a batch is no model call: only its lines count, when it ends.
+            Provider provider = exchange.rawPath().startsWith("/v1/messages/") ? Provider.ANTHROPIC : Provider.OPENAI;
+            send(exchange, wireOf(provider), batch.get());
+            return;
+        }
         Routes.Route route;
         switch (Routes.match(exchange.method(), exchange.rawPath(), exchange.headers())) {
             case Routes.NotFound nf -> {
