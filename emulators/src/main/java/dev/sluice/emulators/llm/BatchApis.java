@@ -78,6 +78,15 @@ final class BatchApis {
         expiring.addAndGet(times);
     }
 
+    Duration processingDelay() {
+        return processing;
+    }
+
+    /** Whether the batch being created now expires; it uses up one expiry ordered. */
+    boolean takeExpiring() {
+        return expiring.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
     void reset() {
         files.clear();
         openAi.clear();
@@ -310,8 +319,7 @@ final class BatchApis {
                 errors.add(lineError(i + 1, "invalid_json_line", "line " + (i + 1) + " is not JSON"));
             }
         }
-        OpenAiBatch batch = new OpenAiBatch(
-                inputFileId, endpoint, req.path("metadata"), lines, expiring.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
+        OpenAiBatch batch = new OpenAiBatch(inputFileId, endpoint, req.path("metadata"), lines, takeExpiring());
         if (!errors.isEmpty() || lines.isEmpty()) {
             batch.status = "failed";
             batch.ended = clock.instant();
@@ -490,7 +498,7 @@ final class BatchApis {
             }
             lines.add(r);
         }
-        MessageBatch batch = new MessageBatch(lines, expiring.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
+        MessageBatch batch = new MessageBatch(lines, takeExpiring());
         anthropic.put(batch.id, batch);
         return json(200, view(batch));
     }

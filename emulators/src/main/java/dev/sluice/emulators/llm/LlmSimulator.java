@@ -75,10 +75,23 @@ public final class LlmSimulator implements AutoCloseable {
         this.originNanos = nanoTime.getAsLong();
         this.origin = Instant.now();
         this.batches = new BatchApis(this::batchLine, java.time.Clock.systemUTC());
+        this.bedrockBatches = new BedrockBatches(
+                (modelId, body) ->
+                        batchAnswer(new BedrockInvokeWire(BedrockInvokeWire.familyOf(modelId)), modelId, body),
+                java.time.Clock.systemUTC(),
+                batches::processingDelay,
+                batches::takeExpiring);
         this.server = new SimulatorServer(port, this::serve);
     }
 
     private final BatchApis batches;
+    private final BedrockBatches bedrockBatches;
+
+    /** Where Bedrock's batch inference (model invocation jobs) reads input and writes output: the caller's S3. */
+    public LlmSimulator bedrockBatchStorage(BatchStorage storage) {
+        bedrockBatches.storage(storage);
+        return this;
+    }
 
     /**
      * How long a batch (OpenAI's Batch API, Anthropic's Message Batches) takes to end after it is created; until then
@@ -100,8 +113,11 @@ public final class LlmSimulator implements AutoCloseable {
      * model's behaviour, scripted answers and scripted faults (a fault is the line's error).
      */
     private BatchApis.Line batchLine(Provider provider, JsonNode body) {
-        WireFormat wire = wireOf(provider);
-        WireFormat.Parsed request = wire.parse("", body);
+        return batchAnswer(wireOf(provider), "", body);
+    }
+
+    private BatchApis.Line batchAnswer(WireFormat wire, String pathModel, JsonNode body) {
+        WireFormat.Parsed request = wire.parse(pathModel, body);
         String model = request.model();
         calls.computeIfAbsent(model, k -> new AtomicLong()).incrementAndGet();
         totalCalls.incrementAndGet();
@@ -239,6 +255,7 @@ public final class LlmSimulator implements AutoCloseable {
         }
         defaultBehaviour = ModelBehaviour.DEFAULT;
         batches.reset();
+        bedrockBatches.reset();
         return this;
     }
 
@@ -286,11 +303,14 @@ public final class LlmSimulator implements AutoCloseable {
         long receivedNanos = nanoTime.getAsLong();
         long arrival = arrivals.getAndIncrement();
         String body = exchange.body();
-        Optional<WireFormat.Reply> batch =
-                batches.serve(exchange.method(), exchange.rawPath(), exchange.headers(), body);
+        Optional<WireFormat.Reply> batch = batches.serve(
+                        exchange.method(), exchange.rawPath(), exchange.headers(), body)
+                .or(() -> bedrockBatches.serve(exchange.method(), exchange.rawPath(), body));
         if (batch.isPresent()) {
             // Managing a batch is no model call: only its lines count, when it ends.
-            Provider provider = exchange.rawPath().startsWith("/v1/messages/") ? Provider.ANTHROPIC : Provider.OPENAI;
+            Provider provider = exchange.rawPath().startsWith("/v1/messages/")
+                    ? Provider.ANTHROPIC
+                    : exchange.rawPath().startsWith("/model-invocation-job") ? Provider.BEDROCK : Provider.OPENAI;
             send(exchange, wireOf(provider), batch.get());
             return;
         }
