@@ -117,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         if (console.isPresent()
-                && dev.sluice.local.console.WebConsole.serves(
+                && dev.sluice.bootstrap.console.Console.serves(
                         exchange.getRequestURI().getRawPath())) {
             console.get().handle(exchange);
             return;

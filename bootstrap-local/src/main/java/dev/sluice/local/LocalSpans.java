@@ -1,5 +1,6 @@
 package dev.sluice.local;
 
+import dev.sluice.bootstrap.console.Span;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
 /**
  * The local runtime's trace collector: every function of the process reports its spans here (no collector to run),
  * kept in memory for the last {@value #MAX_TRACES} traces, at most {@value #MAX_SPANS_PER_TRACE} spans each, and
- * read by the console's job page. Spans are plain records here: the console knows no tracing library.
+ * read by the console's job page as its {@link Span} records: the console knows no tracing library.
  */
 public final class LocalSpans implements SpanExporter {
     static final int MAX_TRACES = 500;
@@ -30,31 +31,14 @@ public final class LocalSpans implements SpanExporter {
 
     private final SpanProcessor processor = SimpleSpanProcessor.create(this);
 
-    private final Map<String, List<Recorded>> traces = new LinkedHashMap<>(64, 0.75f, false) {
+    private final Map<String, List<Span>> traces = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<Recorded>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, List<Span>> eldest) {
             return size() > MAX_TRACES;
         }
     };
 
     LocalSpans() {}
-
-    /** One finished span, as the console shows it. */
-    public record Recorded(
-            String traceId,
-            String spanId,
-            String parentSpanId,
-            String name,
-            Instant start,
-            Duration duration,
-            boolean error,
-            Map<String, String> attributes,
-            List<String> events) {
-        public Recorded {
-            attributes = Map.copyOf(attributes);
-            events = List.copyOf(events);
-        }
-    }
 
     /** What the functions' tracer reports to (synchronously: a span is readable as soon as it ends). */
     public SpanProcessor processor() {
@@ -62,16 +46,16 @@ public final class LocalSpans implements SpanExporter {
     }
 
     /** The trace's spans, by start time; empty for a trace not (or no longer) held. */
-    public synchronized List<Recorded> trace(String traceId) {
-        List<Recorded> spans = new ArrayList<>(traces.getOrDefault(traceId, List.of()));
-        spans.sort(Comparator.comparing(Recorded::start));
+    public synchronized List<Span> trace(String traceId) {
+        List<Span> spans = new ArrayList<>(traces.getOrDefault(traceId, List.of()));
+        spans.sort(Comparator.comparing(Span::start));
         return spans;
     }
 
     @Override
     public synchronized CompletableResultCode export(Collection<SpanData> spans) {
         for (SpanData s : spans) {
-            List<Recorded> trace = traces.computeIfAbsent(s.getTraceId(), id -> new ArrayList<>());
+            List<Span> trace = traces.computeIfAbsent(s.getTraceId(), id -> new ArrayList<>());
             if (trace.size() < MAX_SPANS_PER_TRACE) {
                 trace.add(recorded(s));
             }
@@ -79,7 +63,7 @@ public final class LocalSpans implements SpanExporter {
         return CompletableResultCode.ofSuccess();
     }
 
-    private static Recorded recorded(SpanData s) {
+    private static Span recorded(SpanData s) {
         Map<String, String> attributes = new TreeMap<>();
         s.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), String.valueOf(v)));
         List<String> events = new ArrayList<>();
@@ -90,7 +74,7 @@ public final class LocalSpans implements SpanExporter {
                             text.append(' ').append(k.getKey()).append('=').append(v));
             events.add(text.toString());
         }
-        return new Recorded(
+        return new Span(
                 s.getTraceId(),
                 s.getSpanId(),
                 s.getParentSpanContext().isValid() ? s.getParentSpanId() : "",

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.adapter.aws.codec.DomainJson;
 import dev.sluice.adapter.aws.resources.QueueRole;
 import dev.sluice.bootstrap.console.DeadLetterQueues;
+import dev.sluice.bootstrap.console.Span;
 import dev.sluice.bootstrap.shared.JobTraceIds;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Envelope;
@@ -88,34 +89,34 @@ class JobTraceIT {
         JsonNode done = awaitStatus(id, "SUCCEEDED");
         DemoRun.waitUntilDrained(local, local.queueUrl(QueueRole.WORK), Duration.ofMinutes(1));
 
-        List<LocalSpans.Recorded> spans = awaitSpans(id, s -> s.name().equals("finalize"));
+        List<Span> spans = awaitSpans(id, s -> s.name().equals("finalize"));
         assertOneConnectedTrace(id, spans);
 
         // Three hops advanced, the last completed, and the finalizer ended the job: each a child of the span that
         // sent its message.
-        LocalSpans.Recorded root = only(spans, s -> s.name().equals("job accepted"));
+        Span root = only(spans, s -> s.name().equals("job accepted"));
         assertThat(root.attributes())
                 .containsEntry("sluice.job_id", id)
                 .containsEntry("sluice.tenant", TENANT)
                 .containsEntry("sluice.pipeline", "research");
-        LocalSpans.Recorded deferred = only(spans, s -> outcome(s, "deferred"));
+        Span deferred = only(spans, s -> outcome(s, "deferred"));
         assertThat(deferred.attributes()).containsEntry("sluice.hop", "0");
         assertThat(deferred.parentSpanId()).isEqualTo(root.spanId());
         assertThat(deferred.events()).anyMatch(e -> e.startsWith("throttled"));
-        LocalSpans.Recorded hop0 = only(spans, s -> hop(s, 0) && outcome(s, "advanced"));
+        Span hop0 = only(spans, s -> hop(s, 0) && outcome(s, "advanced"));
         assertThat(hop0.parentSpanId())
                 .as("the deferred hop runs as a child of the delivery that deferred it")
                 .isEqualTo(deferred.spanId());
-        LocalSpans.Recorded hop1 = only(spans, s -> hop(s, 1) && outcome(s, "advanced"));
-        LocalSpans.Recorded hop2 = only(spans, s -> hop(s, 2) && outcome(s, "completed"));
+        Span hop1 = only(spans, s -> hop(s, 1) && outcome(s, "advanced"));
+        Span hop2 = only(spans, s -> hop(s, 2) && outcome(s, "completed"));
         assertThat(hop2.parentSpanId()).isEqualTo(hop1.spanId());
-        LocalSpans.Recorded finalize = only(spans, s -> s.name().equals("finalize") && outcome(s, "completed"));
+        Span finalize = only(spans, s -> s.name().equals("finalize") && outcome(s, "completed"));
         assertThat(finalize.parentSpanId()).isEqualTo(hop2.spanId());
         assertThat(finalize.attributes()).containsEntry("sluice.function", "finalizer");
 
         // The early copy: refused while the job was at hop 0, delivered again (its receive count up), and joined to
         // the job's root though it carried no traceparent.
-        List<LocalSpans.Recorded> refused =
+        List<Span> refused =
                 spans.stream().filter(s -> hop(s, 1) && outcome(s, "retry")).toList();
         assertThat(refused)
                 .as(describe(spans))
@@ -126,7 +127,7 @@ class JobTraceIT {
                 .anyMatch(s -> hop(s, 1) && Integer.parseInt(s.attributes().get("sluice.attempt")) >= 2);
 
         // What the spans say a job cost is what the job says: the answered calls' tokens and prices.
-        List<LocalSpans.Recorded> answered = spans.stream()
+        List<Span> answered = spans.stream()
                 .filter(s -> s.attributes().containsKey("sluice.cost_usd"))
                 .toList();
         assertThat(answered)
@@ -183,24 +184,24 @@ class JobTraceIT {
         assertThat(report).hasSize(1);
         awaitStatus(id, "SUCCEEDED");
 
-        List<LocalSpans.Recorded> spans = awaitSpans(id, s -> s.name().equals("finalize") && outcome(s, "completed"));
+        List<Span> spans = awaitSpans(id, s -> s.name().equals("finalize") && outcome(s, "completed"));
         assertOneConnectedTrace(id, spans);
         assertThat(spans).anyMatch(s -> hop(s, 0) && outcome(s, "failed") && s.error());
         assertThat(spans).anyMatch(s -> hop(s, 0) && outcome(s, "completed"));
     }
 
     /** Every span in the job's trace; exactly one root, the dispatcher's, with the job's ids; every parent present. */
-    private static void assertOneConnectedTrace(String id, List<LocalSpans.Recorded> spans) {
+    private static void assertOneConnectedTrace(String id, List<Span> spans) {
         JobId job = new JobId(id);
         assertThat(spans).allMatch(s -> s.traceId().equals(JobTraceIds.traceId(job)));
-        List<LocalSpans.Recorded> roots =
+        List<Span> roots =
                 spans.stream().filter(s -> s.parentSpanId().isEmpty()).toList();
         assertThat(roots).singleElement().satisfies(r -> {
             assertThat(r.name()).isEqualTo("job accepted");
             assertThat(r.spanId()).isEqualTo(JobTraceIds.rootSpanId(job));
             assertThat(r.attributes()).containsEntry("sluice.function", "dispatcher");
         });
-        Set<String> ids = spans.stream().map(LocalSpans.Recorded::spanId).collect(Collectors.toSet());
+        Set<String> ids = spans.stream().map(Span::spanId).collect(Collectors.toSet());
         assertThat(spans.stream().filter(s -> !s.parentSpanId().isEmpty()))
                 .as("every span's parent is a span of the trace")
                 .allMatch(s -> ids.contains(s.parentSpanId()));
@@ -211,32 +212,31 @@ class JobTraceIT {
                         .containsEntry("sluice.function", "processor"));
     }
 
-    private static boolean outcome(LocalSpans.Recorded s, String outcome) {
+    private static boolean outcome(Span s, String outcome) {
         return outcome.equals(s.attributes().get("sluice.outcome"));
     }
 
-    private static boolean hop(LocalSpans.Recorded s, int hop) {
+    private static boolean hop(Span s, int hop) {
         return s.name().startsWith("hop ")
                 && Integer.toString(hop).equals(s.attributes().get("sluice.hop"));
     }
 
-    private static LocalSpans.Recorded only(List<LocalSpans.Recorded> spans, Predicate<LocalSpans.Recorded> which) {
-        List<LocalSpans.Recorded> found = spans.stream().filter(which).toList();
+    private static Span only(List<Span> spans, Predicate<Span> which) {
+        List<Span> found = spans.stream().filter(which).toList();
         assertThat(found).as(describe(spans)).hasSize(1);
         return found.getFirst();
     }
 
-    private static String describe(List<LocalSpans.Recorded> spans) {
+    private static String describe(List<Span> spans) {
         return spans.stream()
                 .map(s -> s.name() + " " + s.spanId() + "<-" + s.parentSpanId() + " " + s.attributes())
                 .collect(Collectors.joining("\n"));
     }
 
-    private static List<LocalSpans.Recorded> awaitSpans(String id, Predicate<LocalSpans.Recorded> last)
-            throws InterruptedException {
+    private static List<Span> awaitSpans(String id, Predicate<Span> last) throws InterruptedException {
         String traceId = JobTraceIds.traceId(new JobId(id));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<LocalSpans.Recorded> spans = LocalSpans.INSTANCE.trace(traceId);
+        List<Span> spans = LocalSpans.INSTANCE.trace(traceId);
         while (System.nanoTime() < deadline && spans.stream().noneMatch(last)) {
             Thread.sleep(100);
             spans = LocalSpans.INSTANCE.trace(traceId);

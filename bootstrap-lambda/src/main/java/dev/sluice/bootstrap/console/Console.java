@@ -1,6 +1,7 @@
 package dev.sluice.bootstrap.console;
 
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
+import dev.sluice.domain.model.Job;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -164,23 +165,13 @@ public final class Console {
         if (q.isEmpty() || jobs.stream().anyMatch(j -> j.id().value().equals(q))) {
             return jobs;
         }
-        return data.job(q)
-                .map(job -> {
-                    List<DynamoDbJobStore.JobSummary> with = new ArrayList<>(jobs);
-                    with.add(new DynamoDbJobStore.JobSummary(
-                            job.id(),
-                            job.tenant(),
-                            job.pipeline(),
-                            job.status(),
-                            job.hops().size(),
-                            job.hopCount(),
-                            job.correlationId(),
-                            job.totalCost(),
-                            job.createdAt(),
-                            job.updatedAt()));
-                    return (List<DynamoDbJobStore.JobSummary>) with;
-                })
-                .orElse(jobs);
+        Optional<Job> named = data.job(q);
+        if (named.isEmpty()) {
+            return jobs;
+        }
+        List<DynamoDbJobStore.JobSummary> with = new ArrayList<>(jobs);
+        with.add(DynamoDbJobStore.JobSummary.of(named.get()));
+        return with;
     }
 
     private static ConsolePages.JobFilter filter(Map<String, String> q) {

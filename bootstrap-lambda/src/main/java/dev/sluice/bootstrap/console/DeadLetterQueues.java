@@ -99,27 +99,31 @@ public final class DeadLetterQueues {
      */
     public List<String> redrive(Function<Envelope, Retried> retry, int most) {
         List<String> report = new ArrayList<>();
-        int[] budget = {most};
+        int left = most;
         for (Route route : routes) {
-            drain(route, retry, report, budget);
-            if (budget[0] <= 0) {
+            left -= drain(route, retry, report, left);
+            if (left <= 0) {
                 long remaining = 0;
                 for (Route r : routes) {
                     QueueDepth d = depthOf(r.name(), r.deadLetterQueueUrl());
                     remaining += d.visible() + d.delayed();
                 }
-                report.add("stopped after " + most + " dead letters; about " + remaining
-                        + " remain: redrive again for the next ones");
+                if (remaining > 0) {
+                    report.add("stopped after " + most + " dead letters; about " + remaining
+                            + " remain: redrive again for the next ones");
+                }
                 break;
             }
         }
         return report;
     }
 
-    private void drain(Route route, Function<Envelope, Retried> retry, List<String> report, int[] budget) {
-        List<String> left = new ArrayList<>();
-        while (budget[0] > 0) {
-            int take = Math.min(10, budget[0]);
+    /** Takes at most {@code most} of the route's dead letters and returns how many it took. */
+    private int drain(Route route, Function<Envelope, Retried> retry, List<String> report, int most) {
+        List<String> refused = new ArrayList<>();
+        int taken = 0;
+        while (taken < most) {
+            int take = Math.min(10, most - taken);
             var batch = sqs.receiveMessage(r -> r.queueUrl(route.deadLetterQueueUrl())
                             .maxNumberOfMessages(take)
                             .waitTimeSeconds(1)
@@ -128,19 +132,19 @@ public final class DeadLetterQueues {
                             .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
                     .messages();
             if (batch.isEmpty()) {
-                return;
+                return taken;
             }
             for (Message m : batch) {
-                budget[0]--;
-                if (left.contains(m.messageId())) {
-                    // Left once in this redrive and received again: every other message has been seen.
-                    return;
+                taken++;
+                if (refused.contains(m.messageId())) {
+                    // Refused once in this redrive and received again: every other message has been seen.
+                    return taken;
                 }
                 Optional<Envelope> envelope = envelope(m.body());
                 if (envelope.isPresent()) {
                     Retried retried = retry.apply(envelope.get());
                     if (!retried.done()) {
-                        left.add(m.messageId());
+                        refused.add(m.messageId());
                         report.add(route.name() + " " + m.messageId() + ": left in the dead-letter queue, "
                                 + retried.message());
                         continue;
@@ -155,6 +159,7 @@ public final class DeadLetterQueues {
                 sqs.deleteMessage(r -> r.queueUrl(route.deadLetterQueueUrl()).receiptHandle(m.receiptHandle()));
             }
         }
+        return taken;
     }
 
     private QueueDepth depthOf(String name, String url) {

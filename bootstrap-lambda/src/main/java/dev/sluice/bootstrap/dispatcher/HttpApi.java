@@ -203,8 +203,8 @@ final class HttpApi {
                         .map(host -> origin.get().equals("https://" + host))
                         .orElse(false);
         Console.Response answer = console.get().answer(r.method(), path, r.rawQuery(), ownPage);
-        Map<String, String> headers = new java.util.LinkedHashMap<>(answer.allHeaders());
-        headers.remove("Content-Type");
+        Map<String, String> headers = new java.util.LinkedHashMap<>(Console.SECURITY_HEADERS);
+        headers.putAll(answer.headers());
         return HttpResponse.page(answer.status(), answer.contentType(), answer.body(), headers);
     }
 

@@ -1,41 +1,34 @@
 package dev.sluice.bootstrap.dispatcher;
 
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
-import dev.sluice.bootstrap.console.ConsoleSource;
+import dev.sluice.adapter.aws.resources.SluiceResources;
 import dev.sluice.bootstrap.console.DeadLetterQueues;
+import dev.sluice.bootstrap.console.JobTableConsole;
 import dev.sluice.bootstrap.console.Span;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.SluiceConfig;
-import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
-import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.port.TraceStore;
 import dev.sluice.domain.usecase.RetryJob;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * What a stack's console reads, through the dispatcher's own clients: the newest jobs from the jobs table's index,
- * a job and its traces by id, the configuration document the functions read, the queues and their dead-letter queues
- * (each queue's URL with {@code -dlq} appended, the naming every stack and the local runtime share). A redrive
- * retries each dead letter's job through {@link RetryJob} directly. Spans are in the stack's tracing backend and the
+ * What a stack's console reads, through the dispatcher's own clients: beside the job table, traces and queues
+ * ({@link JobTableConsole}; each dead-letter queue's URL is its queue's with {@link SluiceResources#DLQ_SUFFIX}
+ * appended, the naming every stack and the local runtime share), the configuration document the functions read. A
+ * redrive retries each dead letter's job through {@link RetryJob} directly. Spans are in the stack's tracing backend and the
  * history of queue depths and provider throttling in CloudWatch, so the charts show the present.
  */
-final class StackConsole implements ConsoleSource {
-    static final String DLQ_SUFFIX = "-dlq";
+final class StackConsole extends JobTableConsole {
     /** Dead letters one redrive request takes: each is a retry (a few writes), all well within API Gateway's 30 s. */
     static final int REDRIVE_MOST = 100;
 
-    private final DynamoDbJobStore jobs;
-    private final TraceStore traces;
     private final SluiceConfig config;
-    private final DeadLetterQueues queues;
     private final RetryJob retry;
     private final Settings settings;
-    private final Clock clock;
 
     StackConsole(
             DynamoDbJobStore jobs,
@@ -45,41 +38,23 @@ final class StackConsole implements ConsoleSource {
             RetryJob retry,
             Settings settings,
             Clock clock) {
-        this.jobs = jobs;
-        this.traces = traces;
+        super(
+                jobs,
+                traces,
+                new DeadLetterQueues(
+                        sqs,
+                        List.of(
+                                route("work", settings.workQueueUrl()),
+                                route("finalize", settings.finalizeQueueUrl()),
+                                route("ingest", settings.ingestQueueUrl()))),
+                clock);
         this.config = config;
         this.retry = retry;
         this.settings = settings;
-        this.clock = clock;
-        this.queues = new DeadLetterQueues(
-                sqs,
-                List.of(
-                        route("work", settings.workQueueUrl()),
-                        route("finalize", settings.finalizeQueueUrl()),
-                        route("ingest", settings.ingestQueueUrl())));
     }
 
     private static DeadLetterQueues.Route route(String name, String queueUrl) {
-        return new DeadLetterQueues.Route(name, queueUrl + DLQ_SUFFIX, queueUrl);
-    }
-
-    @Override
-    public List<DynamoDbJobStore.JobSummary> recentJobs() {
-        return jobs.recentJobs(LISTED, clock.instant());
-    }
-
-    @Override
-    public Optional<Job> job(String id) {
-        try {
-            return jobs.find(new JobId(id));
-        } catch (IllegalArgumentException notAnId) {
-            return Optional.empty();
-        }
-    }
-
-    @Override
-    public List<HopTrace> traces(Job job) {
-        return traces.find(job);
+        return new DeadLetterQueues.Route(name, queueUrl + SluiceResources.DLQ_SUFFIX, queueUrl);
     }
 
     @Override
@@ -106,21 +81,16 @@ final class StackConsole implements ConsoleSource {
     }
 
     @Override
-    public List<DeadLetterQueues.DeadLetters> deadLetters(int limit) {
-        return queues.deadLetters(limit, jobs::find);
-    }
-
-    @Override
     public List<String> redrive() {
-        return queues.redrive(
-                envelope -> new DeadLetterQueues.Retried(
-                        true, retry.retry(envelope.jobId()).describe()),
-                REDRIVE_MOST);
+        return queues().redrive(
+                        envelope -> new DeadLetterQueues.Retried(
+                                true, retry.retry(envelope.jobId()).describe()),
+                        REDRIVE_MOST);
     }
 
     @Override
     public List<Sample> samples() {
-        return List.of(new Sample(clock.instant(), queues.queueDepths(), Map.of()));
+        return List.of(new Sample(clock().instant(), queues().queueDepths(), Map.of()));
     }
 
     @Override

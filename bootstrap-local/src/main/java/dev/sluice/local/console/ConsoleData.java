@@ -1,16 +1,14 @@
 package dev.sluice.local.console;
 
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
-import dev.sluice.bootstrap.console.ConsoleSource;
 import dev.sluice.bootstrap.console.DeadLetterQueues;
+import dev.sluice.bootstrap.console.JobTableConsole;
 import dev.sluice.bootstrap.console.Span;
 import dev.sluice.bootstrap.shared.ConfigSource;
 import dev.sluice.bootstrap.shared.JobTraceIds;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.model.Envelope;
-import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
-import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.TraceStore;
 import dev.sluice.local.ApiClient;
@@ -20,68 +18,47 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What the local console reads, through the clients the local runtime already holds: the job table, the traces in
- * the bucket, the queues and their dead-letter queues, the configuration document the functions read, the spans
- * this process collected and the sampler's history.
- *
- * @param retry asks this runtime's API to retry a dead letter's job, as {@code ./sluice redrive} does
- * @param settings the runtime's properties (where each provider's base URL points)
+ * What the local console reads, through the clients the local runtime already holds: beside the job table, traces
+ * and queues ({@link JobTableConsole}), the configuration document the functions read, the spans this process
+ * collected and the sampler's history.
  */
-public record ConsoleData(
-        DynamoDbJobStore jobs,
-        TraceStore traces,
-        BlobStore bucket,
-        String configKey,
-        DeadLetterQueues queues,
-        Function<Envelope, ApiClient.Reply> retry,
-        Map<String, String> settings,
-        Supplier<List<Sample>> history,
-        Clock clock)
-        implements ConsoleSource {
+public final class ConsoleData extends JobTableConsole {
+    private final BlobStore bucket;
+    private final String configKey;
+    private final Function<Envelope, ApiClient.Reply> retry;
+    private final Map<String, String> settings;
+    private final Supplier<List<Sample>> history;
 
-    public ConsoleData {
-        settings = Map.copyOf(settings);
-    }
-
-    @Override
-    public List<DynamoDbJobStore.JobSummary> recentJobs() {
-        return jobs.recentJobs(LISTED, clock.instant());
-    }
-
-    @Override
-    public Optional<Job> job(String id) {
-        try {
-            return jobs.find(new JobId(id));
-        } catch (IllegalArgumentException notAnId) {
-            return Optional.empty();
-        }
-    }
-
-    @Override
-    public List<HopTrace> traces(Job job) {
-        return traces.find(job);
+    /**
+     * @param retry asks this runtime's API to retry a dead letter's job, as {@code ./sluice redrive} does
+     * @param settings the runtime's properties (where each provider's base URL points)
+     */
+    public ConsoleData(
+            DynamoDbJobStore jobs,
+            TraceStore traces,
+            BlobStore bucket,
+            String configKey,
+            DeadLetterQueues queues,
+            Function<Envelope, ApiClient.Reply> retry,
+            Map<String, String> settings,
+            Supplier<List<Sample>> history,
+            Clock clock) {
+        super(jobs, traces, queues, clock);
+        this.bucket = bucket;
+        this.configKey = configKey;
+        this.retry = retry;
+        this.settings = Map.copyOf(settings);
+        this.history = history;
     }
 
     /** The spans of the job's trace that this process collected (the local runtime's functions report here). */
     @Override
     public List<Span> spans(Job job) {
-        return LocalSpans.INSTANCE.trace(JobTraceIds.traceId(job.id())).stream()
-                .map(s -> new Span(
-                        s.traceId(),
-                        s.spanId(),
-                        s.parentSpanId(),
-                        s.name(),
-                        s.start(),
-                        s.duration(),
-                        s.error(),
-                        s.attributes(),
-                        s.events()))
-                .toList();
+        return LocalSpans.INSTANCE.trace(JobTraceIds.traceId(job.id()));
     }
 
     @Override
@@ -93,13 +70,13 @@ public record ConsoleData(
     }
 
     @Override
-    public List<DeadLetterQueues.DeadLetters> deadLetters(int limit) {
-        return queues.deadLetters(limit, jobs::find);
+    public Map<String, String> settings() {
+        return settings;
     }
 
     @Override
     public List<String> redrive() {
-        return Redriver.redrive(queues, retry);
+        return Redriver.redrive(queues(), retry);
     }
 
     @Override

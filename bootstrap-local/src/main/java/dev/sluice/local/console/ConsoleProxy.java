@@ -2,6 +2,7 @@ package dev.sluice.local.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sluice.bootstrap.console.Console;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -84,7 +85,7 @@ public final class ConsoleProxy implements AutoCloseable {
                 text(exchange, 421, "this console answers on 127.0.0.1 or localhost only");
                 return;
             }
-            if (!WebConsole.serves(path)) {
+            if (!Console.serves(path)) {
                 text(exchange, 404, "this opens the stack's console; call its API (" + path + ") with your client");
                 return;
             }

@@ -25,11 +25,6 @@ public final class WebConsole implements HttpHandler {
         this.console = console;
     }
 
-    /** Whether a request path is the console's (everything but the API's {@code /v1/...}). */
-    public static boolean serves(String path) {
-        return Console.serves(path);
-    }
-
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {

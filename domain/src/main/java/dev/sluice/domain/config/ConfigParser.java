@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Builds a {@link SluiceConfig} from the tree a YAML or JSON parser produces (maps, lists, strings, numbers,
@@ -116,7 +117,7 @@ public final class ConfigParser {
             Template prompt = new Template(s.string("prompt"));
             Optional<SemanticCaching> semantic = semantic(s);
             if (semantic.isPresent()
-                    && java.util.stream.Stream.concat(system.variables().stream(), prompt.variables().stream())
+                    && Stream.concat(system.variables().stream(), prompt.variables().stream())
                             .noneMatch(v -> v.startsWith("input."))) {
                 throw new ConfigException(
                         s.pathOf("cache"),
@@ -149,7 +150,7 @@ public final class ConfigParser {
             case "semantic" ->
                 c.value() instanceof Map<?, ?>
                         ? Optional.of(c.build(() -> new SemanticCaching(
-                                c.decimal("threshold", java.math.BigDecimal.valueOf(SemanticCaching.DEFAULT_THRESHOLD))
+                                c.decimal("threshold", BigDecimal.valueOf(SemanticCaching.DEFAULT_THRESHOLD))
                                         .doubleValue(),
                                 c.has("ttl") ? Optional.of(c.duration("ttl", null)) : Optional.empty())))
                         : Optional.of(SemanticCaching.DEFAULT);

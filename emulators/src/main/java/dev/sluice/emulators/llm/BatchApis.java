@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -168,11 +169,11 @@ final class BatchApis {
         }
         if ((m = BATCH_CANCEL.matcher(path)).matches()) {
             String id = m.group(1);
-            return Optional.of(only("POST", method, Provider.OPENAI, () -> cancel(id)));
+            return Optional.of(only("POST", method, Provider.OPENAI, () -> openAiBatch(id, this::cancel)));
         }
         if ((m = BATCH.matcher(path)).matches()) {
             String id = m.group(1);
-            return Optional.of(only("GET", method, Provider.OPENAI, () -> batch(id)));
+            return Optional.of(only("GET", method, Provider.OPENAI, () -> openAiBatch(id, this::batch)));
         }
         if (MESSAGE_BATCHES.matcher(path).matches()) {
             return Optional.of(
@@ -182,15 +183,15 @@ final class BatchApis {
         }
         if ((m = MESSAGE_RESULTS.matcher(path)).matches()) {
             String id = m.group(1);
-            return Optional.of(only("GET", method, Provider.ANTHROPIC, () -> results(id)));
+            return Optional.of(only("GET", method, Provider.ANTHROPIC, () -> messageBatch(id, this::results)));
         }
         if ((m = MESSAGE_CANCEL.matcher(path)).matches()) {
             String id = m.group(1);
-            return Optional.of(only("POST", method, Provider.ANTHROPIC, () -> cancelMessages(id)));
+            return Optional.of(only("POST", method, Provider.ANTHROPIC, () -> messageBatch(id, this::cancelMessages)));
         }
         if ((m = MESSAGE_BATCH.matcher(path)).matches()) {
             String id = m.group(1);
-            return Optional.of(only("GET", method, Provider.ANTHROPIC, () -> messageBatch(id)));
+            return Optional.of(only("GET", method, Provider.ANTHROPIC, () -> messageBatch(id, this::messageBatch)));
         }
         return Optional.empty();
     }
@@ -211,8 +212,11 @@ final class BatchApis {
         }
     }
 
+    private static final WireFormat OPENAI_WIRE = new OpenAiWire();
+    private static final WireFormat ANTHROPIC_WIRE = new AnthropicWire();
+
     private static WireFormat wire(Provider provider) {
-        return provider == Provider.ANTHROPIC ? new AnthropicWire() : new OpenAiWire();
+        return provider == Provider.ANTHROPIC ? ANTHROPIC_WIRE : OPENAI_WIRE;
     }
 
     // ---- OpenAI ----
@@ -343,20 +347,22 @@ final class BatchApis {
         return e;
     }
 
-    private WireFormat.Reply batch(String id) {
+    private WireFormat.Reply openAiBatch(String id, Function<OpenAiBatch, WireFormat.Reply> then) {
         OpenAiBatch b = openAi.get(id);
-        if (b == null) {
-            return wire(Provider.OPENAI).error(404, "No batch found with id '" + id + "'");
-        }
+        return b == null ? wire(Provider.OPENAI).error(404, "No batch found with id '" + id + "'") : then.apply(b);
+    }
+
+    private WireFormat.Reply messageBatch(String id, Function<MessageBatch, WireFormat.Reply> then) {
+        MessageBatch b = anthropic.get(id);
+        return b == null ? wire(Provider.ANTHROPIC).error(404, "message batch " + id + " not found") : then.apply(b);
+    }
+
+    private WireFormat.Reply batch(OpenAiBatch b) {
         settle(b);
         return json(200, view(b));
     }
 
-    private WireFormat.Reply cancel(String id) {
-        OpenAiBatch b = openAi.get(id);
-        if (b == null) {
-            return wire(Provider.OPENAI).error(404, "No batch found with id '" + id + "'");
-        }
+    private WireFormat.Reply cancel(OpenAiBatch b) {
         synchronized (b) {
             if (b.ended == null) {
                 b.status = "cancelled";
@@ -503,20 +509,12 @@ final class BatchApis {
         return json(200, view(batch));
     }
 
-    private WireFormat.Reply messageBatch(String id) {
-        MessageBatch b = anthropic.get(id);
-        if (b == null) {
-            return wire(Provider.ANTHROPIC).error(404, "message batch " + id + " not found");
-        }
+    private WireFormat.Reply messageBatch(MessageBatch b) {
         settle(b);
         return json(200, view(b));
     }
 
-    private WireFormat.Reply cancelMessages(String id) {
-        MessageBatch b = anthropic.get(id);
-        if (b == null) {
-            return wire(Provider.ANTHROPIC).error(404, "message batch " + id + " not found");
-        }
+    private WireFormat.Reply cancelMessages(MessageBatch b) {
         synchronized (b) {
             if (b.ended == null) {
                 StringBuilder results = new StringBuilder();
@@ -535,15 +533,11 @@ final class BatchApis {
         return json(200, view(b));
     }
 
-    private WireFormat.Reply results(String id) {
-        MessageBatch b = anthropic.get(id);
-        if (b == null) {
-            return wire(Provider.ANTHROPIC).error(404, "message batch " + id + " not found");
-        }
+    private WireFormat.Reply results(MessageBatch b) {
         settle(b);
         synchronized (b) {
             if (b.ended == null) {
-                return wire(Provider.ANTHROPIC).error(400, "message batch " + id + " is still in progress");
+                return wire(Provider.ANTHROPIC).error(400, "message batch " + b.id + " is still in progress");
             }
             return new WireFormat.Reply(200, Map.of("Content-Type", "application/x-jsonl"), b.results);
         }

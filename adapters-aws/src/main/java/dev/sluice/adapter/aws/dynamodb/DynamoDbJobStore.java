@@ -147,7 +147,22 @@ public final class DynamoDbJobStore implements JobStore {
             CorrelationId correlationId,
             Cost cost,
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt) {
+        /** The summary of a job read whole. */
+        public static JobSummary of(Job job) {
+            return new JobSummary(
+                    job.id(),
+                    job.tenant(),
+                    job.pipeline(),
+                    job.status(),
+                    job.hops().size(),
+                    job.hopCount(),
+                    job.correlationId(),
+                    job.totalCost(),
+                    job.createdAt(),
+                    job.updatedAt());
+        }
+    }
 
     /** How many months back {@link #recentJobs} looks for jobs. */
     static final int MONTHS_LISTED = 3;

@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public record SluiceResources(List<QueueDefinition> queues, BucketDefinition bucket) {
     /** Messages live at most this long (a dead-lettered one keeps its first enqueue time). */
+    /** A dead-letter queue's name is its queue's with this appended (so its URL is the queue's URL with it, too). */
+    public static final String DLQ_SUFFIX = "-dlq";
+
     public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
 
     public static final Duration RETENTION = Duration.ofDays(4);
@@ -25,7 +28,7 @@ public record SluiceResources(List<QueueDefinition> queues, BucketDefinition buc
         List<QueueDefinition> queues = new ArrayList<>();
         for (QueueRole role : QueueRole.values()) {
             String name = settings.prefix() + "-" + role.suffix();
-            String deadLetterName = name + "-dlq";
+            String deadLetterName = name + DLQ_SUFFIX;
             // Dead-letter queues first, so that each redrive target exists when its source queue is created.
             queues.add(new QueueDefinition(
                     deadLetterName,
