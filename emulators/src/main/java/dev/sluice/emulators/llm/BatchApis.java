@@ -207,7 +207,10 @@ final class BatchApis {
         }
         try {
             return handler.handle();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Only reading a body as JSON throws this: said as the providers say it, without the parser's words.
+            return wire.error(400, "the request body is not valid JSON");
+        } catch (RuntimeException e) {
             return wire.error(400, String.valueOf(e.getMessage()));
         }
     }
