@@ -1,5 +1,6 @@
 package dev.sluice.domain.config;
 
+import dev.sluice.domain.model.BatchRoute;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.Guardrails;
 import dev.sluice.domain.model.ModelSpec;
@@ -10,6 +11,7 @@ import dev.sluice.domain.model.SemanticCaching;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.Template;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +50,22 @@ public final class ConfigParser {
     }
 
     private static ModelSpec model(String alias, ConfigNode n) {
-        n.allowOnly("provider", "model", "temperature", "maxOutputTokens", "limits", "prices", "fallbacks", "options");
+        n.allowOnly(
+                "provider",
+                "model",
+                "temperature",
+                "maxOutputTokens",
+                "limits",
+                "prices",
+                "fallbacks",
+                "options",
+                "batch");
         ConfigNode limits = n.optionalMap("limits");
         limits.allowOnly("rpm", "tpm", "inputTpm", "outputTpm", "burst");
         ConfigNode prices = n.optionalMap("prices");
         prices.allowOnly("input", "output", "cachedInput");
+        Optional<BatchRoute> batch =
+                n.has("batch") ? Optional.of(batchRoute(n.get("batch"), prices)) : Optional.empty();
         Map<String, String> options = new LinkedHashMap<>();
         n.optionalMap("options").entries().forEach((k, v) -> options.put(k, v.string()));
         return n.build(() -> new ModelSpec(
@@ -72,7 +85,32 @@ public final class ConfigParser {
                         prices.decimal("output", BigDecimal.ZERO),
                         prices.decimal("cachedInput", prices.decimal("input", BigDecimal.ZERO))),
                 n.strings("fallbacks"),
-                options));
+                options,
+                batch));
+    }
+
+    /**
+     * A model's {@code batch}: how often parked calls are sent ({@code every}, 5 minutes by default), how long the
+     * provider takes at most ({@code window}, 24 hours), and the batch {@code prices} (half the live ones unless
+     * given).
+     */
+    private static BatchRoute batchRoute(ConfigNode b, ConfigNode live) {
+        b.allowOnly("every", "window", "prices");
+        ConfigNode prices = b.optionalMap("prices");
+        prices.allowOnly("input", "output", "cachedInput");
+        BigDecimal half = BigDecimal.valueOf(2);
+        BigDecimal input =
+                prices.decimal("input", live.decimal("input", BigDecimal.ZERO).divide(half));
+        BigDecimal output =
+                prices.decimal("output", live.decimal("output", BigDecimal.ZERO).divide(half));
+        BigDecimal cached = prices.decimal(
+                "cachedInput",
+                live.decimal("cachedInput", live.decimal("input", BigDecimal.ZERO))
+                        .divide(half));
+        return b.build(() -> new BatchRoute(
+                b.duration("every", Duration.ofMinutes(5)),
+                b.duration("window", Duration.ofHours(24)),
+                new Prices(input, output, cached)));
     }
 
     private static IndexSpec index(String name, ConfigNode n) {
@@ -82,7 +120,7 @@ public final class ConfigParser {
     }
 
     private static Pipeline pipeline(String name, ConfigNode n) {
-        n.allowOnly("inputs", "steps", "guardrails", "cache");
+        n.allowOnly("inputs", "steps", "guardrails", "cache", "mode");
         List<Step> steps = new ArrayList<>();
         List<ConfigNode> stepNodes = n.list("steps");
         for (ConfigNode s : stepNodes) {
@@ -96,7 +134,8 @@ public final class ConfigParser {
                 g.enumValue("format", Guardrails.OutputFormat.class, Guardrails.OutputFormat.TEXT),
                 g.strings("requiredFields")));
         Pipeline.CacheScope cache = n.enumValue("cache", Pipeline.CacheScope.class, Pipeline.CacheScope.TENANT);
-        return n.build(() -> new Pipeline(name, n.strings("inputs"), steps, guardrails, cache));
+        Pipeline.Mode mode = n.enumValue("mode", Pipeline.Mode.class, Pipeline.Mode.LIVE);
+        return n.build(() -> new Pipeline(name, n.strings("inputs"), steps, guardrails, cache, mode));
     }
 
     private static Step step(ConfigNode s) {

@@ -36,6 +36,12 @@ final class ConfigValidator {
                     "unknown provider '" + spec.provider() + "' (known: " + String.join(", ", ModelSpec.PROVIDERS)
                             + ")");
         }
+        if (spec.batch().isPresent() && !ModelSpec.BATCH_PROVIDERS.contains(spec.provider())) {
+            throw new ConfigException(
+                    path + ".batch",
+                    "provider '" + spec.provider() + "' has no batch API sluice speaks (batch routes: "
+                            + String.join(", ", ModelSpec.BATCH_PROVIDERS) + ")");
+        }
         for (int i = 0; i < spec.fallbacks().size(); i++) {
             String fallback = spec.fallbacks().get(i);
             if (!models.containsKey(fallback)) {

@@ -4,6 +4,7 @@ import dev.sluice.domain.config.Budget;
 import dev.sluice.domain.config.EngineSettings;
 import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.config.TenantPolicy;
+import dev.sluice.domain.model.BatchRoute;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Cost;
@@ -11,6 +12,7 @@ import dev.sluice.domain.model.Hashes;
 import dev.sluice.domain.model.ModelCall;
 import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
+import dev.sluice.domain.model.Prices;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.SemanticHit;
 import dev.sluice.domain.model.TenantId;
@@ -18,6 +20,7 @@ import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.CircuitOpenException;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.LanguageModel;
+import dev.sluice.domain.port.ParkedCalls;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.SpendLedger;
@@ -47,10 +50,12 @@ final class ModelInvoker {
     private final Telemetry telemetry;
     private final Clock clock;
     private final Pause pause;
+    private final ParkedCalls parked;
 
     ModelInvoker(
             SluiceConfig config,
             CompletionCache cache,
+            ParkedCalls parked,
             SemanticAnswers semantic,
             RateLimiter limiter,
             SpendLedger ledger,
@@ -60,6 +65,7 @@ final class ModelInvoker {
             Pause pause) {
         this.config = config;
         this.cache = cache;
+        this.parked = parked;
         this.semantic = semantic;
         this.limiter = limiter;
         this.ledger = ledger;
@@ -93,6 +99,7 @@ final class ModelInvoker {
          * @param cacheHit answered from the cache
          * @param disclosed whether the tenant may be told it was a hit: only when the entry was its own
          * @param semantic when the semantic cache answered: how alike, and whose answer
+         * @param batched answered through the provider's batch API, and priced at its batch prices
          */
         record Answered(
                 Completion completion,
@@ -101,8 +108,28 @@ final class ModelInvoker {
                 List<String> errors,
                 boolean cacheHit,
                 boolean disclosed,
-                Optional<SemanticHit> semantic)
-                implements Result {}
+                Optional<SemanticHit> semantic,
+                boolean batched)
+                implements Result {
+            Answered(
+                    Completion completion,
+                    ModelSpec model,
+                    List<String> fallbacks,
+                    List<String> errors,
+                    boolean cacheHit,
+                    boolean disclosed,
+                    Optional<SemanticHit> semantic) {
+                this(completion, model, fallbacks, errors, cacheHit, disclosed, semantic, false);
+            }
+
+            /** The prices the answer was paid at. */
+            Prices prices() {
+                return batched ? model.batch().orElseThrow().prices() : model.prices();
+            }
+        }
+
+        /** The call waits in its model's batch: the hop looks again after {@code recheck}. */
+        record Parked(Duration recheck, String reason) implements Result {}
 
         record Throttled(Duration retryAfter, String reason) implements Result {}
 
@@ -125,7 +152,8 @@ final class ModelInvoker {
             TenantId tenant,
             Priority priority,
             Pipeline.CacheScope cacheScope,
-            Optional<SemanticAnswers.Ask> similar) {
+            Optional<SemanticAnswers.Ask> similar,
+            Optional<Instant> batchBy) {
         List<String> skipped = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -169,6 +197,22 @@ final class ModelInvoker {
                             true,
                             true,
                             Optional.of(found.get().hit()));
+                }
+            }
+            Optional<BatchRoute> route = spec.batch()
+                    .filter(b -> batchBy.isPresent()
+                            && !b.answeredBy(clock.instant()).isAfter(batchBy.get())
+                            && parked != ParkedCalls.NONE);
+            if (route.isPresent()) {
+                Optional<Result> batched =
+                        throughBatch(pipeline, candidate, spec, call, key, route.get(), tenant, policy);
+                if (batched.isPresent()) {
+                    if (batched.get() instanceof Result.Answered a) {
+                        similar.ifPresent(ask -> remember(ask, modelIdentity(spec), key));
+                        return new Result.Answered(
+                                a.completion(), spec, skipped, errors, false, false, Optional.empty(), true);
+                    }
+                    return batched.get();
                 }
             }
             SpendLedger.Hold.Held held;
@@ -259,6 +303,95 @@ final class ModelInvoker {
             }
         }
         return new Result.Unavailable(unavailable(reasons), errors, lastWorthRetrying);
+    }
+
+    /**
+     * A call through the model's batch: parked on its first look (the budget is asked whether the call's worst case
+     * at batch prices fits, and nothing is held while it waits), looked at again each time the hop comes back,
+     * and, once its line is answered, cached and paid at batch prices. Empty when the call is to be made live: its
+     * line errored in a way asking again may help, or it waited past its model's batch window.
+     */
+    private Optional<Result> throughBatch(
+            String pipeline,
+            String alias,
+            ModelSpec spec,
+            ModelCall call,
+            String key,
+            BatchRoute route,
+            TenantId tenant,
+            TenantPolicy policy) {
+        Instant now = clock.instant();
+        Optional<ParkedCalls.Line> found;
+        try {
+            found = parked.line(key);
+        } catch (TransientException e) {
+            return Optional.of(
+                    new Result.Parked(BUDGET_RECHECK, "the batch of model '" + alias + "' could not be read"));
+        }
+        if (found.isEmpty()) {
+            Cost worst = worstCase(call, route.prices());
+            switch (ledger.hold(tenant, policy.budget(), worst, now)) {
+                case SpendLedger.Hold.Refused refused -> {
+                    return Optional.of(overBudget(refused, policy));
+                }
+                case SpendLedger.Hold.Held held -> released(held);
+            }
+            try {
+                parked.park(ParkedCalls.Line.waiting(key, alias, call.system(), call.prompt(), now, route.slot(now)));
+            } catch (TransientException e) {
+                return Optional.of(
+                        new Result.Parked(BUDGET_RECHECK, "the batch of model '" + alias + "' could not be written"));
+            }
+            telemetry.batchParked(alias);
+            return Optional.of(parkedUntil(route, route.slot(now), alias, now));
+        }
+        ParkedCalls.Line line = found.get();
+        return switch (line.state()) {
+            case WAITING ->
+                now.isAfter(route.answeredBy(line.parkedAt()).plus(BatchRoute.GRACE))
+                        ? Optional.empty()
+                        : Optional.of(parkedUntil(route, line.slot(), alias, line.parkedAt()));
+            case ERRORED -> {
+                ParkedCalls.LineError error = line.error().orElseThrow();
+                if (!error.permanent()) {
+                    yield Optional.empty();
+                }
+                PermanentException e = new PermanentException(error.detail(), error.kind(), error.status(), null);
+                yield Optional.of(new Result.Unavailable(
+                        Failures.said(provider(alias), e),
+                        List.of("model '" + alias + "' in its batch: " + Failures.detail(e)),
+                        false));
+            }
+            case ANSWERED -> {
+                Completion completion = line.answer().orElseThrow();
+                store(key, completion);
+                Cost cost = route.prices().costOf(completion.usage());
+                switch (ledger.hold(tenant, policy.budget(), cost, now)) {
+                    // Already answered and paid to the provider: what the budget cannot hold is still spent.
+                    case SpendLedger.Hold.Refused refused -> telemetry.overBudget(refused.period().adjective);
+                    case SpendLedger.Hold.Held held ->
+                        spent(held, new SpendLedger.Spend(pipeline, alias, completion.usage(), cost));
+                }
+                telemetry.batchAnswered(alias, completion.modelId(), completion.usage(), cost);
+                yield Optional.of(new Result.Answered(
+                        completion, spec, List.of(), List.of(), false, false, Optional.empty(), true));
+            }
+        };
+    }
+
+    /**
+     * A parked call looks again a window after its own ends (when the batcher has sent it), then less often the longer
+     * it waits (a quarter of its age, at least a window; the engine's longest deferral caps it), so a day's wait costs
+     * about a hundred looks, not a look per window.
+     */
+    private Result parkedUntil(BatchRoute route, long slot, String alias, Instant parkedAt) {
+        Instant now = clock.instant();
+        Duration toEnd = Duration.between(now, route.slotEnds(slot));
+        Duration quarter = Duration.between(parkedAt, now).dividedBy(4);
+        Duration recheck = !toEnd.isNegative()
+                ? toEnd.plus(route.every())
+                : quarter.compareTo(route.every()) > 0 ? quarter : route.every();
+        return new Result.Parked(recheck, "waiting in the batch of model '" + alias + "'");
     }
 
     /**
@@ -397,10 +530,14 @@ final class ModelInvoker {
      * prompt has UTF-8 bytes (plus a few for the chat format), and the output stops at its maximum.
      */
     static Cost worstCase(ModelCall call) {
+        return worstCase(call, call.model().prices());
+    }
+
+    static Cost worstCase(ModelCall call, Prices prices) {
         long bytes = call.system().getBytes(StandardCharsets.UTF_8).length
                 + call.prompt().getBytes(StandardCharsets.UTF_8).length;
         ModelSpec m = call.model();
-        return m.prices().costOf(new TokenUsage(bytes + CHAT_FORMAT_TOKENS, m.maxOutputTokens()));
+        return prices.costOf(new TokenUsage(bytes + CHAT_FORMAT_TOKENS, m.maxOutputTokens()));
     }
 
     /** What a chat request adds to its messages' tokens (roles, separators), with room to spare. */

@@ -20,6 +20,7 @@ import dev.sluice.domain.port.Embedder;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
+import dev.sluice.domain.port.ParkedCalls;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.SpendLedger;
@@ -78,6 +79,7 @@ public final class RunHopService implements RunHop {
                 new ModelInvoker(
                         config,
                         ports.cache(),
+                        ports.parked(),
                         new SemanticAnswers(ports.embedder(), ports.vectors(), ports.cache(), clock, ports.telemetry()),
                         ports.limiter(),
                         ports.ledger(),
@@ -267,10 +269,19 @@ public final class RunHopService implements RunHop {
                 attempt.job().tenant(),
                 attempt.job().priority(),
                 cache,
-                g.semantic().flatMap(caching -> similar(envelope, attempt.job(), g, bindings, caching)))) {
+                g.semantic().flatMap(caching -> similar(envelope, attempt.job(), g, bindings, caching)),
+                // A batch answer must come before the job's deadline; one the batch window cannot meet runs live.
+                pipeline.mode() == Pipeline.Mode.BATCH
+                        ? Optional.of(envelope.deadline().orElse(Instant.MAX))
+                        : Optional.empty())) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield onward.after(envelope, t.retryAfter(), t.reason());
+            }
+            case ModelInvoker.Result.Parked p -> {
+                // Not tried: the hop keeps its message (re-sent with a delay) until its line is answered.
+                jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
+                yield onward.after(envelope, p.recheck(), p.reason());
             }
             case ModelInvoker.Result.OverBudget o
             when o.then() == Budget.OverBudget.WAIT -> {
@@ -375,7 +386,7 @@ public final class RunHopService implements RunHop {
         // A hit the tenant may not be told of (another tenant's entry) reads as answered, at the answer's price.
         boolean shownAsHit = answer.cacheHit() && answer.disclosed();
         TokenUsage usage = shownAsHit ? TokenUsage.ZERO : completion.usage();
-        Cost cost = answer.model().prices().costOf(usage);
+        Cost cost = answer.prices().costOf(usage);
         Instant now = clock.instant();
         Duration duration = Duration.between(attempt.started(), now);
         HopRecord record = new HopRecord(
@@ -493,5 +504,39 @@ public final class RunHopService implements RunHop {
             TraceStore traces,
             EventPublisher events,
             Telemetry telemetry,
-            StructuredOutput structured) {}
+            StructuredOutput structured,
+            ParkedCalls parked) {
+
+        /** The ports of an engine with no batch route: every model call is made live. */
+        public Ports(
+                JobStore jobs,
+                WorkQueue work,
+                WorkQueue finalizeQueue,
+                CompletionCache cache,
+                RateLimiter limiter,
+                SpendLedger ledger,
+                LanguageModel model,
+                Embedder embedder,
+                VectorStore vectors,
+                TraceStore traces,
+                EventPublisher events,
+                Telemetry telemetry,
+                StructuredOutput structured) {
+            this(
+                    jobs,
+                    work,
+                    finalizeQueue,
+                    cache,
+                    limiter,
+                    ledger,
+                    model,
+                    embedder,
+                    vectors,
+                    traces,
+                    events,
+                    telemetry,
+                    structured,
+                    ParkedCalls.NONE);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param provider {@code openai}, {@code anthropic}, {@code bedrock}, {@code gemini}, {@code ollama} or
  *     {@code openai-compatible}
+ * @param batch how the model takes work that can wait, if it does
  * @param options provider settings such as {@code baseUrl}, {@code region}, {@code apiKeySecret} (a secret's name,
  *     never a key)
  */
@@ -23,7 +24,11 @@ public record ModelSpec(
         RateLimits limits,
         Prices prices,
         List<String> fallbacks,
-        Map<String, String> options) {
+        Map<String, String> options,
+        Optional<BatchRoute> batch) {
+
+    /** The providers with a batch API sluice speaks. */
+    public static final List<String> BATCH_PROVIDERS = List.of("openai", "anthropic", "bedrock");
 
     public static final List<String> PROVIDERS =
             List.of("openai", "anthropic", "bedrock", "gemini", "ollama", "openai-compatible");
@@ -36,9 +41,34 @@ public record ModelSpec(
         Objects.requireNonNull(prices, "'prices' must not be null");
         fallbacks = List.copyOf(fallbacks);
         options = Map.copyOf(options);
+        Objects.requireNonNull(batch, "'batch' must not be null");
         if (maxOutputTokens < 1) {
             throw new IllegalArgumentException("'maxOutputTokens' must be at least 1");
         }
+    }
+
+    /** A model with no batch route: every call is a live one. */
+    public ModelSpec(
+            String alias,
+            String provider,
+            String modelId,
+            double temperature,
+            int maxOutputTokens,
+            RateLimits limits,
+            Prices prices,
+            List<String> fallbacks,
+            Map<String, String> options) {
+        this(
+                alias,
+                provider,
+                modelId,
+                temperature,
+                maxOutputTokens,
+                limits,
+                prices,
+                fallbacks,
+                options,
+                Optional.empty());
     }
 
     /** The key under which this model's provider limits are counted: one bucket per provider and model id. */
@@ -53,7 +83,8 @@ public record ModelSpec(
         }
         Map<String, String> more = new java.util.LinkedHashMap<>(options);
         more.put(name, value);
-        return new ModelSpec(alias, provider, modelId, temperature, maxOutputTokens, limits, prices, fallbacks, more);
+        return new ModelSpec(
+                alias, provider, modelId, temperature, maxOutputTokens, limits, prices, fallbacks, more, batch);
     }
 
     public Optional<String> option(String name) {

@@ -12,7 +12,18 @@ import java.util.Set;
  *
  * @param inputs the input fields a job must provide
  */
-public record Pipeline(String name, List<String> inputs, List<Step> steps, Guardrails guardrails, CacheScope cache) {
+public record Pipeline(
+        String name, List<String> inputs, List<Step> steps, Guardrails guardrails, CacheScope cache, Mode mode) {
+
+    /**
+     * How a pipeline's model calls are made: live (the default), or through the provider's batch API
+     * ({@code mode: batch}) where the model has a batch route and the job's deadline leaves time for one: answers
+     * within the provider's batch window, at the batch prices.
+     */
+    public enum Mode {
+        LIVE,
+        BATCH
+    }
 
     /**
      * Whose answers a step may be answered from: the same tenant's only (the default), or any tenant's for a
@@ -28,9 +39,14 @@ public record Pipeline(String name, List<String> inputs, List<Step> steps, Guard
         this(name, inputs, steps, guardrails, CacheScope.TENANT);
     }
 
+    public Pipeline(String name, List<String> inputs, List<Step> steps, Guardrails guardrails, CacheScope cache) {
+        this(name, inputs, steps, guardrails, cache, Mode.LIVE);
+    }
+
     public Pipeline {
         Objects.requireNonNull(name, "'name' must not be null");
         Objects.requireNonNull(cache, "'cache' must not be null");
+        Objects.requireNonNull(mode, "'mode' must not be null");
         inputs = List.copyOf(inputs);
         steps = List.copyOf(steps);
         Objects.requireNonNull(guardrails, "'guardrails' must not be null");

@@ -11,6 +11,15 @@ public interface Telemetry {
 
     default void modelCalled(String alias, String modelId, Duration latency, TokenUsage usage, Cost cost) {}
 
+    /** A call parked in its model's batch. */
+    default void batchParked(String alias) {}
+
+    /** A parked call's batch answer, picked up by its hop and paid at the batch prices. */
+    default void batchAnswered(String alias, String modelId, TokenUsage usage, Cost cost) {}
+
+    /** A window's lines sent as one provider batch. */
+    default void batchSubmitted(String alias, int lines) {}
+
     default void cacheLookup(boolean hit) {}
 
     /** A step with a semantic cache asked it, after the exact-match cache missed. */

@@ -5,6 +5,7 @@ import dev.sluice.domain.config.SluiceConfig;
 import dev.sluice.domain.fake.HashingEmbedder;
 import dev.sluice.domain.fake.InMemoryCompletionCache;
 import dev.sluice.domain.fake.InMemoryJobStore;
+import dev.sluice.domain.fake.InMemoryParkedCalls;
 import dev.sluice.domain.fake.InMemoryRateLimiter;
 import dev.sluice.domain.fake.InMemorySpendLedger;
 import dev.sluice.domain.fake.InMemoryTraceStore;
@@ -12,6 +13,7 @@ import dev.sluice.domain.fake.InMemoryVectorStore;
 import dev.sluice.domain.fake.InMemoryWorkQueue;
 import dev.sluice.domain.fake.MutableClock;
 import dev.sluice.domain.fake.RecordingEventPublisher;
+import dev.sluice.domain.fake.ScriptedBatchModel;
 import dev.sluice.domain.fake.ScriptedLanguageModel;
 import dev.sluice.domain.fake.ScriptedStructuredOutput;
 import dev.sluice.domain.fake.TestConfig;
@@ -55,6 +57,10 @@ public final class PipelineHarness {
     public final InMemoryTraceStore traces = new InMemoryTraceStore();
     public final RecordingEventPublisher events = new RecordingEventPublisher();
     public final ScriptedStructuredOutput structured = new ScriptedStructuredOutput();
+    public final InMemoryParkedCalls parked = new InMemoryParkedCalls();
+    public final ScriptedBatchModel batchModel = new ScriptedBatchModel(clock);
+    public final List<BatchWindowService.Tick> ticks = new ArrayList<>();
+    public final BatchWindowService batcher;
     public final List<HopOutcome> outcomes = new ArrayList<>();
     public final SluiceConfig config;
     public final SubmitJobService submit;
@@ -88,9 +94,11 @@ public final class PipelineHarness {
                         traces,
                         events,
                         Telemetry.NONE,
-                        structured),
+                        structured,
+                        parked),
                 clock,
                 new SplittableRandom(42));
+        batcher = new BatchWindowService(config, parked, batchModel, Telemetry.NONE, clock);
         finalizer = new FinalizeJobService(config, jobs, events, Telemetry.NONE, structured, clock);
         ingest = new IngestDocumentsService(config, embedder, vectors, ingestQueue);
         query = new QueryJobService(jobs, traces);
@@ -119,6 +127,32 @@ public final class PipelineHarness {
                     return;
                 }
                 clock.advance(Duration.ofSeconds(1));
+                continue;
+            }
+            for (QueueMessage m : hops) {
+                deliver((Envelope) m, work, true);
+            }
+            for (QueueMessage m : finals) {
+                deliver((Envelope) m, finalize, false);
+            }
+        }
+        throw new AssertionError("the pipeline did not go quiet");
+    }
+
+    /**
+     * Delivers messages until every queue is empty, running the batcher each round and moving the clock by
+     * {@code step} whenever nothing is visible, as the scheduled batcher and SQS's delays would.
+     */
+    public void runUntilQuietBatching(Duration step) {
+        for (int round = 0; round < 100_000; round++) {
+            ticks.add(batcher.tick());
+            List<QueueMessage> hops = work.receiveVisible();
+            List<QueueMessage> finals = finalize.receiveVisible();
+            if (hops.isEmpty() && finals.isEmpty()) {
+                if (work.size() == 0 && finalize.size() == 0) {
+                    return;
+                }
+                clock.advance(step);
                 continue;
             }
             for (QueueMessage m : hops) {

@@ -1,0 +1,185 @@
+package dev.sluice.domain.engine;
+
+import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.model.BatchRoute;
+import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.port.BatchModel;
+import dev.sluice.domain.port.FailureKind;
+import dev.sluice.domain.port.ParkedCalls;
+import dev.sluice.domain.port.PortException;
+import dev.sluice.domain.port.Telemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The batcher, run on a schedule (every model's {@code every} or more often): for each model with a batch route,
+ * sends each window that has ended as one provider batch, and reads the batches that have ended onto their lines,
+ * where the parked hops find them.
+ *
+ * <p>Results are written onto their lines before their submission is closed, so a batcher killed in between reads
+ * them again on its next run (the providers keep a batch's results) and writes the same: a line is answered once,
+ * and its hop pays for it once. Lines a batch left unanswered (it expired or was cancelled) go into the current
+ * window once more; a second time, they are errored so that their hops ask live.
+ */
+public final class BatchWindowService {
+    /** How many ended windows a batcher with no cursor yet looks back at. */
+    static final int FIRST_LOOK_BACK = 2;
+
+    /**
+     * How long after a window ends it is sent: a processor that read the clock just before the end may still be
+     * writing its line.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(10);
+
+    private final SluiceConfig config;
+    private final ParkedCalls parked;
+    private final BatchModel batches;
+    private final Telemetry telemetry;
+    private final Clock clock;
+
+    public BatchWindowService(
+            SluiceConfig config, ParkedCalls parked, BatchModel batches, Telemetry telemetry, Clock clock) {
+        this.config = config;
+        this.parked = parked;
+        this.batches = batches;
+        this.telemetry = telemetry;
+        this.clock = clock;
+    }
+
+    /**
+     * What one run did.
+     *
+     * @param failures each model whose batches could not be sent or read this time, and why (the next run tries
+     *     again)
+     */
+    public record Tick(int submitted, int linesSent, int answered, int errored, int resent, List<String> failures) {
+        public Tick {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /** The models with a batch route, by alias. */
+    public List<ModelSpec> batchModels() {
+        return new TreeMap<>(config.models())
+                .values().stream().filter(m -> m.batch().isPresent()).toList();
+    }
+
+    public Tick tick() {
+        Counts counts = new Counts();
+        for (ModelSpec model : batchModels()) {
+            try {
+                send(model, counts);
+                read(model, counts);
+            } catch (PortException e) {
+                counts.failures.add(model.alias() + ": " + e.getMessage());
+            }
+        }
+        return new Tick(
+                counts.submitted, counts.linesSent, counts.answered, counts.errored, counts.resent, counts.failures);
+    }
+
+    private static final class Counts {
+        int submitted;
+        int linesSent;
+        int answered;
+        int errored;
+        int resent;
+        final List<String> failures = new ArrayList<>();
+    }
+
+    /** Every window of the model that has ended since the last one sent: its waiting lines, as one batch. */
+    private void send(ModelSpec model, Counts counts) {
+        BatchRoute route = model.batch().orElseThrow();
+        Duration settle = SETTLE.compareTo(route.every().dividedBy(2)) < 0
+                ? SETTLE
+                : route.every().dividedBy(2);
+        long current = route.slot(clock.instant().minus(settle));
+        long from = parked.cursor(model.alias()).map(c -> c + 1).orElse(current - FIRST_LOOK_BACK);
+        for (long slot = from; slot < current; slot++) {
+            if (parked.submission(model.alias(), slot).isEmpty()) {
+                List<ParkedCalls.Line> waiting = waitingIn(model.alias(), slot);
+                if (!waiting.isEmpty()) {
+                    List<BatchModel.Request> requests = waiting.stream()
+                            .map(l -> new BatchModel.Request(l.key(), l.system(), l.prompt()))
+                            .toList();
+                    String batchId = batches.submit(model, submissionId(model.alias(), slot), requests);
+                    parked.submitted(new ParkedCalls.Submission(
+                            model.alias(), slot, batchId, requests.size(), clock.instant(), true));
+                    telemetry.batchSubmitted(model.alias(), requests.size());
+                    counts.submitted++;
+                    counts.linesSent += requests.size();
+                }
+            }
+            parked.advance(model.alias(), slot);
+        }
+    }
+
+    /** The model's open batches: each one ended is written onto its lines, then closed. */
+    private void read(ModelSpec model, Counts counts) {
+        BatchRoute route = model.batch().orElseThrow();
+        for (ParkedCalls.Submission open : parked.open(model.alias())) {
+            if (!(batches.status(model, open.batchId()) instanceof BatchModel.Status.Ended ended)) {
+                continue;
+            }
+            for (BatchModel.Result result : ended.results()) {
+                switch (result) {
+                    case BatchModel.Result.Answered a -> {
+                        parked.answer(a.customId(), a.completion());
+                        counts.answered++;
+                    }
+                    case BatchModel.Result.Errored e -> {
+                        parked.error(e.customId(), e.error());
+                        counts.errored++;
+                    }
+                }
+            }
+            // Whatever the batch did not get to (it expired, or it was cancelled) goes once more, then live.
+            long current = route.slot(clock.instant());
+            for (ParkedCalls.Line line : waitingIn(model.alias(), open.slot())) {
+                if (line.resends() == 0) {
+                    parked.resend(line.key(), Math.max(current, open.slot() + 1));
+                    counts.resent++;
+                } else {
+                    parked.error(
+                            line.key(),
+                            new ParkedCalls.LineError(
+                                    FailureKind.TIMEOUT,
+                                    false,
+                                    0,
+                                    "the provider's batch expired twice (batch " + open.batchId() + ")"));
+                    counts.errored++;
+                }
+            }
+            parked.closed(model.alias(), open.slot());
+        }
+    }
+
+    /** The lines listed on a window that still wait in it (a line sent again waits in a later one). */
+    private List<ParkedCalls.Line> waitingIn(String alias, long slot) {
+        List<ParkedCalls.Line> waiting = new ArrayList<>();
+        for (String key : parked.listed(alias, slot)) {
+            Optional<ParkedCalls.Line> line = parked.line(key);
+            if (line.isPresent()
+                    && line.get().state() == ParkedCalls.State.WAITING
+                    && line.get().slot() == slot) {
+                waiting.add(line.get());
+            }
+        }
+        return waiting;
+    }
+
+    /** sluice's name for the batch of one window, the same each time the window is sent. */
+    static String submissionId(String alias, long slot) {
+        return "sluice-" + alias + "-" + slot;
+    }
+
+    /** When the window a call parked now goes into is sent, for a model's route. */
+    static Instant sentAfter(BatchRoute route, Instant now) {
+        return route.slotEnds(route.slot(now));
+    }
+}

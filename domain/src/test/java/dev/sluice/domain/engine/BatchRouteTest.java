@@ -1,0 +1,258 @@
+package dev.sluice.domain.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.domain.fake.ScriptedBatchModel;
+import dev.sluice.domain.fake.TestConfig;
+import dev.sluice.domain.model.Cost;
+import dev.sluice.domain.model.HopRecord;
+import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Prices;
+import dev.sluice.domain.port.FailureKind;
+import dev.sluice.domain.port.ParkedCalls;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Work that can wait, through the providers' batch APIs: parked by the processor, sent per model and window by the
+ * batcher, answered as a live call would be at the batch prices, and never lost or paid twice.
+ */
+class BatchRouteTest {
+    private static final Duration STEP = Duration.ofSeconds(20);
+    /** Half of {@code fast}'s live $0.15 / $0.60, the default when a route gives no prices. */
+    private static final Prices BATCH =
+            new Prices(new BigDecimal("0.075"), new BigDecimal("0.30"), new BigDecimal("0.075"));
+
+    private static PipelineHarness harness() {
+        Map<String, Object> tree = TestConfig.tree();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> models = (Map<String, Object>) tree.get("models");
+        Map<String, Object> gpt = TestConfig.model("gpt-nightly", List.of(), Map.of());
+        gpt.put("batch", Map.of("every", "5m", "window", "24h"));
+        models.put("nightly", gpt);
+        Map<String, Object> claude = TestConfig.model("claude-nightly", List.of(), Map.of());
+        claude.put("provider", "anthropic");
+        claude.put("batch", Map.of("every", "5m", "prices", Map.of("input", 0.05, "output", 0.2)));
+        models.put("claude", claude);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pipelines = (Map<String, Object>) tree.get("pipelines");
+        for (String model : List.of("nightly", "claude")) {
+            Map<String, Object> p = TestConfig.pipeline(
+                    List.of("question"),
+                    List.of(Map.of("generate", "answer", "model", model, "prompt", "{{input.question}}")),
+                    Map.of());
+            p.put("mode", "batch");
+            pipelines.put("overnight-" + model, p);
+        }
+        return new PipelineHarness(tree);
+    }
+
+    private static List<Job> submit(PipelineHarness h, String pipeline, String prefix, int n) {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            jobs.add(h.submit(pipeline, Map.of("question", prefix + " question " + i)));
+        }
+        return jobs;
+    }
+
+    private static Map<JobStatus, Long> statuses(PipelineHarness h, List<Job> jobs) {
+        return jobs.stream().map(h::job).collect(Collectors.groupingBy(Job::status, Collectors.counting()));
+    }
+
+    @Test
+    void twoHundredJobsOverTwoModelsEndWithOneBatchPerModelAndWindowAtBatchPrices() {
+        PipelineHarness h = harness();
+        List<Job> jobs = new ArrayList<>();
+        jobs.addAll(submit(h, "overnight-nightly", "first", 50));
+        jobs.addAll(submit(h, "overnight-claude", "first", 50));
+        h.runWhileVisible(); // parked in the first window
+        h.clock.advance(Duration.ofMinutes(6));
+        jobs.addAll(submit(h, "overnight-nightly", "second", 50));
+        jobs.addAll(submit(h, "overnight-claude", "second", 50));
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(statuses(h, jobs)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 200L));
+        assertThat(h.model.calls()).as("no live call").isEmpty();
+        List<ScriptedBatchModel.Sent> sent = h.batchModel.sent();
+        assertThat(sent).hasSize(4);
+        assertThat(sent.stream().map(ScriptedBatchModel.Sent::submissionId).distinct())
+                .hasSize(4);
+        assertThat(sent.stream()
+                        .map(s -> s.model().alias())
+                        .collect(Collectors.groupingBy(a -> a, Collectors.counting())))
+                .containsOnly(Map.entry("nightly", 2L), Map.entry("claude", 2L));
+        assertThat(sent).allSatisfy(s -> assertThat(s.requests()).hasSize(50));
+        Set<String> keys = new HashSet<>();
+        sent.forEach(s ->
+                s.requests().forEach(r -> assertThat(keys.add(r.customId())).isTrue()));
+
+        Job one = h.job(jobs.getFirst());
+        HopRecord hop = one.hops().getFirst();
+        assertThat(one.result()).hasValue("batched answer to: first question 0");
+        assertThat(hop.cost()).isEqualTo(BATCH.costOf(hop.usage()));
+        assertThat(hop.cost().usd())
+                .isLessThan(new Prices(new BigDecimal("0.15"), new BigDecimal("0.60"), new BigDecimal("0.15"))
+                        .costOf(hop.usage())
+                        .usd());
+        // Each answer paid once, at batch prices: the ledger holds what the jobs show.
+        BigDecimal shown =
+                jobs.stream().map(h::job).map(Job::totalCost).map(Cost::usd).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(spent(h)).isEqualByComparingTo(shown);
+        assertThat(h.ledger.usage(TestConfig.TENANT, day(h), day(h)).stream()
+                        .mapToLong(l -> l.calls())
+                        .sum())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aLineTheProviderFailedTransientlyIsAskedLiveAndOneItRefusedFailsItsJobWithTheReason() {
+        PipelineHarness h = harness();
+        h.batchModel
+                .errorLine("q retry", new ParkedCalls.LineError(FailureKind.SERVER_ERROR, false, 500, "overloaded"))
+                .errorLine(
+                        "q refuse",
+                        new ParkedCalls.LineError(FailureKind.INVALID_REQUEST, true, 400, "max_tokens is too large"));
+        Job retried = h.submit("overnight-nightly", Map.of("question", "q retry"));
+        Job refused = h.submit("overnight-nightly", Map.of("question", "q refuse"));
+        Job fine = h.submit("overnight-nightly", Map.of("question", "q fine"));
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(h.job(retried).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(h.job(retried).result()).hasValue("answer to: q retry");
+        assertThat(h.job(retried).hops().getFirst().cost())
+                .as("the live answer is paid at live prices")
+                .isEqualTo(h.config
+                        .model("nightly")
+                        .orElseThrow()
+                        .prices()
+                        .costOf(h.job(retried).hops().getFirst().usage()));
+        assertThat(h.job(refused).status()).isEqualTo(JobStatus.FAILED);
+        assertThat(h.job(refused).failureReason().orElseThrow())
+                .contains("the provider of model 'nightly' refused the request")
+                .contains("400")
+                .doesNotContain("max_tokens");
+        assertThat(h.job(fine).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(h.model.calls()).hasSize(1);
+    }
+
+    @Test
+    void aBatchThatExpiresIsSentOnceMoreAndASecondExpiryIsAskedLive() {
+        PipelineHarness h = harness();
+        h.batchModel.expireNext(1);
+        List<Job> once = submit(h, "overnight-nightly", "once", 10);
+        h.runUntilQuietBatching(STEP);
+        assertThat(statuses(h, once)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 10L));
+        assertThat(h.batchModel.sent()).hasSize(2);
+        assertThat(h.model.calls()).isEmpty();
+
+        h.batchModel.expireNext(2);
+        List<Job> twice = submit(h, "overnight-nightly", "twice", 10);
+        h.runUntilQuietBatching(STEP);
+        assertThat(statuses(h, twice)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 10L));
+        assertThat(h.batchModel.sent()).hasSize(4);
+        assertThat(h.model.calls()).as("asked live after the second expiry").hasSize(10);
+    }
+
+    @Test
+    void aBatcherKilledBetweenReadingResultsAndWritingThemLosesNothingAndPaysNothingTwice() {
+        PipelineHarness h = harness();
+        h.parked.failAnswerAfter(7);
+        List<Job> jobs = submit(h, "overnight-nightly", "killed", 20);
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(statuses(h, jobs)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 20L));
+        assertThat(h.ticks.stream().filter(t -> !t.failures().isEmpty())).hasSize(1);
+        assertThat(h.batchModel.sent()).as("read again, not sent again").hasSize(1);
+        assertThat(h.parked.answerWrites()).as("the first seven written twice").isEqualTo(27);
+        assertThat(h.model.calls()).isEmpty();
+        assertThat(h.ledger.usage(TestConfig.TENANT, day(h), day(h)).stream()
+                        .mapToLong(l -> l.calls())
+                        .sum())
+                .isEqualTo(20);
+        BigDecimal shown =
+                jobs.stream().map(h::job).map(Job::totalCost).map(Cost::usd).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(spent(h)).isEqualByComparingTo(shown);
+    }
+
+    @Test
+    void identicalCallsShareOneLineAndALivePipelineNeverParks() {
+        PipelineHarness h = harness();
+        List<Job> same = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            same.add(h.submit("overnight-nightly", Map.of("question", "the same question")));
+        }
+        Job live = h.submit("ask", Map.of("question", "the same question"));
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(statuses(h, same)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 5L));
+        assertThat(h.batchModel.sent()).hasSize(1);
+        assertThat(h.batchModel.sent().getFirst().requests()).hasSize(1);
+        assertThat(h.job(live).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(h.model.calls()).hasSize(1);
+    }
+
+    @Test
+    void aTenantOverItsBudgetIsNotParked() {
+        Map<String, Object> budget = new HashMap<>(Map.of("daily", "0.0000001"));
+        PipelineHarness h = harness();
+        Map<String, Object> tree = TestConfig.tree();
+        tree.put("tenants", Map.of(TestConfig.TENANT.value(), Map.of("budget", budget)));
+        PipelineHarness over = withTree(h, tree);
+        Job job = over.submit("overnight-nightly", Map.of("question", "an expensive question"));
+        over.runUntilQuietBatching(STEP);
+        assertThat(over.job(job).status()).isEqualTo(JobStatus.FAILED);
+        assertThat(over.job(job).failureReason().orElseThrow()).contains("budget");
+        assertThat(over.batchModel.sent()).isEmpty();
+    }
+
+    /** The harness's batch models and pipelines, with the tenants of {@code tree}. */
+    private static PipelineHarness withTree(PipelineHarness base, Map<String, Object> tree) {
+        Map<String, Object> merged = new HashMap<>(tree);
+        merged.put("models", modelsOf(base));
+        merged.put("pipelines", pipelinesOf());
+        return new PipelineHarness(merged);
+    }
+
+    private static Object modelsOf(PipelineHarness unused) {
+        Map<String, Object> tree = TestConfig.tree();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> models = (Map<String, Object>) tree.get("models");
+        Map<String, Object> gpt = TestConfig.model("gpt-nightly", List.of(), Map.of());
+        gpt.put("batch", Map.of("every", "5m"));
+        models.put("nightly", gpt);
+        return models;
+    }
+
+    private static Object pipelinesOf() {
+        Map<String, Object> tree = TestConfig.tree();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pipelines = (Map<String, Object>) tree.get("pipelines");
+        Map<String, Object> p = TestConfig.pipeline(
+                List.of("question"),
+                List.of(Map.of("generate", "answer", "model", "nightly", "prompt", "{{input.question}}")),
+                Map.of());
+        p.put("mode", "batch");
+        pipelines.put("overnight-nightly", p);
+        return pipelines;
+    }
+
+    private static LocalDate day(PipelineHarness h) {
+        return LocalDate.ofInstant(h.clock.instant(), java.time.ZoneOffset.UTC);
+    }
+
+    private static BigDecimal spent(PipelineHarness h) {
+        return h.ledger.usage(TestConfig.TENANT, day(h), day(h)).stream()
+                .map(l -> l.cost().usd())
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+}
