@@ -13,6 +13,7 @@ import dev.sluice.adapter.aws.resources.SluiceTables;
 import dev.sluice.adapter.aws.s3.S3BlobStore;
 import dev.sluice.adapter.aws.s3.S3Settings;
 import dev.sluice.adapter.aws.s3.S3TraceStore;
+import dev.sluice.bootstrap.batcher.BatcherHandler;
 import dev.sluice.bootstrap.console.Console;
 import dev.sluice.bootstrap.console.DeadLetterQueues;
 import dev.sluice.bootstrap.dispatcher.DispatcherHandler;
@@ -123,6 +124,14 @@ public final class LocalSluice implements AutoCloseable {
     private final Map<String, EventSourceMapping> pollers = new LinkedHashMap<>();
     private ElasticMq sqs;
     private LlmSimulator llm;
+    private BatcherTimer batcher;
+
+    /** The window of the bundled models' batch routes here, unless {@code SLUICE_BATCH_EVERY} says otherwise. */
+    static final String LOCAL_BATCH_EVERY = "10s";
+
+    /** How often the local batcher runs (a deployed stack's runs at its schedule's rate). */
+    static final Duration BATCHER_PERIOD = Duration.ofSeconds(2);
+
     private EventBusStandIn bus;
     private SqsClient sqsClient;
     private ProvisionedResources provisioned;
@@ -205,6 +214,10 @@ public final class LocalSluice implements AutoCloseable {
         property("SLUICE_MAX_RECEIVE_COUNT", Integer.toString(ResourceSettings.DEFAULT_MAX_RECEIVE_COUNT));
         property("SLUICE_TRUST_TENANT_HEADER", "true");
         property("SLUICE_SECRETS", "env");
+        // Windows of seconds, not minutes: a batch-mode job answers within a minute or so on the simulator.
+        property(
+                "SLUICE_BATCH_EVERY",
+                Optional.ofNullable(System.getenv("SLUICE_BATCH_EVERY")).orElse(LOCAL_BATCH_EVERY));
         property("AWS_REGION", "us-east-1");
         property("AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString());
         property("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
@@ -234,6 +247,7 @@ public final class LocalSluice implements AutoCloseable {
                 QueueRole.INGEST,
                 new EventSourceMapping.Options("ingestor", 1, Duration.ZERO, 1, Duration.ofSeconds(150)),
                 ingestor::handleRequest);
+        batcher = track(new BatcherTimer(new BatcherHandler(), BATCHER_PERIOD));
         api = track(
                 new ApiServer(options.apiPort(), new DispatcherHandler(), Optional.of(console(s3, dynamo, tables))));
     }

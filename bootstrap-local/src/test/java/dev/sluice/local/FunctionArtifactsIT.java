@@ -67,7 +67,8 @@ class FunctionArtifactsIT {
         "dispatcher, dev.sluice.bootstrap.dispatcher.DispatcherHandler",
         "finalizer, dev.sluice.bootstrap.finalizer.FinalizerHandler",
         "processor, dev.sluice.bootstrap.processor.ProcessorHandler",
-        "ingestor, dev.sluice.bootstrap.ingestor.IngestorHandler"
+        "ingestor, dev.sluice.bootstrap.ingestor.IngestorHandler",
+        "batcher, dev.sluice.bootstrap.batcher.BatcherHandler"
     })
     void everyClassAHandlerCanReachIsInItsZipOrInTheLayerOfTheChosenPart(String function, String handler)
             throws IOException {

@@ -54,7 +54,8 @@ final class Views {
             Tokens tokens,
             String costUsd,
             long durationMs,
-            Optional<SemanticView> semantic) {}
+            Optional<SemanticView> semantic,
+            Optional<Boolean> batched) {}
 
     /** A hop the semantic cache answered: "semantic hit, similarity 0.97, answered from job job_...". */
     record SemanticView(double similarity, String fromJob, String note) {}
@@ -207,7 +208,9 @@ final class Views {
                         .map(hit -> new SemanticView(
                                 Math.round(hit.similarity() * 1000) / 1000.0,
                                 hit.fromJob().value(),
-                                hit.describe())));
+                                hit.describe())),
+                // Said only of a hop the provider's batch API answered, at its batch prices.
+                h.batched() ? Optional.of(true) : Optional.empty());
     }
 
     static Tokens tokens(TokenUsage u) {

@@ -29,6 +29,20 @@ public final class EmfTelemetry implements Telemetry {
     }
 
     @Override
+    public void batchParked(String alias) {
+        add("BatchParked", 1, MetricUnit.COUNT);
+    }
+
+    /** Tokens and cost as a live call's, so the cost metrics add up; no latency: a batch answers in hours. */
+    @Override
+    public void batchAnswered(String alias, String modelId, TokenUsage usage, Cost cost) {
+        add("BatchAnswered", 1, MetricUnit.COUNT);
+        add("InputTokens", usage.input(), MetricUnit.COUNT);
+        add("OutputTokens", usage.output(), MetricUnit.COUNT);
+        add("CostMicroUsd", cost.usd().movePointRight(6).doubleValue(), MetricUnit.COUNT);
+    }
+
+    @Override
     public void cacheLookup(boolean hit) {
         add(hit ? "CacheHits" : "CacheMisses", 1, MetricUnit.COUNT);
     }

@@ -33,6 +33,29 @@ public final class TracingTelemetry implements Telemetry {
     }
 
     @Override
+    public void batchParked(String alias) {
+        metrics.batchParked(alias);
+        Span.current().setAttribute("sluice.batch_parked", true);
+    }
+
+    @Override
+    public void batchAnswered(String alias, String modelId, TokenUsage usage, Cost cost) {
+        metrics.batchAnswered(alias, modelId, usage, cost);
+        Span span = Span.current();
+        span.setAttribute(JobTracing.MODEL, alias);
+        span.setAttribute("gen_ai.request.model", modelId);
+        span.setAttribute(JobTracing.INPUT_TOKENS, usage.input());
+        span.setAttribute(JobTracing.OUTPUT_TOKENS, usage.output());
+        span.setAttribute(JobTracing.COST_USD, cost.usd().doubleValue());
+        span.setAttribute("sluice.batched", true);
+    }
+
+    @Override
+    public void batchSubmitted(String alias, int lines) {
+        metrics.batchSubmitted(alias, lines);
+    }
+
+    @Override
     public void cacheLookup(boolean hit) {
         metrics.cacheLookup(hit);
         Span.current().setAttribute("sluice.cache_hit", hit);

@@ -41,6 +41,9 @@ class TracingTelemetryTest {
         if (type == boolean.class) {
             return false;
         }
+        if (type == int.class) {
+            return 1;
+        }
         if (type == String.class) {
             return "x";
         }

@@ -341,6 +341,8 @@ final class ModelInvoker {
             } catch (TransientException e) {
                 return Optional.of(
                         new Result.Parked(BUDGET_RECHECK, "the batch of model '" + alias + "' could not be written"));
+            } catch (PermanentException e) {
+                return Optional.empty(); // a call the store cannot hold (too large to park) is asked live
             }
             telemetry.batchParked(alias);
             return Optional.of(parkedUntil(route, route.slot(now), alias, now));

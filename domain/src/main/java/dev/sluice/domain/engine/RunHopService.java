@@ -401,7 +401,8 @@ public final class RunHopService implements RunHop {
                 attempt.started(),
                 duration,
                 traces.place(attempt.job().id(), envelope.hop()),
-                answer.semantic());
+                answer.semantic(),
+                answer.batched());
         Optional<String> result = envelope.hop() + 1 == pipeline.hopCount()
                 ? passedGuardrails(pipeline, attempt.job().advancedWith(record, now))
                 : Optional.empty();

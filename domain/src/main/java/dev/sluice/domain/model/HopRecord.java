@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param fallbacks aliases tried before the one that answered, with why each was skipped
  * @param traceAt where the trace store keeps this hop's trace, in the store's own terms ({@link
  *     dev.sluice.domain.port.TraceStore#place}); empty when the store finds a trace by job and hop alone
+ * @param batched answered through the provider's batch API, at its batch prices
  * @param semantic when the semantic cache answered ({@code cacheHit} too): how alike, and from which job
  */
 public record HopRecord(
@@ -31,7 +32,8 @@ public record HopRecord(
         Instant startedAt,
         Duration duration,
         Optional<String> traceAt,
-        Optional<SemanticHit> semantic) {
+        Optional<SemanticHit> semantic,
+        boolean batched) {
     public HopRecord {
         if (hop < 0) {
             throw new IllegalArgumentException("'hop' must not be negative");
@@ -46,6 +48,25 @@ public record HopRecord(
         Objects.requireNonNull(duration, "'duration' must not be null");
         Objects.requireNonNull(traceAt, "'traceAt' must not be null");
         Objects.requireNonNull(semantic, "'semantic' must not be null");
+    }
+
+    /** A hop answered live (or from a cache). */
+    public HopRecord(
+            int hop,
+            Map<String, String> outputs,
+            String model,
+            String modelId,
+            List<String> fallbacks,
+            boolean cacheHit,
+            TokenUsage usage,
+            Cost cost,
+            Instant startedAt,
+            Duration duration,
+            Optional<String> traceAt,
+            Optional<SemanticHit> semantic) {
+        this(
+                hop, outputs, model, modelId, fallbacks, cacheHit, usage, cost, startedAt, duration, traceAt, semantic,
+                false);
     }
 
     /** A hop not answered by the semantic cache. */

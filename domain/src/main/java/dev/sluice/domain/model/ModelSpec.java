@@ -27,8 +27,12 @@ public record ModelSpec(
         Map<String, String> options,
         Optional<BatchRoute> batch) {
 
-    /** The providers with a batch API sluice speaks. */
-    public static final List<String> BATCH_PROVIDERS = List.of("openai", "anthropic", "bedrock");
+    /**
+     * The providers with a batch API sluice speaks: OpenAI's Batch API and Anthropic's Message Batches. (Bedrock's batch
+     * inference takes jobs of at least 100 records, each in its model family's own body, read from and written to S3
+     * through a service role: not a route for a window of a few calls.)
+     */
+    public static final List<String> BATCH_PROVIDERS = List.of("openai", "anthropic");
 
     public static final List<String> PROVIDERS =
             List.of("openai", "anthropic", "bedrock", "gemini", "ollama", "openai-compatible");

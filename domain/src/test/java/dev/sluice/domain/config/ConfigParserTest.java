@@ -3,8 +3,10 @@ package dev.sluice.domain.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.domain.model.BatchRoute;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TenantId;
@@ -267,5 +269,48 @@ class ConfigParserTest {
         Map<String, Object> root = root();
         root.remove("models");
         assertThatThrownBy(() -> ConfigParser.parse(root)).hasMessage("models: is required");
+    }
+
+    @Test
+    void aBatchRouteTakesItsWindowAndPricesOrHalfTheLiveOnesAndAPipelineItsMode() {
+        Map<String, Object> root = root();
+        at(root, "models", "smart").put("batch", Map.of("every", "10m"));
+        at(root, "models", "cheap").put("batch", Map.of("window", "12h", "prices", Map.of("input", 1, "output", 4)));
+        at(root, "pipelines", "rag").put("mode", "batch");
+        SluiceConfig config = ConfigParser.parse(root);
+
+        BatchRoute smart = config.model("smart").orElseThrow().batch().orElseThrow();
+        assertThat(smart.every()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(smart.window()).isEqualTo(Duration.ofHours(24));
+        assertThat(smart.prices().input()).isEqualByComparingTo("1.5");
+        assertThat(smart.prices().output()).isEqualByComparingTo("7.5");
+        BatchRoute cheap = config.model("cheap").orElseThrow().batch().orElseThrow();
+        assertThat(cheap.every()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(cheap.window()).isEqualTo(Duration.ofHours(12));
+        assertThat(cheap.prices().output()).isEqualByComparingTo("4");
+        assertThat(config.pipeline("rag").orElseThrow().mode()).isEqualTo(Pipeline.Mode.BATCH);
+        assertThat(ConfigParser.parse(root()).pipeline("rag").orElseThrow().mode())
+                .isEqualTo(Pipeline.Mode.LIVE);
+    }
+
+    @Test
+    void aBatchRouteIsRefusedWhereNoBatchApiIsSpokenOrItsFieldsAreWrong() {
+        Map<String, Object> gemini = root();
+        at(gemini, "models", "cheap").put("provider", "gemini");
+        at(gemini, "models", "cheap").put("batch", Map.of());
+        assertThatThrownBy(() -> ConfigParser.parse(gemini))
+                .hasMessage("models.cheap.batch: provider 'gemini' has no batch API sluice speaks (batch routes:"
+                        + " openai, anthropic)");
+        Map<String, Object> typo = root();
+        at(typo, "models", "cheap").put("batch", Map.of("evry", "5m"));
+        assertThatThrownBy(() -> ConfigParser.parse(typo))
+                .hasMessage("models.cheap.batch.evry: unknown field (allowed here: every, window, prices)");
+        Map<String, Object> quick = root();
+        at(quick, "models", "cheap").put("batch", Map.of("every", "0s"));
+        assertThatThrownBy(() -> ConfigParser.parse(quick)).hasMessageContaining("'every' must be at least a second");
+        Map<String, Object> mode = root();
+        at(mode, "pipelines", "rag").put("mode", "later");
+        assertThatThrownBy(() -> ConfigParser.parse(mode))
+                .hasMessage("pipelines.rag.mode: must be one of [LIVE, BATCH] (got 'later')");
     }
 }

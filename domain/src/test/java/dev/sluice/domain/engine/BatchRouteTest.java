@@ -99,6 +99,7 @@ class BatchRouteTest {
         Job one = h.job(jobs.getFirst());
         HopRecord hop = one.hops().getFirst();
         assertThat(one.result()).hasValue("batched answer to: first question 0");
+        assertThat(hop.batched()).isTrue();
         assertThat(hop.cost()).isEqualTo(BATCH.costOf(hop.usage()));
         assertThat(hop.cost().usd())
                 .isLessThan(new Prices(new BigDecimal("0.15"), new BigDecimal("0.60"), new BigDecimal("0.15"))
@@ -129,6 +130,7 @@ class BatchRouteTest {
 
         assertThat(h.job(retried).status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(h.job(retried).result()).hasValue("answer to: q retry");
+        assertThat(h.job(retried).hops().getFirst().batched()).isFalse();
         assertThat(h.job(retried).hops().getFirst().cost())
                 .as("the live answer is paid at live prices")
                 .isEqualTo(h.config

@@ -73,7 +73,10 @@ public class InMemoryParkedCalls implements ParkedCalls {
         answerWrites++;
         Line l = lines.get(key);
         if (l != null && l.state() == State.WAITING) {
-            lines.put(key, ended(l, State.ANSWERED, Optional.of(answer), Optional.empty()));
+            // As the DynamoDB store and the completion cache: the provider's raw response is not kept.
+            Completion kept =
+                    new Completion(answer.text(), answer.usage(), answer.modelId(), answer.finishReason(), "");
+            lines.put(key, ended(l, State.ANSWERED, Optional.of(kept), Optional.empty()));
         }
     }
 

@@ -2,12 +2,16 @@ package dev.sluice.infra;
 
 import java.util.Optional;
 
-/** The four functions of the runtime contract, with their handlers and the queue each one consumes. */
+/**
+ * The functions of the runtime contract, with their handlers and the queue each one consumes. The batcher is deployed
+ * only for a document in which some model has a batch route ({@link StackSettings#roles()}).
+ */
 enum FunctionRole {
     DISPATCHER("dispatcher", "dev.sluice.bootstrap.dispatcher.DispatcherHandler::handleRequest", Optional.empty()),
     PROCESSOR("processor", "dev.sluice.bootstrap.processor.ProcessorHandler::handleRequest", Optional.of("work")),
     FINALIZER("finalizer", "dev.sluice.bootstrap.finalizer.FinalizerHandler::handleRequest", Optional.of("finalize")),
-    INGESTOR("ingestor", "dev.sluice.bootstrap.ingestor.IngestorHandler::handleRequest", Optional.of("ingest"));
+    INGESTOR("ingestor", "dev.sluice.bootstrap.ingestor.IngestorHandler::handleRequest", Optional.of("ingest")),
+    BATCHER("batcher", "dev.sluice.bootstrap.batcher.BatcherHandler::handleRequest", Optional.empty());
 
     private final String key;
     private final String handler;

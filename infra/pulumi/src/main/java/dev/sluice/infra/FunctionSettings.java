@@ -113,6 +113,8 @@ record FunctionSettings(
             // budget (StackSettings).
             case PROCESSOR -> new FunctionSettings(role, 1024, 120, 0, 50, 1, Optional.empty(), Optional.empty());
             case FINALIZER -> new FunctionSettings(role, 512, 30, 0, 10, 1, Optional.empty(), Optional.empty());
+            // Run by its schedule: uploads a window's file, reads ended batches' results onto their lines.
+            case BATCHER -> new FunctionSettings(role, 1024, 300, 0, 1, 0, Optional.empty(), Optional.empty());
             // Local ONNX embeddings want memory (and the CPU that comes with it); embedding batches are slow.
             case INGESTOR -> new FunctionSettings(role, 2048, 300, 0, 4, 5, Optional.of(5), Optional.empty());
         };

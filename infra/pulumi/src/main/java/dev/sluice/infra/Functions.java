@@ -55,7 +55,7 @@ final class Functions {
             StackSettings s, Permissions permissions, Map<String, Output<String>> environment) {
         Map<String, Output<String>> layers = new LinkedHashMap<>();
         Map<FunctionRole, Deployed> out = new EnumMap<>(FunctionRole.class);
-        for (FunctionRole role : FunctionRole.values()) {
+        for (FunctionRole role : s.roles()) {
             Code code = upload(s, permissions.data(), Artifact.of(s.artifacts(), role.key()));
             List<Output<String>> arns = new java.util.ArrayList<>(s.layers(role).stream()
                     .map(name -> layers.computeIfAbsent(name, n -> layer(s, permissions.data(), n)))

@@ -58,7 +58,7 @@ final class Monitoring {
             deadLetters(queueName + Definitions.DLQ_SUFFIX, actions);
         }
         deadLetters(s.prefix() + "-events-dlq", actions);
-        for (FunctionRole role : FunctionRole.values()) {
+        for (FunctionRole role : s.roles()) {
             String fn = s.prefix() + "-" + role.key();
             alarm(
                     fn + "-errors",
@@ -253,7 +253,7 @@ final class Monitoring {
         List<List<Object>> errors = new ArrayList<>();
         List<List<Object>> duration = new ArrayList<>();
         List<List<Object>> concurrency = new ArrayList<>();
-        for (FunctionRole role : FunctionRole.values()) {
+        for (FunctionRole role : s.roles()) {
             String fn = s.prefix() + "-" + role.key();
             invocations.add(List.of("AWS/Lambda", "Invocations", "FunctionName", fn));
             errors.add(List.of("AWS/Lambda", "Errors", "FunctionName", fn));

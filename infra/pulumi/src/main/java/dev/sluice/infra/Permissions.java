@@ -58,6 +58,13 @@ record Permissions(
     /** DynamoDbCompletionCache: get, put, and delete of an entry that can no longer be used. */
     private static final List<String> CACHE = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
     /** DynamoDbRateLimiter: conditional updates (book, settle, strike, hold) and reads. */
+    /** A call parked for a batch is listed on its window (an update) before its line is written. */
+    private static final List<String> CACHE_AND_PARKING =
+            List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem");
+
+    private static final List<String> BATCH_LINES =
+            List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem");
+
     private static final List<String> LIMITS = List.of("dynamodb:GetItem", "dynamodb:UpdateItem");
     /** DynamoDbSpendLedger's read side, for GET /v1/usage: a tenant's days by key. */
     private static final List<String> USAGE = List.of("dynamodb:GetItem", "dynamodb:BatchGetItem");
@@ -98,6 +105,7 @@ record Permissions(
             case PROCESSOR -> processor(doc);
             case FINALIZER -> finalizer(doc);
             case INGESTOR -> ingestor(doc);
+            case BATCHER -> batcher(doc);
         }
         return doc;
     }
@@ -164,7 +172,7 @@ record Permissions(
         // Next hop and deferrals go back to the work queue; the last hop hands over to the finalizer.
         doc.allow("SendMessages", SEND, List.of(data.queueArn("work"), data.queueArn("finalize")));
         table(doc, "jobs", JOBS_ENGINE);
-        table(doc, "cache", CACHE);
+        table(doc, "cache", settings.pipeline().batchRoute() ? CACHE_AND_PARKING : CACHE);
         table(doc, "limits", LIMITS);
         prefix(doc, "PayloadObjects", Definitions.PAYLOADS, GET_PUT);
         prefix(doc, "ResultObjects", Definitions.RESULTS, GET_PUT);
@@ -182,6 +190,15 @@ record Permissions(
         bedrock(doc, true);
         // A job that fails on its last delivery is announced by the processor itself.
         publishOwnEvents(doc);
+    }
+
+    /**
+     * The batcher: the parked calls and their windows in the cache table (read, listed, answered), and the keys of the
+     * models with a batch route; it sends no message and touches no job.
+     */
+    private void batcher(PolicyDocument doc) {
+        table(doc, "cache", BATCH_LINES);
+        secrets(doc, new TreeSet<>(settings.batchSecretNames()));
     }
 
     private void finalizer(PolicyDocument doc) {

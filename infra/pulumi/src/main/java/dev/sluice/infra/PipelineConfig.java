@@ -109,6 +109,23 @@ record PipelineConfig(
                         && g.semantic().isPresent());
     }
 
+    /** Whether some model takes work through its provider's batch API: the stack then deploys the batcher. */
+    boolean batchRoute() {
+        return config.models().values().stream().anyMatch(m -> m.batch().isPresent());
+    }
+
+    /**
+     * How often the batcher runs: as often as the most frequent batch route sends a window, in whole minutes (the
+     * scheduler's finest rate), at least one.
+     */
+    long batcherEveryMinutes() {
+        return config.models().values().stream()
+                .flatMap(m -> m.batch().stream())
+                .mapToLong(b -> Math.max(1, b.every().toMinutes()))
+                .min()
+                .orElse(5);
+    }
+
     /** A short content hash of the delivered document. */
     String version() {
         try {

@@ -59,6 +59,9 @@ public final class SluiceStack {
         Map<FunctionRole, Functions.Deployed> functions = Functions.create(s, permissions, environment);
         Output<String> apiUrl = HttpApi.create(s, functions.get(FunctionRole.DISPATCHER));
         Events.create(s, data, functions.get(FunctionRole.DISPATCHER), eventsDlq);
+        if (functions.containsKey(FunctionRole.BATCHER)) {
+            BatchSchedule.create(s, functions.get(FunctionRole.BATCHER));
+        }
 
         List<String> consumers = new ArrayList<>();
         consumers.add(s.prefix() + "-" + FunctionRole.PROCESSOR.key());

@@ -493,6 +493,13 @@ record StackSettings(
         return config.get(key).map(json -> Tree.parse("sluice:" + key, json)).orElse(Tree.empty("sluice:" + key));
     }
 
+    /** The functions this stack deploys: the batcher only when some model of the document has a batch route. */
+    List<FunctionRole> roles() {
+        return java.util.Arrays.stream(FunctionRole.values())
+                .filter(r -> r != FunctionRole.BATCHER || pipeline.batchRoute())
+                .toList();
+    }
+
     FunctionSettings function(FunctionRole role) {
         return functions.get(role);
     }
@@ -507,7 +514,7 @@ record StackSettings(
 
     /** The functions {@link #publishes} versions of, by name: what {@code prune-versions.sh} prunes. */
     List<String> publishedFunctionNames() {
-        return java.util.Arrays.stream(FunctionRole.values())
+        return roles().stream()
                 .filter(this::publishes)
                 .map(r -> prefix() + "-" + r.key())
                 .toList();
@@ -530,6 +537,15 @@ record StackSettings(
      * Secrets the model clients read at init (every configured model's {@code options.apiKeySecret}): only the
      * processor builds them.
      */
+    /** The secrets of the models with a batch route: the batcher's only ones. */
+    Set<String> batchSecretNames() {
+        Set<String> names = new TreeSet<>();
+        pipeline.models().stream()
+                .filter(m -> m.batch().isPresent())
+                .forEach(m -> m.option("apiKeySecret").ifPresent(names::add));
+        return names;
+    }
+
     Set<String> modelSecretNames() {
         return new TreeSet<>(pipeline.secretNames());
     }

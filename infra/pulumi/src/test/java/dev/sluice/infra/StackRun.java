@@ -83,6 +83,7 @@ final class StackRun {
             "processor",
             "finalizer",
             "ingestor",
+            "batcher",
             "layer-minilm-arm64",
             "layer-minilm-x86_64",
             "layer-opensearch",

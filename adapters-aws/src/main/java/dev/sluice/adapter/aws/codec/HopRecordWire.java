@@ -22,7 +22,8 @@ record HopRecordWire(
         @JsonProperty(required = true) Instant startedAt,
         @JsonProperty(required = true) Duration duration,
         String traceAt,
-        SemanticWire semantic) {
+        SemanticWire semantic,
+        Boolean batched) {
     static HopRecordWire from(HopRecord h) {
         return new HopRecordWire(
                 h.hop(),
@@ -36,7 +37,9 @@ record HopRecordWire(
                 h.startedAt(),
                 h.duration(),
                 h.traceAt().orElse(null),
-                h.semantic().map(SemanticWire::from).orElse(null));
+                h.semantic().map(SemanticWire::from).orElse(null),
+                // Only when true: a live hop's record is what it was before batch routes existed.
+                h.batched() ? Boolean.TRUE : null);
     }
 
     HopRecord toDomain() {
@@ -54,6 +57,7 @@ record HopRecordWire(
                         startedAt,
                         duration,
                         java.util.Optional.ofNullable(traceAt),
-                        java.util.Optional.ofNullable(semantic).map(SemanticWire::toDomain)));
+                        java.util.Optional.ofNullable(semantic).map(SemanticWire::toDomain),
+                        Boolean.TRUE.equals(batched)));
     }
 }

@@ -199,6 +199,10 @@ final class JobItems {
                                         BigDecimal.valueOf(hit.similarity()).toPlainString()),
                                 "fromJob",
                                 s(hit.fromJob().value())))));
+        if (record.batched()) {
+            // Only when true: a live hop's attribute map is what it was before batch routes existed.
+            m.put("batched", AttributeValue.fromBool(true));
+        }
         return AttributeValue.fromM(m);
     }
 
@@ -220,7 +224,8 @@ final class JobItems {
                 Optional.ofNullable(m.get("semantic"))
                         .map(v -> new SemanticHit(
                                 Double.parseDouble(v.m().get("similarity").n()),
-                                new JobId(v.m().get("fromJob").s()))));
+                                new JobId(v.m().get("fromJob").s()))),
+                Optional.ofNullable(m.get("batched")).map(AttributeValue::bool).orElse(false));
     }
 
     /** The memoised output {@code result} is a copy of, the latest one first: {@code {hop, step}}, if any. */

@@ -22,14 +22,10 @@ public final class BatchModels implements BatchModel {
 
     /**
      * @param secretValueByName reads a secret by the name given in a model's {@code apiKeySecret} option
-     * @param bedrock the client for Bedrock's batch inference, when some model needs it
      * @throws IllegalArgumentException when a named secret cannot be read
      */
     public static BatchModels create(
-            Collection<ModelSpec> models,
-            Function<String, Optional<String>> secretValueByName,
-            Duration timeout,
-            Optional<BatchModel> bedrock) {
+            Collection<ModelSpec> models, Function<String, Optional<String>> secretValueByName, Duration timeout) {
         Map<String, BatchModel> byAlias = new LinkedHashMap<>();
         for (ModelSpec spec : models) {
             if (spec.batch().isEmpty()) {
@@ -43,7 +39,6 @@ public final class BatchModels implements BatchModel {
             switch (spec.provider()) {
                 case "openai" -> byAlias.put(spec.alias(), new OpenAiBatches(key, timeout));
                 case "anthropic" -> byAlias.put(spec.alias(), new AnthropicBatches(key, timeout));
-                case "bedrock" -> bedrock.ifPresent(b -> byAlias.put(spec.alias(), b));
                 default -> {
                     // the configuration refuses a batch route for any other provider
                 }

@@ -6,6 +6,7 @@ import dev.sluice.adapter.aws.AwsClientSettings;
 import dev.sluice.adapter.aws.AwsClients;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbCompletionCache;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbJobStore;
+import dev.sluice.adapter.aws.dynamodb.DynamoDbParkedCalls;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbRateLimiter;
 import dev.sluice.adapter.aws.dynamodb.DynamoDbSpendLedger;
 import dev.sluice.adapter.aws.eventbridge.EventBridgePublisher;
@@ -30,6 +31,7 @@ import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
+import dev.sluice.domain.port.ParkedCalls;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.SpendLedger;
 import dev.sluice.domain.port.TraceStore;
@@ -130,6 +132,13 @@ public final class AwsModule {
     @Singleton
     static CompletionCache cache(DynamoDbClient dynamo, Settings settings, Clock clock) {
         return new DynamoDbCompletionCache(dynamo, new DynamoDbCompletionCache.Settings(settings.cacheTable()), clock);
+    }
+
+    /** The calls parked for the providers' batch APIs, in the cache table beside the answers they become. */
+    @Provides
+    @Singleton
+    static ParkedCalls parked(DynamoDbClient dynamo, Settings settings, Clock clock) {
+        return new DynamoDbParkedCalls(dynamo, new DynamoDbParkedCalls.Settings(settings.cacheTable()), clock);
     }
 
     @Provides

@@ -11,6 +11,7 @@ import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.bootstrap.shared.TracingTelemetry;
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.engine.BatchWindowService;
 import dev.sluice.domain.engine.FinalizeJobService;
 import dev.sluice.domain.engine.RunHopService;
 import dev.sluice.domain.jobs.QueryJobService;
@@ -18,12 +19,14 @@ import dev.sluice.domain.jobs.QueryUsageService;
 import dev.sluice.domain.jobs.RetryJobService;
 import dev.sluice.domain.jobs.SubmitBatchService;
 import dev.sluice.domain.jobs.SubmitJobService;
+import dev.sluice.domain.port.BatchModel;
 import dev.sluice.domain.port.BlobStore;
 import dev.sluice.domain.port.CompletionCache;
 import dev.sluice.domain.port.Embedder;
 import dev.sluice.domain.port.EventPublisher;
 import dev.sluice.domain.port.JobStore;
 import dev.sluice.domain.port.LanguageModel;
+import dev.sluice.domain.port.ParkedCalls;
 import dev.sluice.domain.port.RateLimiter;
 import dev.sluice.domain.port.SpendLedger;
 import dev.sluice.domain.port.StructuredOutput;
@@ -162,6 +165,7 @@ public final class CoreModule {
             EventPublisher events,
             Telemetry telemetry,
             StructuredOutput structured,
+            ParkedCalls parked,
             Clock clock,
             RandomGenerator random) {
         return new RunHopService(
@@ -179,9 +183,17 @@ public final class CoreModule {
                         traces,
                         events,
                         telemetry,
-                        structured),
+                        structured,
+                        parked),
                 clock,
                 random);
+    }
+
+    @Provides
+    @Singleton
+    static BatchWindowService batcher(
+            SluiceConfig config, ParkedCalls parked, BatchModel batches, Telemetry telemetry, Clock clock) {
+        return new BatchWindowService(config, parked, batches, telemetry, clock);
     }
 
     @Provides

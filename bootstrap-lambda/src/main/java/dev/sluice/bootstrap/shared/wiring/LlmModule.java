@@ -3,18 +3,32 @@ package dev.sluice.bootstrap.shared.wiring;
 import dagger.Module;
 import dagger.Provides;
 import dev.sluice.adapter.llm.LanguageModels;
+import dev.sluice.adapter.llm.batch.BatchModels;
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
 import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.Secrets;
 import dev.sluice.bootstrap.shared.Settings;
 import dev.sluice.domain.config.SluiceConfig;
+import dev.sluice.domain.port.BatchModel;
 import dev.sluice.domain.port.LanguageModel;
+import java.time.Duration;
 import javax.inject.Singleton;
 
 /** Every configured model alias, its client built once at init, behind retries, a breaker and a time limit. */
 @Module
 public final class LlmModule {
     private LlmModule() {}
+
+    /** The batch clients of the models with a batch route, for the batcher. */
+    @Provides
+    @Singleton
+    static BatchModel batchModel(SluiceConfig config, Secrets secrets) {
+        return InitPhases.time(
+                "clients", () -> BatchModels.create(config.models().values(), secrets::value, BATCH_CALL_TIMEOUT));
+    }
+
+    /** How long one call to a batch API may take: an upload of a window's file is the longest. */
+    static final Duration BATCH_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     @Provides
     @Singleton
