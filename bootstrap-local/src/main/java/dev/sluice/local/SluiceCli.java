@@ -704,6 +704,13 @@ public final class SluiceCli implements Runnable {
                             + " with it (default ${DEFAULT-VALUE}: not shown).")
             double semanticHitRate;
 
+            @Option(
+                    names = "--batch-share",
+                    defaultValue = "0",
+                    description = "Share of model calls that go through a batch route at the batch prices (0 to 1),"
+                            + " to project the model's price with it (default ${DEFAULT-VALUE}: not shown).")
+            double batchShare;
+
             @CommandLine.Spec
             CommandLine.Model.CommandSpec spec;
 
@@ -716,6 +723,10 @@ public final class SluiceCli implements Runnable {
                 if (!(semanticHitRate >= 0 && semanticHitRate < 1)) {
                     throw new CommandLine.ParameterException(
                             spec.commandLine(), "--semantic-hit-rate must be at least 0 and below 1");
+                }
+                if (!(batchShare >= 0 && batchShare <= 1)) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--batch-share must be between 0 and 1");
                 }
                 Path stackFile = Path.of("infra", "pulumi", "Pulumi." + stack + ".yaml");
                 if (!Files.exists(stackFile)) {
@@ -732,7 +743,8 @@ public final class SluiceCli implements Runnable {
                                                 stackFile,
                                                 logFile,
                                                 HOME.resolve("metrics.log"),
-                                                semanticHitRate))
+                                                semanticHitRate,
+                                                batchShare))
                                 .run(HOME.resolve("bench").resolve("cost-" + System.currentTimeMillis()))
                         ? 0
                         : 1;

@@ -20,7 +20,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * checked by {@code steady} on Anthropic's Message Batches) submitted as one sluice batch end SUCCEEDED, each of their
  * 400 calls made once, through as many provider batches as windows, at the batch prices.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BatchRouteIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int JOBS = 200;
@@ -61,6 +65,7 @@ class BatchRouteIT {
     }
 
     @Test
+    @Order(1)
     void twoHundredJobsOverTwoModelsEndThroughOneBatchPerModelAndWindowAtBatchPrices() throws Exception {
         List<Map<String, String>> items = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
@@ -126,6 +131,33 @@ class BatchRouteIT {
         System.out.printf(
                 "batch route: %d jobs in %d s, %d OpenAI batches, %d Anthropic batches%n",
                 JOBS, took.toSeconds(), openAi.size(), anthropic.size());
+    }
+
+    @Test
+    @Order(2)
+    void aLineTheProviderRefusedFailsItsJobWithTheReasonAndOneItFailedIsAskedLive() throws Exception {
+        local.simulator().failNext("gpt-4o-mini", 400, 1);
+        String refused = submit("Refused report: a line the provider's batch answers 400.");
+        JsonNode failed = api.awaitEnd(refused, Duration.ofMinutes(2));
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("failureReason").asText())
+                .contains("the provider of model 'fast' refused the request")
+                .contains("400");
+
+        local.simulator().failNext("gpt-4o-mini", 500, 1);
+        String retried = submit("Retried report: a line the provider's batch answers 500.");
+        JsonNode live = api.awaitEnd(retried, Duration.ofMinutes(2));
+        assertThat(live.path("status").asText()).as(live.toString()).isEqualTo("SUCCEEDED");
+        assertThat(live.path("hops").get(0).path("batched").asBoolean())
+                .as("asked live")
+                .isFalse();
+        assertThat(live.path("hops").get(1).path("batched").asBoolean()).isTrue();
+    }
+
+    private static String submit(String text) {
+        ApiClient.Reply reply = api.post("/v1/jobs", Map.of("pipeline", "digest", "input", Map.of("text", text)));
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(202);
+        return reply.body().path("jobId").asText();
     }
 
     private static BigDecimal cost(JsonNode hop, String input, String output) {

@@ -34,10 +34,12 @@ public final class CostBench {
     static final String MODEL = "gpt-4o-mini";
     private static final String TENANT = "bench";
 
-    /** What to assume and where the sizes come from. */
     /**
+     * What to assume and where the sizes come from.
+     *
      * @param semanticHitRate the share of requests a semantic cache answers, for the model-price projection only (the
      *     workload itself is the same whatever it says)
+     * @param batchShare the share of model calls made through a batch route, for the same projection
      */
     public record Settings(
             Duration modelLatency,
@@ -46,7 +48,8 @@ public final class CostBench {
             Path stackFile,
             Path logFile,
             Path metricsFile,
-            double semanticHitRate) {}
+            double semanticHitRate,
+            double batchShare) {}
 
     /** The workload: the same in both runs. */
     static final int RAG_JOBS = 100;

@@ -17,6 +17,10 @@ final class CostReport {
     static final int PLATFORM_LOG_BYTES = 350;
 
     static final double GOAL_PER_MILLION = 12.0;
+
+    /** The batch prices against the live ones, as a route's default (and the bundled routes') has them. */
+    static final double BATCH_PRICE_RATIO = 0.5;
+
     private static final double GB = 1024.0 * 1024 * 1024;
     private static final Set<String> POLLER_SQS = Set.of("ReceiveMessage", "DeleteMessageBatch");
     private static final Set<String> BENCH_OWN = Set.of("GetQueueAttributes");
@@ -174,6 +178,19 @@ final class CostReport {
                             + " inputs and searches the vector store (the embedded store's CPU is in the processor's"
                             + " time; a managed store is billed by the hour, not per request)",
                     100 * h, model, model * (1 - h)));
+        }
+        double b = settings.batchShare();
+        if (b > 0) {
+            double model = sluice.emf().total("CostMicroUsd") / sluice.llmCalls() * (1 - h);
+            double batched = model * (1 - b) + model * b * BATCH_PRICE_RATIO;
+            out.println(f(
+                    "  with %.0f%% of the model calls through a batch route (--batch-share, an input, not measured"
+                            + " here) at the batch prices (%.0f%% of the live ones: the default, and the bundled"
+                            + " routes'): the model's price falls from $%.0f to $%.0f per million requests; each"
+                            + " parked call adds AWS requests not in the totals above (its line and window written"
+                            + " once, and every look at it until it is answered: an SQS send and receive, a lease"
+                            + " write and two reads, about a hundred looks over a day's wait), and the batcher's runs",
+                    100 * b, 100 * BATCH_PRICE_RATIO, model, batched));
         }
         out.println();
         for (Measured m : List.of(sluice, naive)) {
