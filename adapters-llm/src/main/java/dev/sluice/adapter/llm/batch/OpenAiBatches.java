@@ -21,7 +21,9 @@ import java.util.Optional;
 /**
  * OpenAI's Batch API: the window's calls uploaded as one JSONL file ({@code purpose: batch}), a batch created over it
  * for {@code /v1/chat/completions} with a 24-hour completion window, its status read, and its output and error files
- * read line by line when it ends. Each batch carries sluice's submission id in its {@code metadata}.
+ * read line by line when it ends. Each batch carries sluice's submission id in its {@code metadata}, and a window sent
+ * again (a batcher killed after OpenAI took the batch, before its id was recorded) finds the batch already made among
+ * the latest ones instead of making a second.
  */
 public final class OpenAiBatches implements BatchModel {
     private final BatchHttp http;
@@ -34,6 +36,10 @@ public final class OpenAiBatches implements BatchModel {
 
     @Override
     public String submit(ModelSpec model, String submissionId, List<Request> requests) {
+        Optional<String> made = already(model, submissionId);
+        if (made.isPresent()) {
+            return made.get();
+        }
         StringBuilder file = new StringBuilder();
         for (Request r : requests) {
             ObjectNode line = BatchHttp.JSON.createObjectNode();
@@ -61,10 +67,27 @@ public final class OpenAiBatches implements BatchModel {
         create.put("input_file_id", uploaded.path("id").asText());
         create.put("endpoint", "/v1/chat/completions");
         create.put("completion_window", "24h");
-        create.putObject("metadata").put("sluice_submission", submissionId);
+        create.putObject("metadata").put(SUBMISSION, submissionId);
         JsonNode batch = http.json("POST", uri(model, "/batches"), headers(), create);
         return required(batch, "id");
     }
+
+    /** A batch made for this submission among the latest ones, unless it failed outright. */
+    private Optional<String> already(ModelSpec model, String submissionId) {
+        JsonNode latest = http.json("GET", uri(model, "/batches?limit=" + LOOK_BACK), headers(), null);
+        for (JsonNode batch : latest.path("data")) {
+            if (batch.path("metadata").path(SUBMISSION).asText("").equals(submissionId)
+                    && !batch.path("status").asText("").equals("failed")) {
+                return Optional.of(required(batch, "id"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How many of the account's latest batches are looked through: OpenAI's largest page. */
+    static final int LOOK_BACK = 100;
+
+    static final String SUBMISSION = "sluice_submission";
 
     @Override
     public Status status(ModelSpec model, String batchId) {

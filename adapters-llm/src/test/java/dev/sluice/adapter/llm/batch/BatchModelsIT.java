@@ -96,6 +96,25 @@ class BatchModelsIT {
                 .isEqualTo(2);
     }
 
+    @org.junit.jupiter.api.Test
+    void anOpenAiWindowSentAgainFindsTheBatchAlreadyMadeForIt() throws Exception {
+        ModelSpec spec = spec("openai", "gpt-4o-mini");
+        BatchModel batches = batches(spec);
+        List<BatchModel.Request> lines = List.of(new BatchModel.Request("k1", "", "once"));
+        String first = batches.submit(spec, "sluice-openai-batch-42", lines);
+        String again = batches.submit(spec, "sluice-openai-batch-42", lines);
+        String other = batches.submit(spec, "sluice-openai-batch-43", lines);
+
+        assertThat(again).isEqualTo(first);
+        assertThat(other).isNotEqualTo(first);
+        java.net.http.HttpResponse<String> list = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(SIMULATOR.endpoint() + "/v1/batches"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(BatchHttp.JSON.readTree(list.body()).path("data")).hasSize(2);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"openai", "anthropic"})
     void aBatchIsInProgressUntilItsTime(String provider) {
