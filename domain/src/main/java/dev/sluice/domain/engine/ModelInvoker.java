@@ -306,10 +306,15 @@ final class ModelInvoker {
     }
 
     /**
-     * A call through the model's batch: parked on its first look (the budget is asked whether the call's worst case
-     * at batch prices fits, and nothing is held while it waits), looked at again each time the hop comes back,
-     * and, once its line is answered, cached and paid at batch prices. Empty when the call is to be made live: its
-     * line errored in a way asking again may help, or it waited past its model's batch window.
+     * A call through the model's batch. On its first look it holds its worst case at the batch prices against the
+     * tenant's budget (refused: the budget's fail-or-wait) and parks; the hold stays while it waits, so parked calls
+     * never promise more than the budget has. Each later look reads its line: once answered, the one hop that claims
+     * the line caches the answer and settles the hold with its cost at batch prices; any other hop of the tenant with
+     * the same call is answered free, as from the cache. Empty when the call is to be made live (the hold released
+     * first): its line errored in a way asking again may help, it waited past its model's batch window, or the store
+     * cannot hold it.
+     *
+     * <p>Lines are the tenant's own, whatever the pipeline's cache scope, so a hold is always its parker's.
      */
     private Optional<Result> throughBatch(
             String pipeline,
@@ -321,64 +326,130 @@ final class ModelInvoker {
             TenantId tenant,
             TenantPolicy policy) {
         Instant now = clock.instant();
+        String lineKey = cacheKey("tenant:" + tenant.value(), call);
+        Cost worst = worstCase(call, route.prices());
         Optional<ParkedCalls.Line> found;
         try {
-            found = parked.line(key);
+            found = parked.line(lineKey);
         } catch (TransientException e) {
             return Optional.of(
                     new Result.Parked(BUDGET_RECHECK, "the batch of model '" + alias + "' could not be read"));
         }
         if (found.isEmpty()) {
-            Cost worst = worstCase(call, route.prices());
-            switch (ledger.hold(tenant, policy.budget(), worst, now)) {
-                case SpendLedger.Hold.Refused refused -> {
-                    return Optional.of(overBudget(refused, policy));
-                }
-                case SpendLedger.Hold.Held held -> released(held);
-            }
-            try {
-                parked.park(ParkedCalls.Line.waiting(key, alias, call.system(), call.prompt(), now, route.slot(now)));
-            } catch (TransientException e) {
-                return Optional.of(
-                        new Result.Parked(BUDGET_RECHECK, "the batch of model '" + alias + "' could not be written"));
-            } catch (PermanentException e) {
-                return Optional.empty(); // a call the store cannot hold (too large to park) is asked live
-            }
-            telemetry.batchParked(alias);
-            return Optional.of(parkedUntil(route, route.slot(now), alias, now));
+            return park(alias, call, lineKey, route, tenant, policy, worst, now);
         }
         ParkedCalls.Line line = found.get();
-        return switch (line.state()) {
-            case WAITING ->
-                now.isAfter(route.answeredBy(line.parkedAt()).plus(BatchRoute.GRACE))
-                        ? Optional.empty()
-                        : Optional.of(parkedUntil(route, line.slot(), alias, line.parkedAt()));
+        SpendLedger.Hold.Held hold = new SpendLedger.Hold.Held(
+                tenant,
+                policy.budget(),
+                SpendLedger.day(line.parkedAt()),
+                policy.budget().isLimited() ? worst : Cost.ZERO);
+        try {
+            return pickUp(pipeline, alias, spec, key, lineKey, route, line, hold, now);
+        } catch (TransientException e) {
+            return Optional.of(
+                    new Result.Parked(BUDGET_RECHECK, "the batch of model '" + alias + "' could not be read"));
+        }
+    }
+
+    /** A parked call's later look: still waiting, or its line's outcome taken (by this hop, or by another). */
+    private Optional<Result> pickUp(
+            String pipeline,
+            String alias,
+            ModelSpec spec,
+            String key,
+            String lineKey,
+            BatchRoute route,
+            ParkedCalls.Line line,
+            SpendLedger.Hold.Held hold,
+            Instant now) {
+        switch (line.state()) {
+            case WAITING -> {
+                if (!now.isAfter(route.answeredBy(line.parkedAt()).plus(BatchRoute.GRACE))) {
+                    return Optional.of(parkedUntil(route, line.slot(), alias, line.parkedAt()));
+                }
+                if (claim(lineKey)) {
+                    released(hold);
+                }
+                return Optional.empty();
+            }
             case ERRORED -> {
+                if (claim(lineKey)) {
+                    released(hold);
+                }
                 ParkedCalls.LineError error = line.error().orElseThrow();
                 if (!error.permanent()) {
-                    yield Optional.empty();
+                    return Optional.empty();
                 }
                 PermanentException e = new PermanentException(error.detail(), error.kind(), error.status(), null);
-                yield Optional.of(new Result.Unavailable(
+                return Optional.of(new Result.Unavailable(
                         Failures.said(provider(alias), e),
                         List.of("model '" + alias + "' in its batch: " + Failures.detail(e)),
                         false));
             }
             case ANSWERED -> {
                 Completion completion = line.answer().orElseThrow();
+                if (!claim(lineKey)) {
+                    // Another hop of the tenant's took this answer and paid for it: this one is a cache hit.
+                    return Optional.of(new Result.Answered(
+                            completion, spec, List.of(), List.of(), true, true, Optional.empty(), false));
+                }
+                // Cached first, as a live answer is: a delivery that dies from here on is answered from the cache.
                 store(key, completion);
                 Cost cost = route.prices().costOf(completion.usage());
-                switch (ledger.hold(tenant, policy.budget(), cost, now)) {
-                    // Already answered and paid to the provider: what the budget cannot hold is still spent.
-                    case SpendLedger.Hold.Refused refused -> telemetry.overBudget(refused.period().adjective);
-                    case SpendLedger.Hold.Held held ->
-                        spent(held, new SpendLedger.Spend(pipeline, alias, completion.usage(), cost));
-                }
+                spent(hold, new SpendLedger.Spend(pipeline, alias, completion.usage(), cost));
                 telemetry.batchAnswered(alias, completion.modelId(), completion.usage(), cost);
-                yield Optional.of(new Result.Answered(
+                return Optional.of(new Result.Answered(
                         completion, spec, List.of(), List.of(), false, false, Optional.empty(), true));
             }
-        };
+        }
+        throw new IllegalStateException("unknown line state " + line.state());
+    }
+
+    /**
+     * A call's first look: its hold, then its line; a hold not needed (another hop parked it first, or the line could
+     * not be written) is released. Empty when the store cannot hold the call (too large to park): it is asked live.
+     */
+    private Optional<Result> park(
+            String alias,
+            ModelCall call,
+            String lineKey,
+            BatchRoute route,
+            TenantId tenant,
+            TenantPolicy policy,
+            Cost worst,
+            Instant now) {
+        SpendLedger.Hold.Held held;
+        switch (ledger.hold(tenant, policy.budget(), worst, now)) {
+            case SpendLedger.Hold.Refused refused -> {
+                return Optional.of(overBudget(refused, policy));
+            }
+            case SpendLedger.Hold.Held h -> held = h;
+        }
+        ParkedCalls.Line line =
+                ParkedCalls.Line.waiting(lineKey, alias, call.system(), call.prompt(), now, route.slot(now));
+        ParkedCalls.Line stored;
+        try {
+            stored = parked.park(line);
+        } catch (TransientException e) {
+            released(held);
+            return Optional.of(
+                    new Result.Parked(BUDGET_RECHECK, "the batch of model '" + alias + "' could not be written"));
+        } catch (PermanentException e) {
+            released(held);
+            return Optional.empty();
+        }
+        if (!stored.equals(line)) {
+            released(held); // parked by another hop a moment before: its hold covers the call
+        } else {
+            telemetry.batchParked(alias);
+        }
+        return Optional.of(parkedUntil(route, stored.slot(), alias, stored.parkedAt()));
+    }
+
+    /** Whether this hop takes the line's outcome; a store that cannot say throws, and the hop looks again. */
+    private boolean claim(String lineKey) {
+        return parked.claim(lineKey);
     }
 
     /**

@@ -36,6 +36,11 @@ public interface ParkedCalls {
         public void resend(String key, long slot) {}
 
         @Override
+        public boolean claim(String key) {
+            return false;
+        }
+
+        @Override
         public void answer(String key, Completion answer) {}
 
         @Override
@@ -145,6 +150,13 @@ public interface ParkedCalls {
 
     /** Lists a waiting line on window {@code slot} and moves it there, counting a resend. Nothing if it is not waiting. */
     void resend(String key, long slot);
+
+    /**
+     * Claims a line's outcome for one hop: the hop that claims it settles (or releases) the budget's hold its call took
+     * when parked; every other hop with the same line is answered without paying. True for the one caller that claimed
+     * it, false for every other and for a key with no line.
+     */
+    boolean claim(String key);
 
     /** The answer onto a waiting line; nothing if it is answered or errored already. */
     void answer(String key, Completion answer);

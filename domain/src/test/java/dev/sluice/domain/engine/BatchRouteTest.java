@@ -201,6 +201,37 @@ class BatchRouteTest {
         assertThat(h.batchModel.sent().getFirst().requests()).hasSize(1);
         assertThat(h.job(live).status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(h.model.calls()).hasSize(1);
+        // One batch answer paid once (the live call once more): the other four identical jobs were answered free.
+        assertThat(h.ledger.usage(TestConfig.TENANT, day(h), day(h)).stream()
+                        .mapToLong(l -> l.calls())
+                        .sum())
+                .isEqualTo(2);
+        assertThat(same.stream().map(h::job).filter(j -> j.hops().getFirst().batched()))
+                .hasSize(1);
+    }
+
+    @Test
+    void parkedCallsHoldTheirWorstCaseSoTheyNeverPromiseMoreThanTheBudget() {
+        // nightly's batch prices are $0.075 / $0.30: a call's worst case (200 output tokens) is about $0.000064, its
+        // answer about $0.000004; a $0.0003 day holds four worst cases at once and pays for about 80 answers.
+        Map<String, Object> tree = TestConfig.tree();
+        tree.put("tenants", Map.of(TestConfig.TENANT.value(), Map.of("budget", Map.of("daily", "0.0003"))));
+        PipelineHarness h = withTree(harness(), tree);
+        List<Job> jobs = submit(h, "overnight-nightly", "budgeted", 120);
+        h.runUntilQuietBatching(STEP);
+
+        Map<JobStatus, Long> ended = statuses(h, jobs);
+        assertThat(ended.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(120);
+        assertThat(ended.get(JobStatus.FAILED)).isPositive();
+        assertThat(jobs.stream().map(h::job).filter(j -> j.status() == JobStatus.FAILED))
+                .allSatisfy(j -> assertThat(j.failureReason().orElseThrow()).contains("budget"));
+        assertThat(h.batchModel.sent())
+                .as("no more calls parked at once than the budget holds worst cases for")
+                .allSatisfy(b -> assertThat(b.requests().size()).isLessThanOrEqualTo(4));
+        assertThat(h.batchModel.sent().stream().mapToInt(b -> b.requests().size()).sum())
+                .as("every call sent was answered and paid")
+                .isEqualTo(ended.get(JobStatus.SUCCEEDED).intValue());
+        assertThat(spent(h)).isLessThanOrEqualTo(new BigDecimal("0.0003"));
     }
 
     @Test

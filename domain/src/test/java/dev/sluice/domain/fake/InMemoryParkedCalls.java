@@ -18,6 +18,7 @@ public class InMemoryParkedCalls implements ParkedCalls {
     private final Map<String, Set<String>> windows = new ConcurrentHashMap<>();
     private final Map<String, Submission> submissions = new ConcurrentHashMap<>();
     private final Map<String, Long> cursors = new ConcurrentHashMap<>();
+    private final Set<String> claimed = new java.util.HashSet<>();
     private int answersBeforeFailure = -1;
     private int answerWrites;
 
@@ -59,6 +60,11 @@ public class InMemoryParkedCalls implements ParkedCalls {
                         State.WAITING,
                         Optional.empty(),
                         Optional.empty()));
+    }
+
+    @Override
+    public synchronized boolean claim(String key) {
+        return lines.containsKey(key) && claimed.add(key);
     }
 
     @Override

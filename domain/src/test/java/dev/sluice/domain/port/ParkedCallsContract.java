@@ -63,6 +63,22 @@ public abstract class ParkedCallsContract {
     }
 
     @Test
+    void aLineIsClaimedOnceWhateverItsStateAndAnUnknownOneNever() {
+        String key = key("claimed");
+        parked.park(waiting(key, 7));
+        parked.answer(key, completion("done"));
+
+        assertThat(parked.claim(key)).isTrue();
+        assertThat(parked.claim(key)).isFalse();
+        assertThat(parked.line(key).orElseThrow().answer()).contains(kept(completion("done")));
+        String waiting = key("claimed-waiting");
+        parked.park(waiting(waiting, 7));
+        assertThat(parked.claim(waiting)).isTrue();
+        assertThat(parked.claim(waiting)).isFalse();
+        assertThat(parked.claim(key("no-line"))).isFalse();
+    }
+
+    @Test
     void anUnknownKeyHasNoLine() {
         assertThat(parked.line(key("never"))).isEmpty();
     }

@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * <ul>
  *   <li>{@code BATCHLINE#<key>}: a line, written once ({@code attribute_not_exists}), answered or errored only while
  *       its state is {@code WAITING}; its system and prompt compressed as the completion cache compresses its
- *       answers. Kept three days after it was parked.
+ *       answers; {@code claimed} set once, by the hop that takes its outcome. Kept three days after it was parked.
  *   <li>{@code BATCHWINDOW#<alias>#<slot>#<shard>}: the keys listed on a window, as a string set spread over
  *       {@value #SHARDS} items by a hash of the key, so a window holds tens of thousands of keys. A key is listed
  *       before its line is written. Kept three days after its last listing.
@@ -89,6 +89,7 @@ public final class DynamoDbParkedCalls implements ParkedCalls {
     private static final String SUBMITTED_AT = "submittedAt";
     private static final String OPEN = "open";
     private static final String SLOTS = "slots";
+    private static final String CLAIMED = "claimed";
 
     private static final String NOT_EXISTS = "attribute_not_exists(#pk)";
     private static final String EXISTS = "attribute_exists(#pk)";
@@ -202,6 +203,23 @@ public final class DynamoDbParkedCalls implements ParkedCalls {
                         + " #cachedInput = :cachedInput, #modelId = :modelId, #finishReason = :finishReason",
                 names,
                 values);
+    }
+
+    @Override
+    public boolean claim(String key) {
+        try {
+            call(
+                    "UpdateItem (claimed line)",
+                    () -> client.updateItem(b -> b.tableName(table)
+                            .key(lineKey(key))
+                            .updateExpression("SET #claimed = :true")
+                            .conditionExpression(EXISTS + " AND attribute_not_exists(#claimed)")
+                            .expressionAttributeNames(Map.of("#pk", PK, "#claimed", CLAIMED))
+                            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true)))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     @Override
