@@ -6,6 +6,7 @@ import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.port.BatchModel;
 import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.ParkedCalls;
+import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.Telemetry;
 import java.time.Clock;
@@ -107,7 +108,27 @@ public final class BatchWindowService {
                     List<BatchModel.Request> requests = waiting.stream()
                             .map(l -> new BatchModel.Request(l.key(), l.system(), l.prompt()))
                             .toList();
-                    String batchId = batches.submit(model, submissionId(model.alias(), slot), requests);
+                    String batchId;
+                    try {
+                        batchId = batches.submit(model, submissionId(model.alias(), slot), requests);
+                    } catch (PermanentException e) {
+                        // The provider refused the batch itself (its credentials, its format): sending it again will
+                        // not help, so its lines are asked live, where each gets its own answer or reason.
+                        for (ParkedCalls.Line line : waiting) {
+                            parked.error(
+                                    line.key(),
+                                    new ParkedCalls.LineError(
+                                            e.kind(),
+                                            false,
+                                            e.status().orElse(0),
+                                            "the provider refused the batch: " + e.getMessage()));
+                        }
+                        counts.errored += waiting.size();
+                        counts.failures.add(model.alias() + ": window " + slot + " refused, its lines asked live: "
+                                + e.getMessage());
+                        parked.advance(model.alias(), slot);
+                        continue;
+                    }
                     parked.submitted(new ParkedCalls.Submission(
                             model.alias(), slot, batchId, requests.size(), clock.instant(), true));
                     telemetry.batchSubmitted(model.alias(), requests.size());
@@ -123,7 +144,16 @@ public final class BatchWindowService {
     private void read(ModelSpec model, Counts counts) {
         BatchRoute route = model.batch().orElseThrow();
         for (ParkedCalls.Submission open : parked.open(model.alias())) {
-            if (!(batches.status(model, open.batchId()) instanceof BatchModel.Status.Ended ended)) {
+            BatchModel.Status status;
+            try {
+                status = batches.status(model, open.batchId());
+            } catch (PermanentException e) {
+                // The provider no longer knows the batch (deleted, another account's key): its lines go once more.
+                counts.failures.add(model.alias() + ": batch " + open.batchId() + " unreadable, its lines sent again: "
+                        + e.getMessage());
+                status = new BatchModel.Status.Ended(List.of(), true);
+            }
+            if (!(status instanceof BatchModel.Status.Ended ended)) {
                 continue;
             }
             for (BatchModel.Result result : ended.results()) {

@@ -166,6 +166,31 @@ class BatchRouteTest {
     }
 
     @Test
+    void aBatchTheProviderRefusesHasItsLinesAskedLiveAndOneItForgotIsSentAgain() {
+        PipelineHarness h = harness();
+        h.batchModel.refuseNext(1);
+        List<Job> refused = submit(h, "overnight-nightly", "refused", 5);
+        h.runUntilQuietBatching(STEP);
+        assertThat(statuses(h, refused)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 5L));
+        assertThat(h.model.calls()).as("asked live").hasSize(5);
+        assertThat(h.ticks.stream().flatMap(t -> t.failures().stream()))
+                .anySatisfy(f -> assertThat(f).contains("refused, its lines asked live"));
+
+        h.batchModel.processing(Duration.ofMinutes(30));
+        List<Job> forgotten = submit(h, "overnight-nightly", "forgotten", 5);
+        h.runWhileVisible();
+        h.clock.advance(Duration.ofMinutes(6));
+        h.batcher.tick(); // the window is sent
+        h.batchModel.forgetAll().processing(Duration.ZERO);
+        h.runUntilQuietBatching(STEP);
+        assertThat(statuses(h, forgotten)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 5L));
+        assertThat(h.batchModel.sent())
+                .as("the forgotten batch, then its lines once more")
+                .hasSize(2);
+        assertThat(h.model.calls()).hasSize(5);
+    }
+
+    @Test
     void aBatcherKilledBetweenReadingResultsAndWritingThemLosesNothingAndPaysNothingTwice() {
         PipelineHarness h = harness();
         h.parked.failAnswerAfter(7);
@@ -228,7 +253,9 @@ class BatchRouteTest {
         assertThat(h.batchModel.sent())
                 .as("no more calls parked at once than the budget holds worst cases for")
                 .allSatisfy(b -> assertThat(b.requests().size()).isLessThanOrEqualTo(4));
-        assertThat(h.batchModel.sent().stream().mapToInt(b -> b.requests().size()).sum())
+        assertThat(h.batchModel.sent().stream()
+                        .mapToInt(b -> b.requests().size())
+                        .sum())
                 .as("every call sent was answered and paid")
                 .isEqualTo(ended.get(JobStatus.SUCCEEDED).intValue());
         assertThat(spent(h)).isLessThanOrEqualTo(new BigDecimal("0.0003"));

@@ -4,7 +4,9 @@ import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.BatchModel;
+import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.ParkedCalls;
+import dev.sluice.domain.port.PermanentException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,8 @@ public final class ScriptedBatchModel implements BatchModel {
     private final Map<String, ParkedCalls.LineError> lineErrors = new HashMap<>();
     private final Set<String> expiring = new HashSet<>();
     private int expireNext;
+    private int refuseNext;
+    private final Set<String> forgotten = new HashSet<>();
     private Function<Request, String> answer =
             r -> "batched answer to: " + r.prompt().strip();
 
@@ -40,6 +44,10 @@ public final class ScriptedBatchModel implements BatchModel {
 
     @Override
     public synchronized String submit(ModelSpec model, String submissionId, List<Request> requests) {
+        if (refuseNext > 0) {
+            refuseNext--;
+            throw new PermanentException("401 from the batch API: invalid key", FailureKind.UNAUTHORIZED, 401, null);
+        }
         String id = "batch_" + (batches.size() + 1);
         batches.put(id, new Sent(id, model, submissionId, List.copyOf(requests), clock.instant()));
         if (expireNext > 0) {
@@ -51,6 +59,9 @@ public final class ScriptedBatchModel implements BatchModel {
 
     @Override
     public synchronized Status status(ModelSpec model, String batchId) {
+        if (forgotten.contains(batchId)) {
+            throw new PermanentException("404: no such batch " + batchId, FailureKind.NOT_FOUND, 404, null);
+        }
         Sent sent = batches.get(batchId);
         if (clock.instant().isBefore(sent.at().plus(processing))) {
             return new Status.Running();
@@ -93,6 +104,18 @@ public final class ScriptedBatchModel implements BatchModel {
     /** The next {@code n} batches sent expire with no line answered. */
     public synchronized ScriptedBatchModel expireNext(int n) {
         expireNext += n;
+        return this;
+    }
+
+    /** The next {@code n} batches are refused as a whole (401). */
+    public synchronized ScriptedBatchModel refuseNext(int n) {
+        refuseNext += n;
+        return this;
+    }
+
+    /** The provider answers 404 for every batch sent so far. */
+    public synchronized ScriptedBatchModel forgetAll() {
+        forgotten.addAll(batches.keySet());
         return this;
     }
 
