@@ -210,7 +210,14 @@ final class ModelInvoker {
                     if (batched.get() instanceof Result.Answered a) {
                         similar.ifPresent(ask -> remember(ask, modelIdentity(spec), key));
                         return new Result.Answered(
-                                a.completion(), spec, skipped, errors, false, false, Optional.empty(), true);
+                                a.completion(),
+                                spec,
+                                skipped,
+                                errors,
+                                a.cacheHit(),
+                                a.disclosed(),
+                                Optional.empty(),
+                                a.batched());
                     }
                     return batched.get();
                 }

@@ -236,6 +236,31 @@ class BatchRouteTest {
     }
 
     @Test
+    void withoutACacheIdenticalCallsStillPayOnceTheOneHopThatClaimsTheirLine() {
+        Map<String, Object> tree = TestConfig.tree();
+        tree.put("engine", Map.of("maxAttempts", 3, "cacheTtl", "0s", "lease", "2m"));
+        PipelineHarness h = withTree(harness(), tree);
+        List<Job> same = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            same.add(h.submit("overnight-nightly", Map.of("question", "the same question")));
+        }
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(statuses(h, same)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 5L));
+        List<HopRecord> hops =
+                same.stream().map(h::job).map(j -> j.hops().getFirst()).toList();
+        assertThat(hops.stream().filter(HopRecord::batched)).hasSize(1);
+        assertThat(hops.stream().filter(hop -> !hop.batched())).hasSize(4).allSatisfy(hop -> {
+            assertThat(hop.cacheHit()).isTrue();
+            assertThat(hop.cost()).isEqualTo(Cost.ZERO);
+        });
+        assertThat(h.ledger.usage(TestConfig.TENANT, day(h), day(h)).stream()
+                        .mapToLong(l -> l.calls())
+                        .sum())
+                .isEqualTo(1);
+    }
+
+    @Test
     void parkedCallsHoldTheirWorstCaseSoTheyNeverPromiseMoreThanTheBudget() {
         // nightly's batch prices are $0.075 / $0.30: a call's worst case (200 output tokens) is about $0.000064, its
         // answer about $0.000004; a $0.0003 day holds four worst cases at once and pays for about 80 answers.
