@@ -263,6 +263,7 @@ final class ConsolePages {
             bars.add(new Bar("hop " + hop.hop() + " queued", "wait", previous, hop.startedAt(), ""));
             String note = hop.model() + " (" + hop.modelId() + ")"
                     + hop.semantic().map(hit -> ", " + hit.describe()).orElse(hop.cacheHit() ? ", cache hit" : "")
+                    + (hop.batched() ? ", through the provider's batch API at batch prices" : "")
                     + (hop.fallbacks().isEmpty() ? "" : ", fallbacks: " + String.join("; ", hop.fallbacks()))
                     + ", " + hop.usage().input() + "+" + hop.usage().output() + " tokens, $"
                     + hop.cost().usd().toPlainString();
