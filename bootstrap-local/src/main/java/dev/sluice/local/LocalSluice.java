@@ -72,7 +72,30 @@ public final class LocalSluice implements AutoCloseable {
             Duration workVisibility,
             int processorConcurrency,
             int processorBatchSize,
-            boolean durable) {
+            boolean durable,
+            boolean batcher) {
+        /** With the batcher's timer, as {@code ./sluice up} runs. */
+        public Options(
+                Path home,
+                int apiPort,
+                Duration simulatorLatency,
+                long simulatorRpm,
+                Duration workVisibility,
+                int processorConcurrency,
+                int processorBatchSize,
+                boolean durable) {
+            this(
+                    home,
+                    apiPort,
+                    simulatorLatency,
+                    simulatorRpm,
+                    workVisibility,
+                    processorConcurrency,
+                    processorBatchSize,
+                    durable,
+                    true);
+        }
+
         /** In memory, as tests and benchmarks run. */
         public Options(
                 Path home,
@@ -106,7 +129,25 @@ public final class LocalSluice implements AutoCloseable {
                     workVisibility,
                     processorConcurrency,
                     processorBatchSize,
-                    true);
+                    true,
+                    batcher);
+        }
+
+        /**
+         * Without the batcher's timer: for a workload with no batch-mode job, whose AWS requests are counted per call
+         * (a deployed batcher's runs are a fixed cost, a few requests every few minutes, whatever the volume).
+         */
+        public Options withoutBatcher() {
+            return new Options(
+                    home,
+                    apiPort,
+                    simulatorLatency,
+                    simulatorRpm,
+                    workVisibility,
+                    processorConcurrency,
+                    processorBatchSize,
+                    durable,
+                    false);
         }
     }
 
@@ -124,7 +165,6 @@ public final class LocalSluice implements AutoCloseable {
     private final Map<String, EventSourceMapping> pollers = new LinkedHashMap<>();
     private ElasticMq sqs;
     private LlmSimulator llm;
-    private BatcherTimer batcher;
 
     /** The window of the bundled models' batch routes here, unless {@code SLUICE_BATCH_EVERY} says otherwise. */
     static final String LOCAL_BATCH_EVERY = "10s";
@@ -247,7 +287,9 @@ public final class LocalSluice implements AutoCloseable {
                 QueueRole.INGEST,
                 new EventSourceMapping.Options("ingestor", 1, Duration.ZERO, 1, Duration.ofSeconds(150)),
                 ingestor::handleRequest);
-        batcher = track(new BatcherTimer(new BatcherHandler(), BATCHER_PERIOD));
+        if (options.batcher()) {
+            track(new BatcherTimer(new BatcherHandler(), BATCHER_PERIOD));
+        }
         api = track(
                 new ApiServer(options.apiPort(), new DispatcherHandler(), Optional.of(console(s3, dynamo, tables))));
     }

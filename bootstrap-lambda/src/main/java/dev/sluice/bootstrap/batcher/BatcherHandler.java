@@ -43,11 +43,13 @@ public final class BatcherHandler implements RequestHandler<Map<String, Object>,
             metrics.captureColdStartMetric(context);
         }
         BatchWindowService.Tick tick = batcher.tick();
-        metrics.addMetric("BatchesSubmitted", tick.submitted(), MetricUnit.COUNT);
-        metrics.addMetric("BatchLinesSent", tick.linesSent(), MetricUnit.COUNT);
-        metrics.addMetric("BatchLinesAnswered", tick.answered(), MetricUnit.COUNT);
-        metrics.addMetric("BatchLinesErrored", tick.errored(), MetricUnit.COUNT);
-        metrics.addMetric("BatchLinesResent", tick.resent(), MetricUnit.COUNT);
+        // Only what happened: a run that found nothing to do writes no metric line.
+        count("BatchesSubmitted", tick.submitted());
+        count("BatchLinesSent", tick.linesSent());
+        count("BatchLinesAnswered", tick.answered());
+        count("BatchLinesErrored", tick.errored());
+        count("BatchLinesResent", tick.resent());
+        count("BatchRunsIncomplete", tick.failures().isEmpty() ? 0 : 1);
         metrics.flush();
         for (String failure : tick.failures()) {
             LOG.warn("batch run incomplete, the next run tries again: {}", failure);
@@ -62,5 +64,11 @@ public final class BatcherHandler implements RequestHandler<Map<String, Object>,
                     tick.resent());
         }
         return tick.toString();
+    }
+
+    private void count(String name, int n) {
+        if (n > 0) {
+            metrics.addMetric(name, n, MetricUnit.COUNT);
+        }
     }
 }

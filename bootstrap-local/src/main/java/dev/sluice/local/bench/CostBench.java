@@ -78,8 +78,9 @@ public final class CostBench {
         System.setProperty("SLUICE_FAST_RPM", "1000000");
         System.setProperty("SLUICE_FAST_TPM", "1000000000");
         LocalSluice.Options d = LocalSluice.Options.defaults(home);
-        try (LocalSluice local = LocalSluice.start(new LocalSluice.Options(
-                home, 0, Duration.ZERO, 0, d.workVisibility(), 1, sizes.processorBatchSize()))) {
+        try (LocalSluice local = LocalSluice.start(
+                new LocalSluice.Options(home, 0, Duration.ZERO, 0, d.workVisibility(), 1, sizes.processorBatchSize())
+                        .withoutBatcher())) {
             // The stand-ins answer at once: what is timed is sluice's own work; the model's latency is added by
             // arithmetic (CostModel), so the figures do not depend on this machine's sleeping.
             local.simulator()
