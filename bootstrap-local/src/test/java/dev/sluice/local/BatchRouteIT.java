@@ -154,6 +154,23 @@ class BatchRouteIT {
         assertThat(live.path("hops").get(1).path("batched").asBoolean()).isTrue();
     }
 
+    @Test
+    @Order(3)
+    void aBatchThatExpiresIsSentOnceMoreAndItsJobEnds() throws Exception {
+        int before = simulator("/v1/batches").path("data").size();
+        local.simulator().expireNextBatches(1);
+        String id = submit("Expiring report: the provider's first batch for it expires.");
+        JsonNode job = api.awaitEnd(id, Duration.ofMinutes(2));
+
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("hops").get(0).path("batched").asBoolean()).isTrue();
+        JsonNode openAi = simulator("/v1/batches").path("data");
+        assertThat(openAi.size() - before)
+                .as("the expired batch, then its line once more")
+                .isEqualTo(2);
+        assertThat(openAi.findValuesAsText("status")).contains("expired");
+    }
+
     private static String submit(String text) {
         ApiClient.Reply reply = api.post("/v1/jobs", Map.of("pipeline", "digest", "input", Map.of("text", text)));
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(202);
