@@ -11,7 +11,6 @@ import dev.sluice.domain.port.PortException;
 import dev.sluice.domain.port.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -206,10 +205,5 @@ public final class BatchWindowService {
     /** sluice's name for the batch of one window, the same each time the window is sent. */
     static String submissionId(String alias, long slot) {
         return "sluice-" + alias + "-" + slot;
-    }
-
-    /** When the window a call parked now goes into is sent, for a model's route. */
-    static Instant sentAfter(BatchRoute route, Instant now) {
-        return route.slotEnds(route.slot(now));
     }
 }
