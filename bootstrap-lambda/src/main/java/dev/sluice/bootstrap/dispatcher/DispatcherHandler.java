@@ -11,6 +11,7 @@ import dev.sluice.bootstrap.shared.JobTracing;
 import dev.sluice.bootstrap.shared.Json;
 import dev.sluice.bootstrap.shared.Priming;
 import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.usecase.InvalidInputException;
@@ -373,7 +374,8 @@ public final class DispatcherHandler implements RequestStreamHandler {
                 Fields.strings(detail.get("input"), "detail.input"),
                 key,
                 given.map(CorrelationId::new).orElseGet(CorrelationId::random),
-                Fields.priority(detail, "priority", "detail.priority", Priority.INTERACTIVE));
+                Fields.priority(detail, "priority", "detail.priority", Priority.INTERACTIVE),
+                Fields.mode(detail, "mode", "detail.mode", Mode.LIVE));
     }
 
     /** The UTF-8 size of a job's input values, for a log line that must not carry them. */

@@ -1,6 +1,7 @@
 package dev.sluice.bootstrap.dispatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.usecase.InvalidInputException;
 import java.util.ArrayList;
@@ -52,6 +53,17 @@ final class Fields {
         }
         throw InvalidInputException.invalid(
                 path, "must be \"interactive\" or \"batch\" (got \"" + HttpResponse.printable(given.get()) + "\")");
+    }
+
+    /** A job's {@code mode}: {@code live} or {@code batch}, {@code fallback} when absent. */
+    static Mode mode(JsonNode node, String field, String path, Mode fallback) {
+        Optional<String> given = optionalText(node, field, path);
+        if (given.isEmpty()) {
+            return fallback;
+        }
+        return Mode.ofWireName(given.get())
+                .orElseThrow(() -> InvalidInputException.invalid(
+                        path, "must be \"live\" or \"batch\" (got \"" + HttpResponse.printable(given.get()) + "\")"));
     }
 
     /** An object of scalar values; numbers and booleans are taken as their text. */

@@ -14,6 +14,7 @@ import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Document;
 import dev.sluice.domain.model.IngestRequest;
 import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import dev.sluice.domain.port.PermanentException;
@@ -233,7 +234,8 @@ final class HttpApi {
                 Fields.strings(body.get("input"), "input"),
                 idempotencyKey(r, body),
                 correlationId,
-                Fields.priority(body, "priority", "priority", Priority.INTERACTIVE)));
+                Fields.priority(body, "priority", "priority", Priority.INTERACTIVE),
+                Fields.mode(body, "mode", "mode", Mode.LIVE)));
         return switch (result) {
             case SubmitJob.Result.Accepted a -> HttpResponse.json(202, Views.accepted(a.job()));
             case SubmitJob.Result.Duplicate d -> HttpResponse.json(200, Views.job(d.job()));
@@ -257,7 +259,8 @@ final class HttpApi {
                 inputs,
                 idempotencyKey(r, body),
                 correlationId,
-                Fields.priority(body, "priority", "priority", Priority.BATCH)));
+                Fields.priority(body, "priority", "priority", Priority.BATCH),
+                Fields.mode(body, "mode", "mode", Mode.LIVE)));
         return HttpResponse.json(202, Views.batch(batch));
     }
 

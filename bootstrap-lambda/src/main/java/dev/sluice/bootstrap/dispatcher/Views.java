@@ -7,6 +7,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.SemanticHit;
 import dev.sluice.domain.model.TokenUsage;
@@ -42,6 +43,7 @@ final class Views {
             String correlationId,
             Optional<String> batchId,
             String priority,
+            Optional<String> mode,
             Instant createdAt,
             Instant updatedAt) {}
 
@@ -190,6 +192,8 @@ final class Views {
                 job.correlationId().value(),
                 job.batchId().map(BatchId::value),
                 job.priority().wireName(),
+                // Said only of a job that asked for the batch route itself.
+                job.mode() == Mode.BATCH ? Optional.of(job.mode().wireName()) : Optional.empty(),
                 job.createdAt(),
                 job.updatedAt());
     }

@@ -218,6 +218,34 @@ class DispatcherHandlerTest {
         assertThat(work.size()).isZero();
     }
 
+    @Test
+    void aJobOrABatchMayAskForTheBatchRouteAndAnUnknownModeIsRefused() throws Exception {
+        JsonNode live = post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"live\"}}");
+        assertThat(read(live.at("/body/jobId").asText()).at("/body").has("mode"))
+                .isFalse();
+        JsonNode waits =
+                post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"later\"},\"mode\":\"batch\"}");
+        assertThat(read(waits.at("/body/jobId").asText()).at("/body/mode").asText())
+                .isEqualTo("batch");
+        JsonNode batch =
+                post("/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"c\"}],\"mode\":\"batch\"}");
+        assertThat(read(batch.at("/body/jobIds/0").asText()).at("/body/mode").asText())
+                .isEqualTo("batch");
+        int queued = work.size();
+
+        JsonNode refused =
+                post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"a\"},\"mode\":\"overnight\"}");
+        assertThat(refused.get("status").asInt()).isEqualTo(400);
+        assertThat(refused.at("/body/field").asText()).isEqualTo("mode");
+        assertThat(refused.at("/body/message").asText())
+                .contains("live")
+                .contains("batch")
+                .contains("overnight");
+        JsonNode number = post("/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"a\"}],\"mode\":2}");
+        assertThat(number.get("status").asInt()).isEqualTo(400);
+        assertThat(work.size()).isEqualTo(queued);
+    }
+
     private JsonNode read(String jobId) throws Exception {
         return call("GET", "/v1/jobs/" + jobId, null, Map.of("x-tenant-id", "acme"));
     }

@@ -3,6 +3,7 @@ package dev.sluice.domain.config;
 import dev.sluice.domain.model.BatchRoute;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.Guardrails;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.Prices;
@@ -134,7 +135,7 @@ public final class ConfigParser {
                 g.enumValue("format", Guardrails.OutputFormat.class, Guardrails.OutputFormat.TEXT),
                 g.strings("requiredFields")));
         Pipeline.CacheScope cache = n.enumValue("cache", Pipeline.CacheScope.class, Pipeline.CacheScope.TENANT);
-        Pipeline.Mode mode = n.enumValue("mode", Pipeline.Mode.class, Pipeline.Mode.LIVE);
+        Mode mode = n.enumValue("mode", Mode.class, Mode.LIVE);
         return n.build(() -> new Pipeline(name, n.strings("inputs"), steps, guardrails, cache, mode));
     }
 

@@ -10,6 +10,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.HopTrace;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.RetrievedChunk;
 import dev.sluice.domain.model.SemanticCaching;
@@ -271,7 +272,7 @@ public final class RunHopService implements RunHop {
                 cache,
                 g.semantic().flatMap(caching -> similar(envelope, attempt.job(), g, bindings, caching)),
                 // A batch answer must come before the job's deadline; one the batch window cannot meet runs live.
-                pipeline.mode() == Pipeline.Mode.BATCH
+                pipeline.mode() == Mode.BATCH || attempt.job().mode() == Mode.BATCH
                         ? Optional.of(envelope.deadline().orElse(Instant.MAX))
                         : Optional.empty())) {
             case ModelInvoker.Result.Throttled t -> {

@@ -78,6 +78,7 @@ public final class SubmitBatchService implements SubmitBatch {
                     Optional.empty(),
                     Optional.of(batchId),
                     command.priority(),
+                    command.mode(),
                     now));
         }
         Batch batch = new Batch(

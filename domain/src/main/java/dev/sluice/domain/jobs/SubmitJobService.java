@@ -49,6 +49,7 @@ public final class SubmitJobService implements SubmitJob {
                 command.idempotencyKey(),
                 Optional.empty(),
                 command.priority(),
+                command.mode(),
                 clock.instant());
         return switch (jobs.create(job)) {
             case JobStore.CreateResult.Created created -> new Result.Accepted(enqueueFirstHop(created.job()));

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param hops the memo of every completed hop, in order
  * @param inputFingerprint a hash of pipeline and input, to tell an idempotent retry from a conflicting reuse of a key
  * @param priority how soon its model calls want admission within its tenant's share
+ * @param mode whether its model calls may go through the providers' batch APIs, whatever its pipeline says
  */
 public record Job(
         JobId id,
@@ -32,7 +33,8 @@ public record Job(
         Optional<String> result,
         Optional<String> failureReason,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Mode mode) {
 
     public Job {
         Objects.requireNonNull(id, "'id' must not be null");
@@ -53,6 +55,47 @@ public record Job(
         Objects.requireNonNull(failureReason, "'failureReason' must not be null");
         Objects.requireNonNull(createdAt, "'createdAt' must not be null");
         Objects.requireNonNull(updatedAt, "'updatedAt' must not be null");
+        Objects.requireNonNull(mode, "'mode' must not be null");
+    }
+
+    /** A job whose model calls are made as its pipeline says. */
+    public Job(
+            JobId id,
+            TenantId tenant,
+            String pipeline,
+            JobStatus status,
+            int hop,
+            int hopCount,
+            Map<String, String> input,
+            String inputFingerprint,
+            List<HopRecord> hops,
+            CorrelationId correlationId,
+            Optional<String> idempotencyKey,
+            Optional<BatchId> batchId,
+            Priority priority,
+            Optional<String> result,
+            Optional<String> failureReason,
+            Instant createdAt,
+            Instant updatedAt) {
+        this(
+                id,
+                tenant,
+                pipeline,
+                status,
+                hop,
+                hopCount,
+                input,
+                inputFingerprint,
+                hops,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                priority,
+                result,
+                failureReason,
+                createdAt,
+                updatedAt,
+                Mode.LIVE);
     }
 
     /** A new job, queued at hop 0. */
@@ -66,6 +109,33 @@ public record Job(
             Optional<String> idempotencyKey,
             Optional<BatchId> batchId,
             Priority priority,
+            Instant now) {
+        return queued(
+                id,
+                tenant,
+                pipeline,
+                input,
+                inputFingerprint,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                priority,
+                Mode.LIVE,
+                now);
+    }
+
+    /** A new job, queued at hop 0, its model calls made live or through the batch APIs as {@code mode} says. */
+    public static Job queued(
+            JobId id,
+            TenantId tenant,
+            Pipeline pipeline,
+            Map<String, String> input,
+            String inputFingerprint,
+            CorrelationId correlationId,
+            Optional<String> idempotencyKey,
+            Optional<BatchId> batchId,
+            Priority priority,
+            Mode mode,
             Instant now) {
         return new Job(
                 id,
@@ -84,7 +154,8 @@ public record Job(
                 Optional.empty(),
                 Optional.empty(),
                 now,
-                now);
+                now,
+                mode);
     }
 
     /** This job after {@code record} was memoised: one hop further, running. */
@@ -111,7 +182,8 @@ public record Job(
                 result,
                 failureReason,
                 createdAt,
-                now);
+                now,
+                mode);
     }
 
     /** This job picked up by a processor (a queued job becomes running; others are unchanged). */
@@ -136,7 +208,8 @@ public record Job(
                 result,
                 failureReason,
                 createdAt,
-                now);
+                now,
+                mode);
     }
 
     public Job succeeded(String answer, Instant now) {
@@ -157,7 +230,8 @@ public record Job(
                 Optional.of(answer),
                 Optional.empty(),
                 createdAt,
-                now);
+                now,
+                mode);
     }
 
     public Job failed(String reason, Instant now) {
@@ -178,7 +252,8 @@ public record Job(
                 Optional.empty(),
                 Optional.of(reason),
                 createdAt,
-                now);
+                now,
+                mode);
     }
 
     /** This job, FAILED before, running again from the hop where it stopped; its memoised hops are kept. */
@@ -203,7 +278,8 @@ public record Job(
                 Optional.empty(),
                 Optional.empty(),
                 createdAt,
-                now);
+                now,
+                mode);
     }
 
     /** Input fields as {@code input.<name>} and every memoised step output as {@code steps.<name>}. */

@@ -16,16 +16,6 @@ public record Pipeline(
         String name, List<String> inputs, List<Step> steps, Guardrails guardrails, CacheScope cache, Mode mode) {
 
     /**
-     * How a pipeline's model calls are made: live (the default), or through the provider's batch API
-     * ({@code mode: batch}) where the model has a batch route and the job's deadline leaves time for one: answers
-     * within the provider's batch window, at the batch prices.
-     */
-    public enum Mode {
-        LIVE,
-        BATCH
-    }
-
-    /**
      * Whose answers a step may be answered from: the same tenant's only (the default), or any tenant's for a
      * pipeline whose prompts carry nothing of a tenant's own ({@code cache: shared}). A shared hit is never shown
      * to a tenant as a hit: its hop reads as answered, at the answer's price.

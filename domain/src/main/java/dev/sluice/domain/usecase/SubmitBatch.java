@@ -2,6 +2,7 @@ package dev.sluice.domain.usecase;
 
 import dev.sluice.domain.model.Batch;
 import dev.sluice.domain.model.CorrelationId;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import java.util.List;
@@ -25,7 +26,8 @@ public interface SubmitBatch {
             List<Map<String, String>> items,
             Optional<String> idempotencyKey,
             CorrelationId correlationId,
-            Priority priority) {
+            Priority priority,
+            Mode mode) {
         public Command {
             Objects.requireNonNull(tenant, "'tenant' must not be null");
             Objects.requireNonNull(pipeline, "'pipeline' must not be null");
@@ -33,6 +35,18 @@ public interface SubmitBatch {
             Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
             Objects.requireNonNull(correlationId, "'correlationId' must not be null");
             Objects.requireNonNull(priority, "'priority' must not be null");
+            Objects.requireNonNull(mode, "'mode' must not be null");
+        }
+
+        /** With its model calls made as the pipeline says. */
+        public Command(
+                TenantId tenant,
+                String pipeline,
+                List<Map<String, String>> items,
+                Optional<String> idempotencyKey,
+                CorrelationId correlationId,
+                Priority priority) {
+            this(tenant, pipeline, items, idempotencyKey, correlationId, priority, Mode.LIVE);
         }
 
         /** As batch work. */

@@ -2,6 +2,7 @@ package dev.sluice.domain.usecase;
 
 import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Job;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import java.util.Map;
@@ -26,7 +27,8 @@ public interface SubmitJob {
             Map<String, String> input,
             Optional<String> idempotencyKey,
             CorrelationId correlationId,
-            Priority priority) {
+            Priority priority,
+            Mode mode) {
         public Command {
             Objects.requireNonNull(tenant, "'tenant' must not be null");
             Objects.requireNonNull(pipeline, "'pipeline' must not be null");
@@ -34,6 +36,18 @@ public interface SubmitJob {
             Objects.requireNonNull(idempotencyKey, "'idempotencyKey' must not be null");
             Objects.requireNonNull(correlationId, "'correlationId' must not be null");
             Objects.requireNonNull(priority, "'priority' must not be null");
+            Objects.requireNonNull(mode, "'mode' must not be null");
+        }
+
+        /** With its model calls made as the pipeline says. */
+        public Command(
+                TenantId tenant,
+                String pipeline,
+                Map<String, String> input,
+                Optional<String> idempotencyKey,
+                CorrelationId correlationId,
+                Priority priority) {
+            this(tenant, pipeline, input, idempotencyKey, correlationId, priority, Mode.LIVE);
         }
 
         /** As an interactive job. */

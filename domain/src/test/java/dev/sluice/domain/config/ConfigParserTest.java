@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.domain.model.BatchRoute;
 import dev.sluice.domain.model.Cost;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.ModelSpec;
-import dev.sluice.domain.model.Pipeline;
 import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.model.Step;
 import dev.sluice.domain.model.TenantId;
@@ -288,9 +288,9 @@ class ConfigParserTest {
         assertThat(cheap.every()).isEqualTo(Duration.ofMinutes(5));
         assertThat(cheap.window()).isEqualTo(Duration.ofHours(12));
         assertThat(cheap.prices().output()).isEqualByComparingTo("4");
-        assertThat(config.pipeline("rag").orElseThrow().mode()).isEqualTo(Pipeline.Mode.BATCH);
+        assertThat(config.pipeline("rag").orElseThrow().mode()).isEqualTo(Mode.BATCH);
         assertThat(ConfigParser.parse(root()).pipeline("rag").orElseThrow().mode())
-                .isEqualTo(Pipeline.Mode.LIVE);
+                .isEqualTo(Mode.LIVE);
     }
 
     @Test

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.domain.fake.ScriptedBatchModel;
 import dev.sluice.domain.fake.TestConfig;
+import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Cost;
 import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Prices;
+import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.ParkedCalls;
+import dev.sluice.domain.usecase.SubmitJob;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -19,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -54,6 +59,12 @@ class BatchRouteTest {
             p.put("mode", "batch");
             pipelines.put("overnight-" + model, p);
         }
+        pipelines.put(
+                "live-nightly",
+                TestConfig.pipeline(
+                        List.of("question"),
+                        List.of(Map.of("generate", "answer", "model", "nightly", "prompt", "{{input.question}}")),
+                        Map.of()));
         return new PipelineHarness(tree);
     }
 
@@ -284,6 +295,31 @@ class BatchRouteTest {
                 .as("every call sent was answered and paid")
                 .isEqualTo(ended.get(JobStatus.SUCCEEDED).intValue());
         assertThat(spent(h)).isLessThanOrEqualTo(new BigDecimal("0.0003"));
+    }
+
+    @Test
+    void aJobThatAsksForTheBatchRouteTakesItOnALivePipelineAndOthersStayLive() {
+        PipelineHarness h = harness();
+        SubmitJob.Result waits = h.submit.submit(new SubmitJob.Command(
+                TestConfig.TENANT,
+                "live-nightly",
+                Map.of("question", "can wait"),
+                Optional.empty(),
+                CorrelationId.random(),
+                Priority.INTERACTIVE,
+                Mode.BATCH));
+        Job batched = ((SubmitJob.Result.Accepted) waits).job();
+        Job live = h.submit("live-nightly", Map.of("question", "now please"));
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(h.job(batched).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(h.job(batched).mode()).isEqualTo(Mode.BATCH);
+        assertThat(h.job(batched).hops().getFirst().batched()).isTrue();
+        assertThat(h.job(live).hops().getFirst().batched()).isFalse();
+        assertThat(h.model.calls()).hasSize(1);
+        assertThat(h.batchModel.sent())
+                .singleElement()
+                .satisfies(b -> assertThat(b.requests()).hasSize(1));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
 import java.time.Instant;
@@ -14,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A job and its memo of hops, as a {@code job.*} event carries it. A job without a priority is interactive. */
+/**
+ * A job and its memo of hops, as a {@code job.*} event carries it. A job without a priority is interactive; one without
+ * a mode is live (only a batch-mode job carries {@code "mode": "batch"}).
+ */
 record JobWire(
         @JsonProperty(required = true) String jobId,
         @JsonProperty(required = true) String tenant,
@@ -32,7 +36,8 @@ record JobWire(
         String result,
         String failureReason,
         @JsonProperty(required = true) Instant createdAt,
-        @JsonProperty(required = true) Instant updatedAt) {
+        @JsonProperty(required = true) Instant updatedAt,
+        String mode) {
     static JobWire from(Job j) {
         return new JobWire(
                 j.id().value(),
@@ -51,7 +56,8 @@ record JobWire(
                 j.result().orElse(null),
                 j.failureReason().orElse(null),
                 j.createdAt(),
-                j.updatedAt());
+                j.updatedAt(),
+                j.mode() == Mode.BATCH ? j.mode().wireName() : null);
     }
 
     Job toDomain() {
@@ -62,6 +68,11 @@ record JobWire(
                 : Priority.ofWireName(priority)
                         .orElseThrow(() -> new MalformedJsonException(
                                 "'priority' must be interactive or batch, got '" + priority + "'", null));
+        Mode parsedMode = mode == null
+                ? Mode.LIVE
+                : Mode.ofWireName(mode)
+                        .orElseThrow(() ->
+                                new MalformedJsonException("'mode' must be live or batch, got '" + mode + "'", null));
         return WireJson.build(
                 "job",
                 () -> new Job(
@@ -81,6 +92,7 @@ record JobWire(
                         Optional.ofNullable(result),
                         Optional.ofNullable(failureReason),
                         createdAt,
-                        updatedAt));
+                        updatedAt,
+                        parsedMode));
     }
 }

@@ -9,6 +9,7 @@ import dev.sluice.domain.model.HopRecord;
 import dev.sluice.domain.model.Job;
 import dev.sluice.domain.model.JobId;
 import dev.sluice.domain.model.JobStatus;
+import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.SemanticHit;
 import dev.sluice.domain.model.TenantId;
@@ -41,6 +42,8 @@ final class JobItems {
     static final String BATCH = "batchId";
     /** {@code interactive} or {@code batch}; items written before priorities existed have none: interactive. */
     static final String PRIORITY = "priority";
+
+    static final String MODE = "mode";
 
     static final String RESULT = "result";
     /**
@@ -107,6 +110,10 @@ final class JobItems {
         job.idempotencyKey().ifPresent(k -> item.put(IDEMPOTENCY_KEY, s(k)));
         job.batchId().ifPresent(b -> item.put(BATCH, s(b.value())));
         item.put(PRIORITY, s(job.priority().wireName()));
+        if (job.mode() == Mode.BATCH) {
+            // Only a batch-mode job says so: a live one's item is what it was before batch routes existed.
+            item.put(MODE, s(job.mode().wireName()));
+        }
         job.result().ifPresent(r -> item.put(RESULT, result(job.id(), r, large)));
         job.failureReason().ifPresent(r -> item.put(FAILURE, failure(job.id(), r, large)));
         item.put(CREATED, instant(job.createdAt()));
@@ -148,7 +155,10 @@ final class JobItems {
                 Optional.ofNullable(item.get(RESULT)).map(large::load).or(() -> resultFrom(item, hops)),
                 Optional.ofNullable(item.get(FAILURE)).map(large::load),
                 toInstant(item.get(CREATED)),
-                toInstant(item.get(UPDATED)));
+                toInstant(item.get(UPDATED)),
+                Optional.ofNullable(item.get(MODE))
+                        .flatMap(v -> Mode.ofWireName(v.s()))
+                        .orElse(Mode.LIVE));
     }
 
     static DynamoDbJobStore.JobSummary toSummary(Map<String, AttributeValue> item) {
