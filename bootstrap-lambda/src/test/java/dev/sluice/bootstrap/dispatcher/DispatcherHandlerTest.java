@@ -271,8 +271,21 @@ class DispatcherHandlerTest {
         handler.handleRequest(
                 new ByteArrayInputStream(event.getBytes()), new ByteArrayOutputStream(), new TestContext());
         assertThat(work.size()).isEqualTo(1);
+        assertThat(jobs.all().values()).singleElement().satisfies(j -> {
+            assertThat(j.correlationId().value()).isEqualTo("evt-1");
+            assertThat(j.mode()).isEqualTo(dev.sluice.domain.model.Mode.LIVE);
+        });
+    }
+
+    @Test
+    void anEventBridgeJobRequestMayAskForTheBatchRoute() throws Exception {
+        String event =
+                "{\"id\":\"e2\",\"detail-type\":\"job.requested\",\"source\":\"acme.app\",\"detail\":{\"tenant\":\"acme\","
+                        + "\"pipeline\":\"rag\",\"input\":{\"question\":\"tonight\"},\"mode\":\"batch\"}}";
+        handler.handleRequest(
+                new ByteArrayInputStream(event.getBytes()), new ByteArrayOutputStream(), new TestContext());
         assertThat(jobs.all().values())
                 .singleElement()
-                .satisfies(j -> assertThat(j.correlationId().value()).isEqualTo("evt-1"));
+                .satisfies(j -> assertThat(j.mode()).isEqualTo(dev.sluice.domain.model.Mode.BATCH));
     }
 }
