@@ -128,8 +128,16 @@ final class ModelInvoker {
             }
         }
 
-        /** The call waits in its model's batch: the hop looks again after {@code recheck}. */
-        record Parked(Duration recheck, String reason) implements Result {}
+        /**
+         * The call waits in its model's batch: the hop looks again after {@code recheck}.
+         *
+         * @param lineKey the line it waits on, when it is parked (not when the store could not be read or written)
+         */
+        record Parked(Duration recheck, String reason, Optional<String> lineKey) implements Result {
+            Parked(Duration recheck, String reason) {
+                this(recheck, reason, Optional.empty());
+            }
+        }
 
         record Throttled(Duration retryAfter, String reason) implements Result {}
 
@@ -153,7 +161,9 @@ final class ModelInvoker {
             Priority priority,
             Pipeline.CacheScope cacheScope,
             Optional<SemanticAnswers.Ask> similar,
-            Optional<Instant> batchBy) {
+            Optional<Instant> batchBy,
+            Optional<String> parkedOn) {
+        parkedOn.ifPresent(line -> letGoIfAskingAnother(line, system, prompt, tenant, batchBy));
         List<String> skipped = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -373,7 +383,7 @@ final class ModelInvoker {
         switch (line.state()) {
             case WAITING -> {
                 if (!now.isAfter(route.answeredBy(line.parkedAt()).plus(BatchRoute.GRACE))) {
-                    return Optional.of(parkedUntil(route, line.slot(), alias, line.parkedAt()));
+                    return Optional.of(parkedUntil(route, line.slot(), alias, line.parkedAt(), lineKey));
                 }
                 if (claim(lineKey)) {
                     released(hold);
@@ -451,7 +461,7 @@ final class ModelInvoker {
         } else {
             telemetry.batchParked(alias);
         }
-        return Optional.of(parkedUntil(route, stored.slot(), alias, stored.parkedAt()));
+        return Optional.of(parkedUntil(route, stored.slot(), alias, stored.parkedAt(), lineKey));
     }
 
     /** Whether this hop takes the line's outcome; a store that cannot say throws, and the hop looks again. */
@@ -460,18 +470,54 @@ final class ModelInvoker {
     }
 
     /**
+     * A hop that parked a call and comes back asking another (its retrieval found other chunks, its configuration
+     * changed, its route no longer applies) lets the old line go: the hold it took for it is released, once, by
+     * whichever hop claims that line. Nothing else would ever settle it.
+     */
+    private void letGoIfAskingAnother(
+            String lineKey, String system, String prompt, TenantId tenant, Optional<Instant> batchBy) {
+        try {
+            Optional<ParkedCalls.Line> old = parked.line(lineKey);
+            if (old.isEmpty()) {
+                return;
+            }
+            Optional<ModelSpec> spec = config.model(old.get().alias());
+            if (spec.isEmpty() || spec.get().batch().isEmpty()) {
+                return; // the model or its route is gone from the configuration: its prices are unknown now
+            }
+            ModelCall now = new ModelCall(spec.get(), system, prompt, CorrelationId.random());
+            boolean same = cacheKey("tenant:" + tenant.value(), now).equals(lineKey) && batchBy.isPresent();
+            if (same || !parked.claim(lineKey)) {
+                return;
+            }
+            TenantPolicy policy = config.tenantPolicy(tenant);
+            ModelCall then =
+                    new ModelCall(spec.get(), old.get().system(), old.get().prompt(), CorrelationId.random());
+            released(new SpendLedger.Hold.Held(
+                    tenant,
+                    policy.budget(),
+                    SpendLedger.day(old.get().parkedAt()),
+                    policy.budget().isLimited()
+                            ? worstCase(then, spec.get().batch().get().prices())
+                            : Cost.ZERO));
+        } catch (TransientException e) {
+            // The store cannot say now: the hold stays counted (the budget's period ends it), erring on spending less.
+        }
+    }
+
+    /**
      * A parked call looks again a window after its own ends (when the batcher has sent it), then less often the longer
      * it waits (a quarter of its age, at least a window; the engine's longest deferral caps it), so a day's wait costs
      * about a hundred looks, not a look per window.
      */
-    private Result parkedUntil(BatchRoute route, long slot, String alias, Instant parkedAt) {
+    private Result parkedUntil(BatchRoute route, long slot, String alias, Instant parkedAt, String lineKey) {
         Instant now = clock.instant();
         Duration toEnd = Duration.between(now, route.slotEnds(slot));
         Duration quarter = Duration.between(parkedAt, now).dividedBy(4);
         Duration recheck = !toEnd.isNegative()
                 ? toEnd.plus(route.every())
                 : quarter.compareTo(route.every()) > 0 ? quarter : route.every();
-        return new Result.Parked(recheck, "waiting in the batch of model '" + alias + "'");
+        return new Result.Parked(recheck, "waiting in the batch of model '" + alias + "'", Optional.of(lineKey));
     }
 
     /**

@@ -274,7 +274,8 @@ public final class RunHopService implements RunHop {
                 // A batch answer must come before the job's deadline; one the batch window cannot meet runs live.
                 pipeline.mode() == Mode.BATCH || attempt.job().mode() == Mode.BATCH
                         ? Optional.of(envelope.deadline().orElse(Instant.MAX))
-                        : Optional.empty())) {
+                        : Optional.empty(),
+                envelope.parkedOn())) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
                 yield onward.after(envelope, t.retryAfter(), t.reason());
@@ -282,7 +283,7 @@ public final class RunHopService implements RunHop {
             case ModelInvoker.Result.Parked p -> {
                 // Not tried: the hop keeps its message (re-sent with a delay) until its line is answered.
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
-                yield onward.after(envelope, p.recheck(), p.reason());
+                yield onward.after(p.lineKey().map(envelope::parkedOn).orElse(envelope), p.recheck(), p.reason());
             }
             case ModelInvoker.Result.OverBudget o
             when o.then() == Budget.OverBudget.WAIT -> {

@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param hop the hop to run; {@code hopCount} means "finalize"
  * @param attempt how many times this message has been delivered (1 on first delivery)
+ * @param parkedOn the parked call (its line's key) the hop waits on, when it waits for a batch: the hop holds the budget
+ *     for that line, and lets it go if it comes back asking a different call
  */
 public record Envelope(
         JobId jobId,
@@ -19,7 +21,8 @@ public record Envelope(
         String pipeline,
         int hop,
         int attempt,
-        Optional<Instant> deadline)
+        Optional<Instant> deadline,
+        Optional<String> parkedOn)
         implements QueueMessage {
     public Envelope {
         Objects.requireNonNull(jobId, "'jobId' must not be null");
@@ -27,12 +30,25 @@ public record Envelope(
         Objects.requireNonNull(correlationId, "'correlationId' must not be null");
         Objects.requireNonNull(pipeline, "'pipeline' must not be null");
         Objects.requireNonNull(deadline, "'deadline' must not be null");
+        Objects.requireNonNull(parkedOn, "'parkedOn' must not be null");
         if (hop < 0) {
             throw new IllegalArgumentException("'hop' must not be negative");
         }
         if (attempt < 1) {
             throw new IllegalArgumentException("'attempt' must be at least 1");
         }
+    }
+
+    /** A hop's message that waits on no parked call. */
+    public Envelope(
+            JobId jobId,
+            TenantId tenant,
+            CorrelationId correlationId,
+            String pipeline,
+            int hop,
+            int attempt,
+            Optional<Instant> deadline) {
+        this(jobId, tenant, correlationId, pipeline, hop, attempt, deadline, Optional.empty());
     }
 
     public static Envelope first(Job job, Optional<Instant> deadline) {
@@ -44,6 +60,11 @@ public record Envelope(
     }
 
     public Envelope withAttempt(int deliveries) {
-        return new Envelope(jobId, tenant, correlationId, pipeline, hop, deliveries, deadline);
+        return new Envelope(jobId, tenant, correlationId, pipeline, hop, deliveries, deadline, parkedOn);
+    }
+
+    /** This hop's message, waiting on the parked call {@code lineKey}: its next look knows which line it holds for. */
+    public Envelope parkedOn(String lineKey) {
+        return new Envelope(jobId, tenant, correlationId, pipeline, hop, attempt, deadline, Optional.of(lineKey));
     }
 }

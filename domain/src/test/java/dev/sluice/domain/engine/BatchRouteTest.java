@@ -323,6 +323,52 @@ class BatchRouteTest {
     }
 
     @Test
+    void aHopThatComesBackAskingAnotherCallLetsTheOldLineAndItsHoldGo() {
+        // Room for one parked call's worst case (about $0.00007: 200 output tokens at $0.30 a million, and the prompt),
+        // not
+        // two: the new call parks only if the old one's hold is let go.
+        Map<String, Object> tree = TestConfig.tree();
+        tree.put("tenants", Map.of(TestConfig.TENANT.value(), Map.of("budget", Map.of("daily", "0.0001"))));
+        PipelineHarness h = withTree(harness(), tree);
+        h.batchModel.processing(Duration.ofHours(2));
+        h.ingest(TestConfig.TENANT, docs("tides", "Ocean tides follow the moon."));
+        Job job = h.submit("overnight-rag", Map.of("question", "what moves the tides"));
+        h.runWhileVisible();
+        assertThat(h.parked.submissions()).isEmpty();
+        String first = h.work.sent().getLast().message() instanceof dev.sluice.domain.model.Envelope e
+                ? e.parkedOn().orElseThrow()
+                : "";
+
+        // Retrieval finds more before the hop looks again: its prompt, so its call, is another one.
+        h.ingest(TestConfig.TENANT, docs("moon", "What moves the tides is the moon, and the sun a little."));
+        h.batchModel.processing(Duration.ZERO);
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(h.job(job).status())
+                .as(h.job(job).failureReason().orElse(""))
+                .isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(h.job(job).hops().getFirst().batched()).isTrue();
+        assertThat(Duration.between(h.job(job).createdAt(), h.job(job).updatedAt()))
+                .as("not kept waiting for the next day's budget by a hold nothing would settle")
+                .isLessThan(Duration.ofHours(1));
+        assertThat(h.batchModel.sent().stream().flatMap(b -> b.requests().stream()))
+                .as("the old line was sent with the window it was parked in, the new one after")
+                .hasSize(2)
+                .anySatisfy(r -> assertThat(r.customId()).isEqualTo(first))
+                .anySatisfy(r -> assertThat(r.prompt()).contains("the sun a little"));
+        assertThat(spent(h)).isLessThanOrEqualTo(new BigDecimal("0.0001"));
+    }
+
+    private static dev.sluice.domain.model.IngestRequest docs(String id, String text) {
+        return new dev.sluice.domain.model.IngestRequest(
+                TestConfig.TENANT,
+                new CorrelationId("ingest-" + id),
+                "docs",
+                List.of(new dev.sluice.domain.model.Document(id, "text/plain", text, Map.of())),
+                List.of());
+    }
+
+    @Test
     void aTenantOverItsBudgetIsNotParked() {
         Map<String, Object> budget = new HashMap<>(Map.of("daily", "0.0000001"));
         PipelineHarness h = harness();
@@ -364,6 +410,20 @@ class BatchRouteTest {
                 Map.of());
         p.put("mode", "batch");
         pipelines.put("overnight-nightly", p);
+        Map<String, Object> rag = TestConfig.pipeline(
+                List.of("question"),
+                List.of(
+                        Map.of("retrieve", "context", "index", "docs", "query", "{{input.question}}", "topK", 2),
+                        Map.of(
+                                "generate",
+                                "answer",
+                                "model",
+                                "nightly",
+                                "prompt",
+                                "Context:\n{{steps.context}}\n\nQuestion: {{input.question}}")),
+                Map.of());
+        rag.put("mode", "batch");
+        pipelines.put("overnight-rag", rag);
         return pipelines;
     }
 

@@ -16,7 +16,8 @@ record EnvelopeWire(
         @JsonProperty(required = true) String pipeline,
         @JsonProperty(required = true) int hop,
         @JsonProperty(required = true) int attempt,
-        Instant deadline)
+        Instant deadline,
+        String parkedOn)
         implements QueueMessageWire {
     static EnvelopeWire from(Envelope e) {
         return new EnvelopeWire(
@@ -26,7 +27,8 @@ record EnvelopeWire(
                 e.pipeline(),
                 e.hop(),
                 e.attempt(),
-                e.deadline().orElse(null));
+                e.deadline().orElse(null),
+                e.parkedOn().orElse(null));
     }
 
     @Override
@@ -40,6 +42,7 @@ record EnvelopeWire(
                         pipeline,
                         hop,
                         attempt,
-                        Optional.ofNullable(deadline)));
+                        Optional.ofNullable(deadline),
+                        Optional.ofNullable(parkedOn)));
     }
 }
