@@ -163,7 +163,8 @@ final class ModelInvoker {
             Optional<SemanticAnswers.Ask> similar,
             Optional<Instant> batchBy,
             Optional<String> parkedOn) {
-        parkedOn.ifPresent(line -> letGoIfAskingAnother(line, system, prompt, tenant, batchBy));
+        parkedOn.filter(line -> !stillAsked(line, alias, system, prompt, tenant, batchBy))
+                .ifPresent(line -> letGo(line, tenant));
         List<String> skipped = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -343,7 +344,7 @@ final class ModelInvoker {
             TenantId tenant,
             TenantPolicy policy) {
         Instant now = clock.instant();
-        String lineKey = cacheKey("tenant:" + tenant.value(), call);
+        String lineKey = lineKey(tenant, call);
         Cost worst = worstCase(call, route.prices());
         Optional<ParkedCalls.Line> found;
         try {
@@ -385,13 +386,13 @@ final class ModelInvoker {
                 if (!now.isAfter(route.answeredBy(line.parkedAt()).plus(BatchRoute.GRACE))) {
                     return Optional.of(parkedUntil(route, line.slot(), alias, line.parkedAt(), lineKey));
                 }
-                if (claim(lineKey)) {
+                if (parked.claim(lineKey)) {
                     released(hold);
                 }
                 return Optional.empty();
             }
             case ERRORED -> {
-                if (claim(lineKey)) {
+                if (parked.claim(lineKey)) {
                     released(hold);
                 }
                 ParkedCalls.LineError error = line.error().orElseThrow();
@@ -406,7 +407,7 @@ final class ModelInvoker {
             }
             case ANSWERED -> {
                 Completion completion = line.answer().orElseThrow();
-                if (!claim(lineKey)) {
+                if (!parked.claim(lineKey)) {
                     // Another hop of the tenant's took this answer and paid for it: this one is a cache hit.
                     return Optional.of(new Result.Answered(
                             completion, spec, List.of(), List.of(), true, true, Optional.empty(), false));
@@ -464,9 +465,23 @@ final class ModelInvoker {
         return Optional.of(parkedUntil(route, stored.slot(), alias, stored.parkedAt(), lineKey));
     }
 
-    /** Whether this hop takes the line's outcome; a store that cannot say throws, and the hop looks again. */
-    private boolean claim(String lineKey) {
-        return parked.claim(lineKey);
+    /**
+     * Whether the call a hop asks now is the one it parked: the line of one of its chain's batch routes, and batch
+     * mode still applies. Worked out from the call itself, so the usual look reads nothing more.
+     */
+    private boolean stillAsked(
+            String lineKey, String alias, String system, String prompt, TenantId tenant, Optional<Instant> batchBy) {
+        return batchBy.isPresent()
+                && config.fallbackChain(alias).stream()
+                        .map(a -> config.model(a).orElseThrow())
+                        .filter(m -> m.batch().isPresent())
+                        .anyMatch(m -> lineKey(tenant, new ModelCall(m, system, prompt, CorrelationId.random()))
+                                .equals(lineKey));
+    }
+
+    /** A parked call's line: the exact cache's key with the tenant's scope, whatever the pipeline's cache scope. */
+    private static String lineKey(TenantId tenant, ModelCall call) {
+        return cacheKey("tenant:" + tenant.value(), call);
     }
 
     /**
@@ -474,21 +489,15 @@ final class ModelInvoker {
      * changed, its route no longer applies) lets the old line go: the hold it took for it is released, once, by
      * whichever hop claims that line. Nothing else would ever settle it.
      */
-    private void letGoIfAskingAnother(
-            String lineKey, String system, String prompt, TenantId tenant, Optional<Instant> batchBy) {
+    private void letGo(String lineKey, TenantId tenant) {
         try {
             Optional<ParkedCalls.Line> old = parked.line(lineKey);
             if (old.isEmpty()) {
                 return;
             }
             Optional<ModelSpec> spec = config.model(old.get().alias());
-            if (spec.isEmpty() || spec.get().batch().isEmpty()) {
+            if (spec.isEmpty() || spec.get().batch().isEmpty() || !parked.claim(lineKey)) {
                 return; // the model or its route is gone from the configuration: its prices are unknown now
-            }
-            ModelCall now = new ModelCall(spec.get(), system, prompt, CorrelationId.random());
-            boolean same = cacheKey("tenant:" + tenant.value(), now).equals(lineKey) && batchBy.isPresent();
-            if (same || !parked.claim(lineKey)) {
-                return;
             }
             TenantPolicy policy = config.tenantPolicy(tenant);
             ModelCall then =

@@ -49,7 +49,7 @@ public final class AnthropicBatches implements BatchModel {
             }
             params.putArray("messages").addObject().put("role", "user").put("content", r.prompt());
         }
-        return OpenAiBatches.required(http.json("POST", uri(model, "/messages/batches"), headers(), create), "id");
+        return BatchHttp.required(http.json("POST", uri(model, "/messages/batches"), headers(), create), "id");
     }
 
     @Override
@@ -73,7 +73,7 @@ public final class AnthropicBatches implements BatchModel {
         boolean unanswered = false;
         for (String text :
                 http.text(results, headers()).lines().filter(l -> !l.isBlank()).toList()) {
-            JsonNode line = parse(text);
+            JsonNode line = http.line(text);
             String customId = line.path("custom_id").asText();
             JsonNode result = line.path("result");
             switch (result.path("type").asText("")) {
@@ -98,7 +98,7 @@ public final class AnthropicBatches implements BatchModel {
             case "overloaded_error" -> 529;
             default -> 500;
         };
-        return BatchHttp.lineError(status, BatchHttp.abbreviate(body.toString()));
+        return BatchHttp.lineError("Anthropic", status, body.toString());
     }
 
     private static Completion completion(JsonNode message, ModelSpec model) {
@@ -125,16 +125,6 @@ public final class AnthropicBatches implements BatchModel {
     }
 
     private static URI uri(ModelSpec model, String path) {
-        String base = model.option("baseUrl").orElse(AnthropicLanguageModel.DEFAULT_BASE_URL);
-        return URI.create(base.replaceAll("/+$", "") + path);
-    }
-
-    private static JsonNode parse(String line) {
-        try {
-            return BatchHttp.JSON.readTree(line);
-        } catch (java.io.IOException e) {
-            throw new TransientException(
-                    "Anthropic batch results hold an unreadable line", FailureKind.BAD_RESPONSE, 0, e);
-        }
+        return BatchHttp.uri(model, AnthropicLanguageModel.DEFAULT_BASE_URL, path);
     }
 }

@@ -2,11 +2,13 @@ package dev.sluice.adapter.llm.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.llm.internal.HttpFailure;
+import dev.sluice.adapter.llm.internal.ProviderErrors;
+import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.ParkedCalls;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.PortException;
-import dev.sluice.domain.port.ThrottledException;
 import dev.sluice.domain.port.TransientException;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The few HTTP calls a batch API needs (JSON in and out, a file up and down), with the provider's refusals turned into
@@ -106,10 +109,12 @@ final class BatchHttp {
         }
         int status = response.statusCode();
         if (status / 100 != 2) {
-            throw refused(
-                    provider + " batch API answered " + status + " to " + request.method() + " "
-                            + request.uri().getPath() + ": " + abbreviate(response.body()),
-                    status);
+            HttpFailure failure = new HttpFailure(status, response.headers().map(), response.body(), "");
+            throw ProviderErrors.classify(
+                    provider + " batch API (" + request.method() + " "
+                            + request.uri().getPath() + ")",
+                    new IllegalStateException(abbreviate(response.body())),
+                    e -> Optional.of(failure));
         }
         return response.body();
     }
@@ -134,29 +139,45 @@ final class BatchHttp {
         }
     }
 
-    /** A refusal of the whole call, by its status. */
-    static PortException refused(String what, int status) {
-        if (status == 429) {
-            return new ThrottledException(what, Duration.ofSeconds(30), null);
-        }
-        ParkedCalls.LineError e = lineError(status, what);
-        return e.permanent()
-                ? new PermanentException(what, e.kind(), status, null)
-                : new TransientException(what, e.kind(), status, null);
+    /**
+     * What a provider's status for one line means, as the live adapters classify the same status and body
+     * ({@link ProviderErrors}): permanent when asking again will not help (a 4xx other than 408, 409 and 429).
+     */
+    static ParkedCalls.LineError lineError(String provider, int status, String body) {
+        PortException e = ProviderErrors.classify(
+                provider,
+                new IllegalStateException(abbreviate(body)),
+                t -> Optional.of(new HttpFailure(status, Map.of(), body, "")));
+        return new ParkedCalls.LineError(e.kind(), e instanceof PermanentException, status, abbreviate(body));
     }
 
-    /** What a provider's status for one line means: a 4xx other than 408, 409 and 429 will not go better. */
-    static ParkedCalls.LineError lineError(int status, String detail) {
-        FailureKind kind = switch (status) {
-            case 400, 413, 422 -> FailureKind.INVALID_REQUEST;
-            case 401, 403 -> FailureKind.UNAUTHORIZED;
-            case 404 -> FailureKind.NOT_FOUND;
-            case 408, 504 -> FailureKind.TIMEOUT;
-            case 429 -> FailureKind.RATE_LIMITED;
-            default -> status >= 500 ? FailureKind.SERVER_ERROR : FailureKind.UNCLASSIFIED;
-        };
-        boolean permanent = status >= 400 && status < 500 && status != 408 && status != 409 && status != 429;
-        return new ParkedCalls.LineError(kind, permanent, status, detail);
+    /** A results file's line as JSON. */
+    JsonNode line(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new TransientException(
+                    provider + " batch results hold an unreadable line", FailureKind.BAD_RESPONSE, 0, e);
+        }
+    }
+
+    /** {@code field} of a batch API's answer, which must be there. */
+    static String required(JsonNode node, String field) {
+        String value = node.path(field).asText("");
+        if (value.isEmpty()) {
+            throw new TransientException(
+                    "batch API answer has no '" + field + "': " + abbreviate(node.toString()),
+                    FailureKind.BAD_RESPONSE,
+                    0,
+                    null);
+        }
+        return value;
+    }
+
+    /** {@code path} under a model's {@code baseUrl} option, or the provider's own. */
+    static URI uri(ModelSpec model, String fallbackBase, String path) {
+        String base = model.option("baseUrl").orElse(fallbackBase);
+        return URI.create(base.replaceAll("/+$", "") + path);
     }
 
     static String abbreviate(String text) {

@@ -69,7 +69,7 @@ public final class OpenAiBatches implements BatchModel {
         create.put("completion_window", "24h");
         create.putObject("metadata").put(SUBMISSION, submissionId);
         JsonNode batch = http.json("POST", uri(model, "/batches"), headers(), create);
-        return required(batch, "id");
+        return BatchHttp.required(batch, "id");
     }
 
     /** A batch made for this submission among the latest ones, unless it failed outright. */
@@ -78,7 +78,7 @@ public final class OpenAiBatches implements BatchModel {
         for (JsonNode batch : latest.path("data")) {
             if (batch.path("metadata").path(SUBMISSION).asText("").equals(submissionId)
                     && !batch.path("status").asText("").equals("failed")) {
-                return Optional.of(required(batch, "id"));
+                return Optional.of(BatchHttp.required(batch, "id"));
             }
         }
         return Optional.empty();
@@ -113,7 +113,7 @@ public final class OpenAiBatches implements BatchModel {
     private void read(ModelSpec model, String fileId, List<Result> results) {
         String content = http.text(uri(model, "/files/" + fileId + "/content"), headers());
         for (String text : content.lines().filter(l -> !l.isBlank()).toList()) {
-            JsonNode line = parse(text);
+            JsonNode line = http.line(text);
             String customId = line.path("custom_id").asText();
             JsonNode response = line.path("response");
             int status = response.path("status_code").asInt(0);
@@ -123,8 +123,7 @@ public final class OpenAiBatches implements BatchModel {
                 results.add(new Result.Errored(
                         customId,
                         BatchHttp.lineError(
-                                status,
-                                BatchHttp.abbreviate(response.path("body").toString()))));
+                                "OpenAI", status, response.path("body").toString())));
             }
             // A line with no response (the batch expired or was cancelled before it) is left waiting, to go again.
         }
@@ -156,28 +155,6 @@ public final class OpenAiBatches implements BatchModel {
     }
 
     private static URI uri(ModelSpec model, String path) {
-        String base = model.option("baseUrl").orElse(OpenAiLanguageModel.DEFAULT_BASE_URL);
-        return URI.create(base.replaceAll("/+$", "") + path);
-    }
-
-    private static JsonNode parse(String line) {
-        try {
-            return BatchHttp.JSON.readTree(line);
-        } catch (java.io.IOException e) {
-            throw new TransientException(
-                    "OpenAI batch results hold an unreadable line", FailureKind.BAD_RESPONSE, 0, e);
-        }
-    }
-
-    static String required(JsonNode node, String field) {
-        String value = node.path(field).asText("");
-        if (value.isEmpty()) {
-            throw new TransientException(
-                    "batch API answer has no '" + field + "': " + BatchHttp.abbreviate(node.toString()),
-                    FailureKind.BAD_RESPONSE,
-                    0,
-                    null);
-        }
-        return value;
+        return BatchHttp.uri(model, OpenAiLanguageModel.DEFAULT_BASE_URL, path);
     }
 }
