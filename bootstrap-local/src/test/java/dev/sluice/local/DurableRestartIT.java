@@ -148,8 +148,7 @@ class DurableRestartIT {
                         .path("status")
                         .asText())
                 .isEqualTo("SUCCEEDED");
-        assertThat(again.get("/v1/jobs/" + question + "/trace")
-                        .body()
+        assertThat(again.awaitTrace(question, 1, Duration.ofSeconds(10))
                         .path("hops")
                         .get(0)
                         .path("retrieved")

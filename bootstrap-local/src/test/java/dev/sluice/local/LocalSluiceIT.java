@@ -190,7 +190,7 @@ class LocalSluiceIT {
             assertThat(detail.toString()).doesNotContain(leaks);
         });
 
-        JsonNode trace = api.get("/v1/jobs/" + id + "/trace").body();
+        JsonNode trace = api.awaitTrace(id, 1, Duration.ofSeconds(10));
         assertThat(trace.path("hops").get(0).path("errors").get(0).asText())
                 .as("the operator's trace")
                 .contains("model 'fast'", "answered 400", "sk-live-123", "internal-host-10.0.0.7")
