@@ -63,6 +63,7 @@ public final class LocalSluice implements AutoCloseable {
      * @param workVisibility the work queue's visibility timeout (short locally, so retries come back quickly)
      * @param durable keep queues, messages, tables, the bucket and the Lucene copy under {@link LocalState} in
      *     {@code home}, so a restart (after a kill too) carries on; otherwise everything but logs is in memory
+     * @param config the configuration document to run instead of the bundled one ({@code ./sluice up --config})
      */
     public record Options(
             Path home,
@@ -73,8 +74,9 @@ public final class LocalSluice implements AutoCloseable {
             int processorConcurrency,
             int processorBatchSize,
             boolean durable,
-            boolean batcher) {
-        /** With the batcher's timer, as {@code ./sluice up} runs. */
+            boolean batcher,
+            Optional<Path> config) {
+        /** With the batcher's timer and the bundled configuration, as {@code ./sluice up} runs. */
         public Options(
                 Path home,
                 int apiPort,
@@ -93,7 +95,8 @@ public final class LocalSluice implements AutoCloseable {
                     processorConcurrency,
                     processorBatchSize,
                     durable,
-                    true);
+                    true,
+                    Optional.empty());
         }
 
         /** In memory, as tests and benchmarks run. */
@@ -130,7 +133,8 @@ public final class LocalSluice implements AutoCloseable {
                     processorConcurrency,
                     processorBatchSize,
                     true,
-                    batcher);
+                    batcher,
+                    config);
         }
 
         /**
@@ -147,7 +151,23 @@ public final class LocalSluice implements AutoCloseable {
                     processorConcurrency,
                     processorBatchSize,
                     durable,
-                    false);
+                    false,
+                    config);
+        }
+
+        /** Running {@code document} (a sluice.yaml) instead of the bundled configuration. */
+        public Options withConfig(Path document) {
+            return new Options(
+                    home,
+                    apiPort,
+                    simulatorLatency,
+                    simulatorRpm,
+                    workVisibility,
+                    processorConcurrency,
+                    processorBatchSize,
+                    durable,
+                    batcher,
+                    Optional.of(document));
         }
     }
 
@@ -155,6 +175,9 @@ public final class LocalSluice implements AutoCloseable {
     // repeated ingest, and what a killed runtime had in flight comes back within seconds, not AWS's 3 and 15 minutes.
     private static final Duration FINALIZE_VISIBILITY = Duration.ofSeconds(20);
     private static final Duration INGEST_VISIBILITY = Duration.ofSeconds(30);
+
+    /** The role a local Bedrock batch job names; the simulator reads the bucket with the runtime's own keys. */
+    static final String LOCAL_BEDROCK_BATCH_ROLE = "arn:aws:iam::000000000000:role/sluice-local-bedrock-batch";
 
     /** Environment variable naming a running LLM simulator to use instead of starting one. */
     public static final String EXTERNAL_SIMULATOR = "SLUICE_SIMULATOR_URL";
@@ -242,7 +265,7 @@ public final class LocalSluice implements AutoCloseable {
         property("SLUICE_LIMITS_TABLE", tables.limits().name());
         property("SLUICE_BUCKET", provisioned.bucket());
         // The functions read their configuration document from the bucket, as in a deployed stack.
-        property("SLUICE_CONFIG_OBJECT", publishConfig(s3, provisioned.bucket()));
+        property("SLUICE_CONFIG_OBJECT", publishConfig(s3, provisioned.bucket(), options.config()));
         property("SLUICE_EVENT_BUS", "sluice-local");
         property("SLUICE_VECTOR_STORE", "lucene");
         property(
@@ -264,6 +287,12 @@ public final class LocalSluice implements AutoCloseable {
         property("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
         property("AWS_ENDPOINT_URL_EVENTBRIDGE", bus.endpoint().toString());
         pointModelsAtTheSimulator();
+        // Bedrock's batch inference reads and writes its records in the bucket, as it would through the stack's role.
+        property("SLUICE_BEDROCK_BATCH_ROLE_ARN", LOCAL_BEDROCK_BATCH_ROLE);
+        if (llm != null) {
+            llm.bedrockBatchStorage(new S3BatchStorage(track(AwsClients.s3(
+                    AwsClientSettings.local(s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))));
+        }
         // Every function below reports its spans in process, for the console's job page (README, "Tracing").
         JobTracing.collectInProcess(LocalSpans.INSTANCE.processor());
 
@@ -327,15 +356,22 @@ public final class LocalSluice implements AutoCloseable {
         return new WebConsole(new Console(data, clock));
     }
 
-    /** The bundled document, written where {@code pulumi up} writes a stack's ({@code config/sluice.yaml}). */
-    private static String publishConfig(S3ProxyServer s3, String bucket) throws IOException {
+    /**
+     * The bundled document (or the caller's), written where {@code pulumi up} writes a stack's
+     * ({@code config/sluice.yaml}).
+     */
+    private static String publishConfig(S3ProxyServer s3, String bucket, Optional<Path> config) throws IOException {
         String key = "config/sluice.yaml";
         byte[] document;
-        try (InputStream in = LocalSluice.class.getResourceAsStream("/sluice.yaml")) {
-            if (in == null) {
-                throw new IllegalStateException("the bundled sluice.yaml is missing from the classpath");
+        if (config.isPresent()) {
+            document = Files.readAllBytes(config.get());
+        } else {
+            try (InputStream in = LocalSluice.class.getResourceAsStream("/sluice.yaml")) {
+                if (in == null) {
+                    throw new IllegalStateException("the bundled sluice.yaml is missing from the classpath");
+                }
+                document = in.readAllBytes();
             }
-            document = in.readAllBytes();
         }
         try (S3Client client = AwsClients.s3(
                 AwsClientSettings.local(s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))) {
@@ -371,6 +407,10 @@ public final class LocalSluice implements AutoCloseable {
         if (System.getenv("ANTHROPIC_API_KEY") == null) {
             property("SLUICE_ANTHROPIC_BASE_URL", simulator + "/v1/");
             property("SLUICE_SECRET_SLUICE_ANTHROPIC", "local-simulator");
+        }
+        // For a configuration of the caller's (--config) with a Bedrock model: its baseUrl option can name this.
+        if (System.getenv("SLUICE_BEDROCK_BASE_URL") == null) {
+            property("SLUICE_BEDROCK_BASE_URL", simulator);
         }
     }
 

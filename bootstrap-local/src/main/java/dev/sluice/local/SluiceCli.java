@@ -110,8 +110,18 @@ public final class SluiceCli implements Runnable {
                 description = "Median latency of the bundled model simulator (default ${DEFAULT-VALUE}).")
         long simulatorLatencyMs;
 
+        @Option(
+                names = "--config",
+                description = "Run this sluice.yaml instead of the bundled configuration (as pulumi up publishes a"
+                        + " stack's).")
+        Path config;
+
         @Override
         public Integer call() throws Exception {
+            if (config != null && !Files.isReadable(config)) {
+                System.err.println("cannot read the configuration file " + config);
+                return 2;
+            }
             Optional<ProcessHandle> running = UpProcess.running(HOME);
             if (running.isPresent()) {
                 System.err.println(
@@ -134,7 +144,8 @@ public final class SluiceCli implements Runnable {
                     defaults.processorBatchSize());
             LocalSluice local;
             try {
-                local = LocalSluice.start(inMemory ? options : options.durably());
+                LocalSluice.Options chosen = inMemory ? options : options.durably();
+                local = LocalSluice.start(config == null ? chosen : chosen.withConfig(config.toAbsolutePath()));
             } catch (Exception e) {
                 UpProcess.release(HOME);
                 throw e;

@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param luceneDir {@code SLUICE_LUCENE_DIR}, where the embedded store keeps its indexes (default: the JVM's temp
  *     directory, {@code /tmp} on Lambda)
  * @param workerConcurrency {@code SLUICE_WORKER_CONCURRENCY}: the container worker's concurrent processor batches
+ * @param bedrockBatchRole {@code SLUICE_BEDROCK_BATCH_ROLE_ARN}: the service role Bedrock's batch inference assumes to
+ *     read a window's records from {@code SLUICE_BUCKET} and write its answers there (the batcher's only)
  * @param tracing where the job's spans go ({@link Tracing}, the standard {@code OTEL_*} names)
  * @param variables the whole environment, for the configuration document's {@code ${NAME}} placeholders only
  *     ({@link ConfigSource})
@@ -62,6 +64,7 @@ public record Settings(
         Tenancy tenancy,
         SecretSource secrets,
         int workerConcurrency,
+        Optional<String> bedrockBatchRole,
         Tracing tracing,
         Variables variables) {
 
@@ -278,6 +281,7 @@ public record Settings(
                 Tenancy.from(env),
                 SecretSource.from(env),
                 Integer.parseInt(env.get("SLUICE_WORKER_CONCURRENCY").orElse("10")),
+                env.get("SLUICE_BEDROCK_BATCH_ROLE_ARN"),
                 Tracing.from(env),
                 env);
     }

@@ -42,6 +42,12 @@ final class ConfigValidator {
                     "provider '" + spec.provider() + "' has no batch API sluice speaks (batch routes: "
                             + String.join(", ", ModelSpec.BATCH_PROVIDERS) + ")");
         }
+        if (spec.batch().isPresent() && !spec.batchable()) {
+            throw new ConfigException(
+                    path + ".batch",
+                    "Bedrock batch inference needs the model family's own request body, and sluice writes it for "
+                            + "Claude, Nova and Llama models only (model '" + spec.modelId() + "' is none of them)");
+        }
         for (int i = 0; i < spec.fallbacks().size(); i++) {
             String fallback = spec.fallbacks().get(i);
             if (!models.containsKey(fallback)) {

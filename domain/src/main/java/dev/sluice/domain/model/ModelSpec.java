@@ -28,11 +28,26 @@ public record ModelSpec(
         Optional<BatchRoute> batch) {
 
     /**
-     * The providers with a batch API sluice speaks: OpenAI's Batch API and Anthropic's Message Batches. (Bedrock's batch
-     * inference takes jobs of at least 100 records, each in its model family's own body, read from and written to S3
-     * through a service role: not a route for a window of a few calls.)
+     * The providers with a batch API sluice speaks: OpenAI's Batch API, Anthropic's Message Batches and Bedrock's batch
+     * inference (model invocation jobs, S3 input and output).
      */
-    public static final List<String> BATCH_PROVIDERS = List.of("openai", "anthropic");
+    public static final List<String> BATCH_PROVIDERS = List.of("openai", "anthropic", "bedrock");
+
+    /**
+     * The Bedrock model families whose InvokeModel body sluice writes into a batch inference record: Anthropic's Claude,
+     * Amazon's Nova and Meta's Llama (a model id, or an inference profile id, naming one of them).
+     */
+    public static final List<String> BEDROCK_BATCH_FAMILIES = List.of("anthropic.", "amazon.nova", "meta.");
+
+    /** Whether this model has a batch API sluice can send its calls to. */
+    public boolean batchable() {
+        return switch (provider) {
+            case "openai", "anthropic" -> true;
+            case "bedrock" ->
+                BEDROCK_BATCH_FAMILIES.stream().anyMatch(modelId.toLowerCase(java.util.Locale.ROOT)::contains);
+            default -> false;
+        };
+    }
 
     public static final List<String> PROVIDERS =
             List.of("openai", "anthropic", "bedrock", "gemini", "ollama", "openai-compatible");

@@ -300,7 +300,25 @@ class ConfigParserTest {
         at(gemini, "models", "cheap").put("batch", Map.of());
         assertThatThrownBy(() -> ConfigParser.parse(gemini))
                 .hasMessage("models.cheap.batch: provider 'gemini' has no batch API sluice speaks (batch routes:"
-                        + " openai, anthropic)");
+                        + " openai, anthropic, bedrock)");
+        Map<String, Object> titan = root();
+        at(titan, "models", "cheap").put("provider", "bedrock");
+        at(titan, "models", "cheap").put("model", "amazon.titan-text-express-v1");
+        at(titan, "models", "cheap").put("batch", Map.of());
+        assertThatThrownBy(() -> ConfigParser.parse(titan))
+                .hasMessageStartingWith("models.cheap.batch: Bedrock batch inference needs the model family's own")
+                .hasMessageContaining("Claude, Nova and Llama")
+                .hasMessageContaining("'amazon.titan-text-express-v1'");
+        for (String id : List.of(
+                "us.anthropic.claude-haiku-4-5-v1:0", "amazon.nova-lite-v1:0", "meta.llama3-8b-instruct-v1:0")) {
+            Map<String, Object> bedrock = root();
+            at(bedrock, "models", "cheap").put("provider", "bedrock");
+            at(bedrock, "models", "cheap").put("model", id);
+            at(bedrock, "models", "cheap").put("batch", Map.of("every", "1h"));
+            assertThat(ConfigParser.parse(bedrock).model("cheap").orElseThrow().batch())
+                    .as(id)
+                    .isPresent();
+        }
         Map<String, Object> typo = root();
         at(typo, "models", "cheap").put("batch", Map.of("evry", "5m"));
         assertThatThrownBy(() -> ConfigParser.parse(typo))

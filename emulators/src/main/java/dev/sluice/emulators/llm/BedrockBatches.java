@@ -40,8 +40,15 @@ final class BedrockBatches {
     private final Clock clock;
     private final Supplier<Duration> processing;
     private final BooleanSupplier expiring;
+    private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9+\\-.])*");
+
+    /** Bedrock's least number of records in a job. */
+    static final int MINIMUM_RECORDS = 100;
+
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, String> byToken = new ConcurrentHashMap<>();
     private volatile BatchStorage storage;
+    private volatile int minimumRecords = MINIMUM_RECORDS;
 
     /**
      * @param answering answers one record: the model id and its InvokeModel body
@@ -64,6 +71,12 @@ final class BedrockBatches {
 
     void reset() {
         jobs.clear();
+        byToken.clear();
+        minimumRecords = MINIMUM_RECORDS;
+    }
+
+    void minimumRecords(int records) {
+        this.minimumRecords = records;
     }
 
     private static final class Job {
@@ -128,11 +141,28 @@ final class BedrockBatches {
         if (!S3_URI.matcher(input).matches() || !S3_URI.matcher(output).matches()) {
             return error(400, "ValidationException", "inputDataConfig and outputDataConfig need s3:// URIs");
         }
+        String name = req.path("jobName").asText();
+        if (name.length() > 63 || !JOB_NAME.matcher(name).matches()) {
+            return error(
+                    400,
+                    "ValidationException",
+                    "'jobName' must match [a-zA-Z0-9](-*[a-zA-Z0-9+\\-.])* and be at most 63 characters");
+        }
         if (storage == null) {
             return error(400, "ValidationException", "this simulator has no S3 to read batch input from");
         }
+        String token = req.path("clientRequestToken").asText("");
+        if (!token.isEmpty() && byToken.containsKey(token)) {
+            // The create is idempotent by its token: the same job again.
+            ObjectNode out = WireFormat.JSON.createObjectNode();
+            out.put("jobArn", jobs.get(byToken.get(token)).arn());
+            return json(200, out);
+        }
         Job job = new Job(req, clock.instant(), expiring.getAsBoolean());
         jobs.put(job.id, job);
+        if (!token.isEmpty()) {
+            byToken.put(token, job.id);
+        }
         ObjectNode out = WireFormat.JSON.createObjectNode();
         out.put("jobArn", job.arn());
         return json(200, out);
@@ -214,6 +244,21 @@ final class BedrockBatches {
                     : storage.list(inBucket, inKey).stream()
                             .filter(k -> k.endsWith(".jsonl"))
                             .toList();
+            long records = keys.stream()
+                    .map(k -> storage.get(inBucket, k))
+                    .flatMap(Optional::stream)
+                    .mapToLong(c -> new String(c, StandardCharsets.UTF_8)
+                            .lines()
+                            .filter(l -> !l.isBlank())
+                            .count())
+                    .sum();
+            if (records > 0 && records < minimumRecords) {
+                // Bedrock validates the input after the create: too few records fail the job.
+                job.status = "Failed";
+                job.message = "the job's input holds " + records + " records; a batch inference job takes at least "
+                        + minimumRecords;
+                return;
+            }
             String outPrefix = out.group(2).isEmpty() || out.group(2).endsWith("/") ? out.group(2) : out.group(2) + "/";
             long total = 0;
             long succeeded = 0;

@@ -87,6 +87,12 @@ public final class LlmSimulator implements AutoCloseable {
     private final BatchApis batches;
     private final BedrockBatches bedrockBatches;
 
+    /** Bedrock's least number of records in a batch inference job (100, as Bedrock, until {@link #reset}). */
+    public LlmSimulator bedrockBatchMinimumRecords(int records) {
+        bedrockBatches.minimumRecords(records);
+        return this;
+    }
+
     /** Where Bedrock's batch inference (model invocation jobs) reads input and writes output: the caller's S3. */
     public LlmSimulator bedrockBatchStorage(BatchStorage storage) {
         bedrockBatches.storage(storage);

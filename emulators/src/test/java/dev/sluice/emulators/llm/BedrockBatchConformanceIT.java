@@ -63,6 +63,8 @@ class BedrockBatchConformanceIT {
             s3.createBucket(b -> b.bucket(BUCKET));
         }
         SIMULATOR.reset();
+        // Jobs of a record or two below; Bedrock's minimum of 100 is tested on its own.
+        SIMULATOR.bedrockBatchMinimumRecords(1);
         SIMULATOR.configure(MODEL, ModelBehaviour.DEFAULT.withScript("bedrock batch answer"));
         SIMULATOR.bedrockBatchStorage(new BatchStorage() {
             @Override
@@ -104,10 +106,15 @@ class BedrockBatchConformanceIT {
     }
 
     private static String submit(String run, String... records) {
+        return submitWithToken(run, null, records);
+    }
+
+    private static String submitWithToken(String run, String token, String... records) {
         s3.putObject(
                 b -> b.bucket(BUCKET).key(run + "/input/records.jsonl"),
                 RequestBody.fromString(String.join("\n", records)));
         return BEDROCK.createModelInvocationJob(b -> b.jobName(run)
+                        .clientRequestToken(token)
                         .modelId(MODEL)
                         .roleArn("arn:aws:iam::000000000000:role/batch")
                         .inputDataConfig(i -> i.s3InputDataConfig(s -> s.s3Uri("s3://" + BUCKET + "/" + run + "/input/")
@@ -185,6 +192,32 @@ class BedrockBatchConformanceIT {
         assertThat(SIMULATOR.totalCalls()).isZero();
         assertThat(BEDROCK.listModelInvocationJobs(b -> {}).invocationJobSummaries())
                 .hasSize(2);
+    }
+
+    @Test
+    void aJobOfFewerRecordsThanBedrocksMinimumFailsSayingSo() {
+        SIMULATOR.bedrockBatchMinimumRecords(100);
+        String[] records = new String[99];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = record("r" + i, "call " + i);
+        }
+        String arn = submit("run-5", records);
+        GetModelInvocationJobResponse job = BEDROCK.getModelInvocationJob(b -> b.jobIdentifier(arn));
+        assertThat(job.status()).isEqualTo(ModelInvocationJobStatus.FAILED);
+        assertThat(job.message()).contains("99 records").contains("at least 100");
+        assertThat(SIMULATOR.totalCalls()).isZero();
+    }
+
+    @Test
+    void theSameClientRequestTokenCreatesOneJobAndABadJobNameIsRefused() {
+        String first = submitWithToken("run-6", "token-6", record("r1", "one"));
+        String again = submitWithToken("run-6", "token-6", record("r1", "one"));
+        assertThat(again).isEqualTo(first);
+        assertThat(BEDROCK.listModelInvocationJobs(b -> {}).invocationJobSummaries())
+                .hasSize(1);
+        assertThatThrownBy(() -> submit("not a name!", record("r1", "one")))
+                .isInstanceOf(software.amazon.awssdk.services.bedrock.model.ValidationException.class)
+                .hasMessageContaining("jobName");
     }
 
     @Test

@@ -52,6 +52,9 @@ record DataPlane(
      */
     static final String CONFIG_KEY = "config/sluice.yaml";
 
+    /** Longer than Bedrock's longest batch inference job (a week) and the batcher's grace after it. */
+    static final int BATCH_RECORD_DAYS = 14;
+
     /** A queue and the dead-letter queue its redrive policy points at. */
     record QueuePair(String name, Queue queue, Queue dlq) {}
 
@@ -203,6 +206,8 @@ record DataPlane(
                         .rules(
                                 expire("expire-payloads", Definitions.PAYLOADS, s.payloadRetentionDays()),
                                 expire("expire-traces", Definitions.TRACES, s.traceRetentionDays()),
+                                // A batch inference job lasts a week at most; its records are read when it ends.
+                                expire("expire-batch-records", Definitions.BATCHES, BATCH_RECORD_DAYS),
                                 BucketLifecycleConfigurationV2RuleArgs.builder()
                                         .id("abort-incomplete-uploads")
                                         .status("Enabled")

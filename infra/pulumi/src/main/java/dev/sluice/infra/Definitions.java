@@ -66,6 +66,9 @@ final class Definitions {
 
     static final String INDEXES = "indexes/";
 
+    /** Bedrock batch inference's records: a window's input and the answers Bedrock writes beside it. */
+    static final String BATCHES = "batches/";
+
     /** Inbound EventBridge detail-type that starts a job; outbound ones the functions emit with source {@code sluice}. */
     static final String JOB_REQUESTED = "job.requested";
     /** The source of the events sluice's functions put (adapters-aws {@code EventBridgeSettings.SOURCE}). */

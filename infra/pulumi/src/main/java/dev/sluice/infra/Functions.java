@@ -141,6 +141,9 @@ final class Functions {
 
         Map<String, Output<String>> env = new LinkedHashMap<>(environment);
         env.put("POWERTOOLS_SERVICE_NAME", Output.of(name));
+        if (role == FunctionRole.BATCHER) {
+            permissions.bedrockBatchRole().ifPresent(arn -> env.put("SLUICE_BEDROCK_BATCH_ROLE_ARN", arn));
+        }
         // Versions only where a version is needed; each is a full copy of the zip in Lambda's code storage, so the
         // ones alias `live` no longer points at are pruned after `pulumi up` (prune-versions.sh, DEPLOY.md).
         boolean versioned = s.publishes(role);

@@ -35,13 +35,16 @@ import java.util.regex.Pattern;
  *
  * @param account the deploying account id
  * @param region the stack's region
+ * @param bedrockBatchRole the role Bedrock's batch inference reads and writes the batch records with, when a Bedrock
+ *     model has a batch route ({@link BedrockBatchRole})
  */
 record Permissions(
         StackSettings settings,
         DataPlane data,
         Output<String> account,
         Output<String> region,
-        Output<String> eventsDlqArn) {
+        Output<String> eventsDlqArn,
+        Optional<Output<String>> bedrockBatchRole) {
     /** What Lambda's SQS event source mapping calls as the function's role. */
     private static final List<String> LAMBDA_POLLS =
             List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
@@ -199,6 +202,39 @@ record Permissions(
     private void batcher(PolicyDocument doc) {
         table(doc, "cache", BATCH_LINES);
         secrets(doc, new TreeSet<>(settings.batchSecretNames()));
+        bedrockBatches(doc);
+    }
+
+    /**
+     * Bedrock's batch inference: the batcher writes a window's records under {@code batches/} and reads the answers
+     * there, creates and reads model invocation jobs of the batch models, and passes the batch role to Bedrock only.
+     */
+    private void bedrockBatches(PolicyDocument doc) {
+        if (bedrockBatchRole.isEmpty()) {
+            return;
+        }
+        prefix(doc, "BatchRecords", Definitions.BATCHES, GET_PUT);
+        Output<String> jobs = Output.format("arn:aws:bedrock:%s:%s:model-invocation-job/*", region, account);
+        List<Output<String>> create = new ArrayList<>(List.of(jobs));
+        settings.pipeline().bedrockBatchModels().forEach(m -> {
+            Output<String> r = m.option("region").map(Output::of).orElse(region);
+            var profile = INFERENCE_PROFILE.matcher(m.modelId());
+            if (profile.matches()) {
+                create.add(Output.format("arn:aws:bedrock:%s:%s:inference-profile/%s", r, account, m.modelId()));
+                create.add(Output.of("arn:aws:bedrock:*::foundation-model/" + profile.group(2)));
+            } else {
+                create.add(Output.format("arn:aws:bedrock:%s::foundation-model/%s", r, m.modelId()));
+            }
+        });
+        doc.allow("BedrockBatchJobs", List.of("bedrock:CreateModelInvocationJob"), create);
+        doc.allow("BedrockBatchJobStatus", List.of("bedrock:GetModelInvocationJob"), List.of(jobs));
+        doc.allowWhere(
+                "PassBatchRole",
+                List.of("iam:PassRole"),
+                List.of(bedrockBatchRole.get()),
+                "StringEquals",
+                "iam:PassedToService",
+                Output.of("bedrock.amazonaws.com"));
     }
 
     private void finalizer(PolicyDocument doc) {

@@ -153,6 +153,11 @@ record PipelineConfig(
         return models.stream().filter(m -> m.provider().equals("bedrock")).toList();
     }
 
+    /** The Bedrock models with a batch route: their calls go through batch inference jobs. */
+    List<ModelSpec> bedrockBatchModels() {
+        return bedrockModels().stream().filter(m -> m.batch().isPresent()).toList();
+    }
+
     /**
      * {@code pulumi config set --path 'sluice:pipeline.models.fast.limits.rpm' 1000} may store text; the functions'
      * parser wants numbers and booleans typed, so text that is one becomes one.

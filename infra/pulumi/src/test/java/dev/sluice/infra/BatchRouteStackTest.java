@@ -54,6 +54,40 @@ class BatchRouteStackTest {
     }
 
     @Test
+    void aBedrockBatchRouteGetsARoleForBedrockToReadAndWriteTheRecordsAndTheBatcherMayPassItOnlyToBedrock() {
+        String pipeline = StackRun.stackConfig("prod").get("sluice:pipeline");
+        String changed =
+                pipeline.replace("\"provider\":\"bedrock\"", "\"provider\":\"bedrock\",\"batch\":{\"every\":\"1h\"}");
+        assertThat(changed).isNotEqualTo(pipeline);
+        StackRun with = StackRun.of("prod", Map.of("sluice:pipeline", changed));
+
+        StackRun.Created role = with.one(Types.ROLE, "sluice-prod-bedrock-batch-role");
+        assertThat(role.string("assumeRolePolicy")).contains("bedrock.amazonaws.com");
+        assertThat(with.one(Types.ROLE_POLICY, "sluice-prod-bedrock-batch-policy")
+                        .string("policy"))
+                .contains("s3:GetObject", "s3:PutObject", "/batches/*", "s3:ListBucket")
+                .doesNotContain("/payloads/")
+                .doesNotContain("/jobs/");
+
+        StackRun.Created batcher = with.one(Types.FUNCTION, "sluice-prod-batcher");
+        assertThat(batcher.inputs().get("environment").toString()).contains("SLUICE_BEDROCK_BATCH_ROLE_ARN");
+        String policy =
+                with.one(Types.ROLE_POLICY, "sluice-prod-batcher-policy").string("policy");
+        assertThat(policy)
+                .contains("bedrock:CreateModelInvocationJob", "bedrock:GetModelInvocationJob")
+                .contains("model-invocation-job/*")
+                .contains("inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0")
+                .contains("iam:PassRole", "iam:PassedToService", "bedrock.amazonaws.com")
+                .contains("/batches/*")
+                .doesNotContain("bedrock:InvokeModel");
+        assertThat(with.one(Types.FUNCTION, "sluice-prod-processor")
+                        .inputs()
+                        .get("environment")
+                        .toString())
+                .doesNotContain("SLUICE_BEDROCK_BATCH_ROLE_ARN");
+    }
+
+    @Test
     void aDocumentWithoutOneDeploysNoBatcher() {
         StackRun without = StackRun.of("staging");
         assertThat(without.find(Types.FUNCTION, "sluice-staging-batcher")).isEmpty();

@@ -113,7 +113,10 @@ class StackExamplesTest {
                         r -> (String) ((Map<?, ?>) r.get("filter")).get("prefix"),
                         r -> ((Number) ((Map<?, ?>) r.get("expiration")).get("days")).intValue()));
         Map<String, Object> retention = config(run, "sluice:retention");
-        assertThat(expiry).containsOnlyKeys("payloads/", "traces/");
+        assertThat(expiry).containsOnlyKeys("payloads/", "traces/", "batches/");
+        assertThat(expiry.get("batches/"))
+                .as("Bedrock batch records, past a week-long job")
+                .isEqualTo(14);
         assertThat(expiry.get("payloads/")).isEqualTo(((Number) retention.getOrDefault("payloadDays", 15)).intValue());
         assertThat(expiry.get("traces/")).isEqualTo(((Number) retention.getOrDefault("traceDays", 30)).intValue());
         assertThat(run.one(Types.BUCKET, bucket).inputs()).containsEntry("forceDestroy", !stack.equals("prod"));

@@ -22,10 +22,15 @@ public final class BatchModels implements BatchModel {
 
     /**
      * @param secretValueByName reads a secret by the name given in a model's {@code apiKeySecret} option
-     * @throws IllegalArgumentException when a named secret cannot be read
+     * @param bedrock where Bedrock's batch inference keeps its records, and the role it reads and writes them with;
+     *     needed only when a Bedrock model has a batch route
+     * @throws IllegalArgumentException when a named secret cannot be read, or a Bedrock route has no storage
      */
     public static BatchModels create(
-            Collection<ModelSpec> models, Function<String, Optional<String>> secretValueByName, Duration timeout) {
+            Collection<ModelSpec> models,
+            Function<String, Optional<String>> secretValueByName,
+            Optional<BedrockBatchStorage> bedrock,
+            Duration timeout) {
         Map<String, BatchModel> byAlias = new LinkedHashMap<>();
         for (ModelSpec spec : models) {
             if (spec.batch().isEmpty()) {
@@ -39,6 +44,15 @@ public final class BatchModels implements BatchModel {
             switch (spec.provider()) {
                 case "openai" -> byAlias.put(spec.alias(), new OpenAiBatches(key, timeout));
                 case "anthropic" -> byAlias.put(spec.alias(), new AnthropicBatches(key, timeout));
+                case "bedrock" ->
+                    byAlias.put(
+                            spec.alias(),
+                            new BedrockBatches(
+                                    spec,
+                                    bedrock.orElseThrow(() -> new IllegalArgumentException("model '" + spec.alias()
+                                            + "': a Bedrock batch route needs SLUICE_BEDROCK_BATCH_ROLE_ARN, the role"
+                                            + " Bedrock reads and writes the batch records with")),
+                                    timeout));
                 default -> {
                     // the configuration refuses a batch route for any other provider
                 }

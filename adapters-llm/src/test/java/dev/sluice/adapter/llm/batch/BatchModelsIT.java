@@ -54,7 +54,7 @@ class BatchModelsIT {
     }
 
     private static BatchModel batches(ModelSpec spec) {
-        return BatchModels.create(List.of(spec), name -> Optional.of(KEY), Duration.ofSeconds(10));
+        return BatchModels.create(List.of(spec), name -> Optional.of(KEY), Optional.empty(), Duration.ofSeconds(10));
     }
 
     private static Map<String, BatchModel.Result> byId(BatchModel.Status.Ended ended) {

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dev.sluice.adapter.llm.LanguageModels;
 import dev.sluice.adapter.llm.batch.BatchModels;
+import dev.sluice.adapter.llm.batch.BedrockBatchStorage;
 import dev.sluice.adapter.llm.resilience.ResilienceSettings;
 import dev.sluice.bootstrap.shared.InitPhases;
 import dev.sluice.bootstrap.shared.Secrets;
@@ -13,18 +14,31 @@ import dev.sluice.domain.port.BatchModel;
 import dev.sluice.domain.port.LanguageModel;
 import java.time.Duration;
 import javax.inject.Singleton;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Every configured model alias, its client built once at init, behind retries, a breaker and a time limit. */
 @Module
 public final class LlmModule {
     private LlmModule() {}
 
-    /** The batch clients of the models with a batch route, for the batcher. */
+    /**
+     * The batch clients of the models with a batch route, for the batcher. Bedrock's batch inference reads and writes
+     * its records in the stack's bucket, through the service role the stack made for it.
+     */
     @Provides
     @Singleton
-    static BatchModel batchModel(SluiceConfig config, Secrets secrets) {
+    static BatchModel batchModel(SluiceConfig config, Secrets secrets, Settings settings, S3Client s3) {
         return InitPhases.time(
-                "clients", () -> BatchModels.create(config.models().values(), secrets::value, BATCH_CALL_TIMEOUT));
+                "clients",
+                () -> BatchModels.create(
+                        config.models().values().stream()
+                                .map(m -> m.provider().equals("bedrock")
+                                        ? m.withDefaultOption("region", settings.region())
+                                        : m)
+                                .toList(),
+                        secrets::value,
+                        settings.bedrockBatchRole().map(role -> new BedrockBatchStorage(s3, settings.bucket(), role)),
+                        BATCH_CALL_TIMEOUT));
     }
 
     /** How long one call to a batch API may take: an upload of a window's file is the longest. */

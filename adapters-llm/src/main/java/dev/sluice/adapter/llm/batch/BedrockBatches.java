@@ -1,0 +1,405 @@
+package dev.sluice.adapter.llm.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.adapter.llm.internal.HttpFailure;
+import dev.sluice.adapter.llm.internal.ProviderErrors;
+import dev.sluice.domain.model.Completion;
+import dev.sluice.domain.model.ModelSpec;
+import dev.sluice.domain.model.TokenUsage;
+import dev.sluice.domain.port.BatchModel;
+import dev.sluice.domain.port.FailureKind;
+import dev.sluice.domain.port.PermanentException;
+import dev.sluice.domain.port.TransientException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrock.BedrockClient;
+import software.amazon.awssdk.services.bedrock.BedrockClientBuilder;
+import software.amazon.awssdk.services.bedrock.model.GetModelInvocationJobResponse;
+import software.amazon.awssdk.services.bedrock.model.ModelInvocationJobStatus;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Bedrock's batch inference: a window's calls written to the stack's bucket as one JSONL file of records (each call
+ * as InvokeModel's body in its model family's shape), one model invocation job created over it, its status read, and
+ * the answers Bedrock wrote beside it read when it ends. The create carries a token derived from sluice's submission
+ * id, so a window sent again (a batcher killed after Bedrock took the job, before its id was recorded) gets the job
+ * already made. Bedrock takes at least {@value #MINIMUM_RECORDS} records a job: a smaller window is refused here,
+ * before anything is written, and its calls are asked live.
+ */
+public final class BedrockBatches implements BatchModel {
+    /** Bedrock's least number of records in a batch inference job. */
+    public static final int MINIMUM_RECORDS = 100;
+
+    /** Bedrock's most records in one job (its default quota). */
+    public static final int MAXIMUM_RECORDS = 50_000;
+
+    static final String PREFIX = "batches/bedrock/";
+
+    private enum Family {
+        CLAUDE,
+        NOVA,
+        LLAMA
+    }
+
+    private final BedrockClient bedrock;
+    private final BedrockBatchStorage storage;
+    private final BatchHttp lines = new BatchHttp("Bedrock", Duration.ofSeconds(1));
+
+    public BedrockBatches(ModelSpec spec, BedrockBatchStorage storage, Duration timeout) {
+        this.storage = storage;
+        BedrockClientBuilder client = BedrockClient.builder()
+                .region(Region.of(spec.option("region").orElse("us-east-1")))
+                .credentialsProvider(credentials(spec))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(
+                                Duration.ofSeconds(5).compareTo(timeout) < 0 ? Duration.ofSeconds(5) : timeout)
+                        .socketTimeout(timeout))
+                .overrideConfiguration(
+                        c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(timeout));
+        spec.option("baseUrl").map(URI::create).ifPresent(client::endpointOverride);
+        this.bedrock = client.build();
+    }
+
+    /** Whether sluice writes the InvokeModel body of this model's family (Claude, Nova, Llama). */
+    public static boolean writesBodiesFor(String modelId) {
+        return family(modelId).isPresent();
+    }
+
+    @Override
+    public String submit(ModelSpec model, String submissionId, List<Request> requests) {
+        Family family = family(model.modelId())
+                .orElseThrow(() -> new PermanentException(
+                        "Bedrock batch inference: sluice writes no request body for model '" + model.modelId() + "'",
+                        FailureKind.NOT_CONFIGURED,
+                        0,
+                        null));
+        if (requests.size() < MINIMUM_RECORDS || requests.size() > MAXIMUM_RECORDS) {
+            throw new PermanentException(
+                    "Bedrock batch inference takes " + MINIMUM_RECORDS + " to " + MAXIMUM_RECORDS
+                            + " records a job; this window has " + requests.size(),
+                    FailureKind.INVALID_REQUEST,
+                    400,
+                    null);
+        }
+        String name = jobName(model.alias(), submissionId);
+        String folder = PREFIX + name + "/";
+        StringBuilder records = new StringBuilder();
+        ObjectNode ids = BatchHttp.JSON.createObjectNode();
+        for (int i = 0; i < requests.size(); i++) {
+            Request r = requests.get(i);
+            String recordId = String.format(Locale.ROOT, "%011d", i + 1);
+            ids.put(recordId, r.customId());
+            ObjectNode record = BatchHttp.JSON.createObjectNode();
+            record.put("recordId", recordId);
+            record.set("modelInput", body(family, model, r));
+            records.append(record).append('\n');
+        }
+        // The ids first: a job is only created over records whose keys can be read back.
+        put(folder + "records.json", ids.toString());
+        put(folder + "input.jsonl", records.toString());
+        long hours = Math.clamp(model.batch().map(b -> b.window().toHours()).orElse(24L), 24L, 168L);
+        return call(() -> bedrock.createModelInvocationJob(b -> b.jobName(name)
+                        .modelId(model.modelId())
+                        .roleArn(storage.roleArn())
+                        .clientRequestToken(token(submissionId))
+                        .timeoutDurationInHours((int) hours)
+                        .inputDataConfig(in -> in.s3InputDataConfig(
+                                s3 -> s3.s3Uri(uri(folder + "input.jsonl")).s3InputFormat("JSONL")))
+                        .outputDataConfig(out -> out.s3OutputDataConfig(s3 -> s3.s3Uri(uri(folder + "out/"))))))
+                .jobArn();
+    }
+
+    @Override
+    public Status status(ModelSpec model, String batchId) {
+        GetModelInvocationJobResponse job = call(() -> bedrock.getModelInvocationJob(b -> b.jobIdentifier(batchId)));
+        ModelInvocationJobStatus status = job.status();
+        if (status == null) {
+            throw new TransientException(
+                    "Bedrock job " + batchId + " has an unknown status '" + job.statusAsString() + "'",
+                    FailureKind.BAD_RESPONSE,
+                    0,
+                    null);
+        }
+        return switch (status) {
+            case COMPLETED, PARTIALLY_COMPLETED -> new Status.Ended(results(model, job), false);
+            // What an expired or stopped job answered is read; the rest goes once more.
+            case EXPIRED, STOPPED -> new Status.Ended(results(model, job), true);
+            case FAILED ->
+                // Bedrock refused the job as a whole (its records, its role): its lines are sent once more, then live.
+                throw new PermanentException(
+                        "Bedrock job " + batchId + " failed: "
+                                + Optional.ofNullable(job.message()).orElse("no reason given"),
+                        FailureKind.INVALID_REQUEST,
+                        0,
+                        null);
+            default -> new Status.Running(); // submitted, validating, scheduled, in progress, stopping
+        };
+    }
+
+    /** The answers Bedrock wrote for the job, each mapped back to its line by the job's {@code records.json}. */
+    private List<Result> results(ModelSpec model, GetModelInvocationJobResponse job) {
+        String input = key(job.inputDataConfig().s3InputDataConfig().s3Uri());
+        String folder = input.substring(0, input.lastIndexOf('/') + 1);
+        JsonNode ids = read(folder + "records.json")
+                .map(lines::line)
+                .orElseThrow(() -> new PermanentException(
+                        "Bedrock job " + job.jobArn() + ": its records.json is gone",
+                        FailureKind.NOT_FOUND,
+                        404,
+                        null));
+        String out = key(job.outputDataConfig().s3OutputDataConfig().s3Uri());
+        String jobId = job.jobArn().substring(job.jobArn().lastIndexOf('/') + 1);
+        String answers = (out.endsWith("/") || out.isEmpty() ? out : out + "/") + jobId + "/"
+                + input.substring(input.lastIndexOf('/') + 1) + ".out";
+        Optional<String> written = read(answers);
+        Family family = family(model.modelId()).orElse(Family.CLAUDE);
+        List<Result> results = new ArrayList<>();
+        for (String text : written.orElse("").lines().filter(l -> !l.isBlank()).toList()) {
+            JsonNode line = lines.line(text);
+            String customId = ids.path(line.path("recordId").asText("")).asText("");
+            if (customId.isEmpty()) {
+                continue; // not one of this job's records
+            }
+            JsonNode error = line.path("error");
+            if (error.isObject() || error.isTextual()) {
+                int code = error.path("errorCode").asInt(500);
+                String message = error.isTextual()
+                        ? error.asText()
+                        : error.path("errorMessage").asText(error.toString());
+                results.add(new Result.Errored(customId, BatchHttp.lineError("Bedrock", code, message)));
+            } else {
+                results.add(new Result.Answered(customId, completion(family, line.path("modelOutput"), model)));
+            }
+        }
+        return results;
+    }
+
+    /** The family by the id's name, as {@link ModelSpec#BEDROCK_BATCH_FAMILIES} lists them. */
+    private static Optional<Family> family(String modelId) {
+        String id = modelId.toLowerCase(Locale.ROOT);
+        if (id.contains("anthropic.")) {
+            return Optional.of(Family.CLAUDE);
+        }
+        if (id.contains("amazon.nova")) {
+            return Optional.of(Family.NOVA);
+        }
+        if (id.contains("meta.")) {
+            return Optional.of(Family.LLAMA);
+        }
+        return Optional.empty();
+    }
+
+    /** One call as InvokeModel's body in the family's own shape. */
+    private static ObjectNode body(Family family, ModelSpec model, Request r) {
+        ObjectNode body = BatchHttp.JSON.createObjectNode();
+        switch (family) {
+            case CLAUDE -> {
+                body.put("anthropic_version", "bedrock-2023-05-31");
+                body.put("max_tokens", model.maxOutputTokens());
+                body.put("temperature", model.temperature());
+                if (!r.system().isBlank()) {
+                    body.put("system", r.system());
+                }
+                body.putArray("messages")
+                        .addObject()
+                        .put("role", "user")
+                        .putArray("content")
+                        .addObject()
+                        .put("type", "text")
+                        .put("text", r.prompt());
+            }
+            case NOVA -> {
+                body.put("schemaVersion", "messages-v1");
+                if (!r.system().isBlank()) {
+                    body.putArray("system").addObject().put("text", r.system());
+                }
+                body.putArray("messages")
+                        .addObject()
+                        .put("role", "user")
+                        .putArray("content")
+                        .addObject()
+                        .put("text", r.prompt());
+                body.putObject("inferenceConfig")
+                        .put("maxTokens", model.maxOutputTokens())
+                        .put("temperature", model.temperature());
+            }
+            case LLAMA -> {
+                StringBuilder prompt = new StringBuilder("<|begin_of_text|>");
+                if (!r.system().isBlank()) {
+                    prompt.append("<|start_header_id|>system<|end_header_id|>\n\n")
+                            .append(r.system())
+                            .append("<|eot_id|>");
+                }
+                prompt.append("<|start_header_id|>user<|end_header_id|>\n\n")
+                        .append(r.prompt())
+                        .append("<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+                body.put("prompt", prompt.toString());
+                body.put("max_gen_len", model.maxOutputTokens());
+                body.put("temperature", model.temperature());
+            }
+        }
+        return body;
+    }
+
+    /** An answer in the family's own shape; input tokens count cache reads, as the live adapters count them. */
+    private static Completion completion(Family family, JsonNode out, ModelSpec model) {
+        StringBuilder text = new StringBuilder();
+        long input;
+        long output;
+        long cached;
+        String stop;
+        switch (family) {
+            case CLAUDE -> {
+                for (JsonNode block : out.path("content")) {
+                    if (block.path("type").asText("text").equals("text")) {
+                        text.append(block.path("text").asText(""));
+                    }
+                }
+                JsonNode u = out.path("usage");
+                cached = u.path("cache_read_input_tokens").asLong(0);
+                input = u.path("input_tokens").asLong(0)
+                        + cached
+                        + u.path("cache_creation_input_tokens").asLong(0);
+                output = u.path("output_tokens").asLong(0);
+                stop = out.path("stop_reason").asText("end_turn");
+            }
+            case NOVA -> {
+                for (JsonNode block : out.path("output").path("message").path("content")) {
+                    text.append(block.path("text").asText(""));
+                }
+                JsonNode u = out.path("usage");
+                cached = u.path("cacheReadInputTokenCount").asLong(0);
+                input = u.path("inputTokens").asLong(0)
+                        + cached
+                        + u.path("cacheWriteInputTokenCount").asLong(0);
+                output = u.path("outputTokens").asLong(0);
+                stop = out.path("stopReason").asText("end_turn");
+            }
+            default -> {
+                text.append(out.path("generation").asText(""));
+                cached = 0;
+                input = out.path("prompt_token_count").asLong(0);
+                output = out.path("generation_token_count").asLong(0);
+                stop = out.path("stop_reason").asText("stop");
+            }
+        }
+        return new Completion(
+                text.toString(), new TokenUsage(input, output, cached), model.modelId(), stop, out.toString());
+    }
+
+    /**
+     * A job name Bedrock takes ({@code [a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*}, at most 63 characters), the same for the same
+     * window: the alias as far as it fits, then a digest of the submission id.
+     */
+    static String jobName(String alias, String submissionId) {
+        String clean = alias.replaceAll("[^a-zA-Z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (clean.length() > 24) {
+            clean = clean.substring(0, 24);
+        }
+        return "sluice-" + (clean.isEmpty() ? "" : clean + "-")
+                + digest(submissionId).substring(0, 24);
+    }
+
+    /** The create's idempotency token ({@code [a-zA-Z0-9](-*[a-zA-Z0-9])*}, at most 256). */
+    static String token(String submissionId) {
+        return "sluice-" + digest(submissionId);
+    }
+
+    private static String digest(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String uri(String key) {
+        return "s3://" + storage.bucket() + "/" + key;
+    }
+
+    /** The key of an {@code s3://bucket/key} URI. */
+    private static String key(String s3Uri) {
+        String rest = s3Uri.startsWith("s3://") ? s3Uri.substring(5) : s3Uri;
+        int slash = rest.indexOf('/');
+        return slash < 0 ? "" : rest.substring(slash + 1);
+    }
+
+    private void put(String key, String content) {
+        call(() -> storage.s3()
+                .putObject(
+                        b -> b.bucket(storage.bucket()).key(key).contentType("application/jsonl"),
+                        RequestBody.fromString(content, StandardCharsets.UTF_8)));
+    }
+
+    private Optional<String> read(String key) {
+        try {
+            return Optional.of(call(() -> storage.s3()
+                    .getObjectAsBytes(b -> b.bucket(storage.bucket()).key(key))
+                    .asUtf8String()));
+        } catch (Missing e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An object that is not there: Bedrock wrote no answers (yet), or they expired. */
+    private static final class Missing extends RuntimeException {
+        Missing(NoSuchKeyException cause) {
+            super(cause);
+        }
+    }
+
+    /** An AWS call, its refusal classified as the live adapters classify one: throttled or 5xx is worth a retry. */
+    private static <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (NoSuchKeyException e) {
+            throw new Missing(e);
+        } catch (AwsServiceException | SdkClientException e) {
+            throw (RuntimeException) ProviderErrors.classify("Bedrock", e, BedrockBatches::failureOf);
+        }
+    }
+
+    private static Optional<HttpFailure> failureOf(Throwable error) {
+        if (error instanceof AwsServiceException aws) {
+            var details = aws.awsErrorDetails();
+            String code = details == null || details.errorCode() == null ? "" : details.errorCode();
+            String message = details == null || details.errorMessage() == null ? "" : details.errorMessage();
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            if (details != null && details.sdkHttpResponse() != null) {
+                details.sdkHttpResponse().headers().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+            }
+            return Optional.of(new HttpFailure(aws.statusCode(), headers, code + ": " + message, code));
+        }
+        return Optional.empty();
+    }
+
+    private static AwsCredentialsProvider credentials(ModelSpec spec) {
+        if (spec.option("credentials").filter("local"::equals).isPresent()) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}
