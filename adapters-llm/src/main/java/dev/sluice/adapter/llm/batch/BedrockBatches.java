@@ -105,20 +105,30 @@ public final class BedrockBatches implements BatchModel {
         }
         String name = jobName(model.alias(), submissionId);
         String folder = PREFIX + name + "/";
-        StringBuilder records = new StringBuilder();
-        ObjectNode ids = BatchHttp.JSON.createObjectNode();
-        for (int i = 0; i < requests.size(); i++) {
-            Request r = requests.get(i);
-            String recordId = String.format(Locale.ROOT, "%011d", i + 1);
-            ids.put(recordId, r.customId());
-            ObjectNode record = BatchHttp.JSON.createObjectNode();
-            record.put("recordId", recordId);
-            record.set("modelInput", body(family, model, r));
-            records.append(record).append('\n');
+        // A window sent again (a batcher killed after writing it) keeps what was first written: the job its token
+        // names may already have read those records.
+        if (read(folder + "records.json").isEmpty()) {
+            StringBuilder records = new StringBuilder();
+            ObjectNode ids = BatchHttp.JSON.createObjectNode();
+            for (Request r : requests) {
+                String recordId = recordId(r.customId());
+                if (ids.has(recordId)) {
+                    throw new PermanentException(
+                            "two calls of the window share the record id " + recordId,
+                            FailureKind.INVALID_REQUEST,
+                            0,
+                            null);
+                }
+                ids.put(recordId, r.customId());
+                ObjectNode record = BatchHttp.JSON.createObjectNode();
+                record.put("recordId", recordId);
+                record.set("modelInput", body(family, model, r));
+                records.append(record).append('\n');
+            }
+            // The ids last: where they are, the records are too.
+            put(folder + "input.jsonl", records.toString());
+            put(folder + "records.json", ids.toString());
         }
-        // The ids first: a job is only created over records whose keys can be read back.
-        put(folder + "records.json", ids.toString());
-        put(folder + "input.jsonl", records.toString());
         long hours = Math.clamp(model.batch().map(b -> b.window().toHours()).orElse(24L), 24L, 168L);
         return call(() -> bedrock.createModelInvocationJob(b -> b.jobName(name)
                         .modelId(model.modelId())
@@ -322,15 +332,27 @@ public final class BedrockBatches implements BatchModel {
                 + digest(submissionId).substring(0, 24);
     }
 
+    /**
+     * A record's id: Bedrock's ids are 11 characters, a line's key is 64, so the id is the first 11 base-36 digits of a
+     * digest of the key. The same call gets the same id whatever else is in its window.
+     */
+    static String recordId(String customId) {
+        String digits = new java.math.BigInteger(1, digestBytes(customId)).toString(36);
+        return (digits + "00000000000").substring(0, 11);
+    }
+
     /** The create's idempotency token ({@code [a-zA-Z0-9](-*[a-zA-Z0-9])*}, at most 256). */
     static String token(String submissionId) {
         return "sluice-" + digest(submissionId);
     }
 
     private static String digest(String text) {
+        return HexFormat.of().formatHex(digestBytes(text));
+    }
+
+    private static byte[] digestBytes(String text) {
         try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

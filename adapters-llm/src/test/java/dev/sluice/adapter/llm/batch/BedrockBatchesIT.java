@@ -144,6 +144,10 @@ class BedrockBatchesIT {
         }
     }
 
+    private static String object(String key) {
+        return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asUtf8String();
+    }
+
     private static List<String> keys(String prefix) {
         return s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
                 .map(S3Object::key)
@@ -192,11 +196,23 @@ class BedrockBatchesIT {
         List<BatchModel.Request> calls = requests(100, "b");
 
         String arn = batches.submit(spec, "sluice-deep-77", calls);
-        String again = batches.submit(spec, "sluice-deep-77", calls);
+        String ids = object(BedrockBatches.PREFIX + BedrockBatches.jobName("deep", "sluice-deep-77") + "/records.json");
+        List<BatchModel.Request> reordered = new ArrayList<>(calls.subList(1, calls.size()));
+        reordered.add(calls.get(0));
+        String again = batches.submit(spec, "sluice-deep-77", reordered);
 
         assertThat(again).as("Bedrock's create is idempotent by sluice's token").isEqualTo(arn);
+        assertThat(object(BedrockBatches.PREFIX + BedrockBatches.jobName("deep", "sluice-deep-77") + "/records.json"))
+                .as("the records the job may have read are kept")
+                .isEqualTo(ids);
         assertThat(batches.status(spec, arn)).isInstanceOf(BatchModel.Status.Running.class);
         assertThat(SIMULATOR.calls(spec.modelId())).isZero();
+
+        SIMULATOR.batchProcessing(Duration.ZERO);
+        BatchModel.Status.Ended ended = (BatchModel.Status.Ended) batches.status(spec, arn);
+        assertThat(byId(ended).keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        calls.stream().map(BatchModel.Request::customId).toList());
     }
 
     @Test
