@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A configuration of the user's ({@code ./sluice up --config}) whose Bedrock model has a batch route: its calls go as
  * one Bedrock batch inference job per window, their records written to the bucket and the answers read back from it,
- * at the batch prices. A window too small for Bedrock (it takes at least 100 records) is asked live.
+ * at the batch prices. A window too small for Bedrock (it takes at least 100 records) waits for the next one.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BedrockBatchRouteIT {
@@ -75,7 +75,7 @@ class BedrockBatchRouteIT {
     }
 
     @Test
-    void aWindowOfBedrockCallsIsOneBatchInferenceJobAndASmallOneIsAskedLive() throws Exception {
+    void aWindowOfBedrockCallsIsOneBatchInferenceJobAndASmallOneWaitsForCompany() throws Exception {
         // All 120 calls park in one window: start just after one begins.
         long every = EVERY.toMillis();
         long intoWindow = System.currentTimeMillis() % every;
@@ -119,28 +119,43 @@ class BedrockBatchRouteIT {
                                         BigDecimal.valueOf(tokens.path("output").asLong())))
                         .divide(BigDecimal.valueOf(1_000_000)));
 
-        // Three calls are too few for a batch inference job: Bedrock's minimum is 100 records, so they are asked live.
-        List<Map<String, String>> few = List.of(
-                Map.of("text", "A small window, one."),
-                Map.of("text", "A small window, two."),
-                Map.of("text", "A small window, three."));
-        ApiClient.Reply small = api.post("/v1/batches", Map.of("pipeline", "digest", "items", few));
-        assertThat(small.status()).isEqualTo(202);
-        JsonNode smallBatch = awaitDone(small.body().path("batchId").asText(), Duration.ofMinutes(2));
-        assertThat(smallBatch.path("succeeded").asInt())
-                .as(smallBatch.toString())
-                .isEqualTo(3);
-        JsonNode smallJob = api.get(
-                        "/v1/jobs/" + smallBatch.path("jobIds").path(0).asText())
-                .body();
-        assertThat(smallJob.path("hops").get(0).path("batched").asBoolean())
-                .as(smallJob.toString())
+        // Three calls are too few for a batch inference job (Bedrock takes at least 100): they wait for company.
+        ApiClient.Reply few = api.post("/v1/batches", Map.of("pipeline", "digest", "items", items(3, "Early note")));
+        assertThat(few.status()).isEqualTo(202);
+        String fewId = few.body().path("batchId").asText();
+        Thread.sleep(EVERY.multipliedBy(2).plusSeconds(5).toMillis());
+        assertThat(api.get("/v1/batches/" + fewId).body().path("done").asBoolean())
+                .as("three calls wait for the next window")
                 .isFalse();
         assertThat(simulator("/model-invocation-jobs").path("invocationJobSummaries"))
                 .as("no job for a window Bedrock would refuse")
                 .hasSize(1);
+        ApiClient.Reply more = api.post("/v1/batches", Map.of("pipeline", "digest", "items", items(97, "Late note")));
+        assertThat(more.status()).isEqualTo(202);
+        JsonNode early = awaitDone(fewId, Duration.ofMinutes(2));
+        JsonNode late = awaitDone(more.body().path("batchId").asText(), Duration.ofMinutes(2));
+        assertThat(early.path("succeeded").asInt()).as(early.toString()).isEqualTo(3);
+        assertThat(late.path("succeeded").asInt()).as(late.toString()).isEqualTo(97);
+        JsonNode second = simulator("/model-invocation-jobs").path("invocationJobSummaries");
+        assertThat(second).as("the three went with the 97 as one job").hasSize(2);
+        JsonNode earlyJob =
+                api.get("/v1/jobs/" + early.path("jobIds").path(0).asText()).body();
+        assertThat(earlyJob.path("hops").get(0).path("batched").asBoolean())
+                .as(earlyJob.toString())
+                .isTrue();
+        assertThat(local.simulator().chatOutcomes(MODEL)).as("no live call").isEmpty();
         System.out.printf(
-                "bedrock batch route: %d jobs through 1 batch inference job; a window of 3 asked live%n", jobs);
+                "bedrock batch route: %d jobs through 1 batch inference job; 3 calls waited for 97 more and went as"
+                        + " the second%n",
+                jobs);
+    }
+
+    private static List<Map<String, String>> items(int n, String tag) {
+        List<Map<String, String>> items = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            items.add(Map.of("text", tag + " " + i + ": the lock keeper logged the water level at dusk."));
+        }
+        return items;
     }
 
     private static JsonNode awaitDone(String batchId, Duration timeout) throws InterruptedException {

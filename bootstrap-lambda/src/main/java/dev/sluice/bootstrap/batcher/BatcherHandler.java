@@ -49,19 +49,22 @@ public final class BatcherHandler implements RequestHandler<Map<String, Object>,
         count("BatchLinesAnswered", tick.answered());
         count("BatchLinesErrored", tick.errored());
         count("BatchLinesResent", tick.resent());
+        count("BatchLinesCarried", tick.carried());
         count("BatchRunsIncomplete", tick.failures().isEmpty() ? 0 : 1);
         metrics.flush();
         for (String failure : tick.failures()) {
             LOG.warn("batch run incomplete, the next run tries again: {}", failure);
         }
-        if (tick.submitted() + tick.answered() + tick.errored() + tick.resent() > 0) {
+        if (tick.submitted() + tick.answered() + tick.errored() + tick.resent() + tick.carried() > 0) {
             LOG.info(
-                    "batches: {} sent ({} lines), {} lines answered, {} errored, {} sent again",
+                    "batches: {} sent ({} lines), {} lines answered, {} errored, {} sent again, {} kept for the next"
+                            + " window (too few for the provider's batch)",
                     tick.submitted(),
                     tick.linesSent(),
                     tick.answered(),
                     tick.errored(),
-                    tick.resent());
+                    tick.resent(),
+                    tick.carried());
         }
         return tick.toString();
     }

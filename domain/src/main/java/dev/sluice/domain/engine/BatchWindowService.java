@@ -57,7 +57,8 @@ public final class BatchWindowService {
      * @param failures each model whose batches could not be sent or read this time, and why (the next run tries
      *     again)
      */
-    public record Tick(int submitted, int linesSent, int answered, int errored, int resent, List<String> failures) {
+    public record Tick(
+            int submitted, int linesSent, int answered, int errored, int resent, int carried, List<String> failures) {
         public Tick {
             failures = List.copyOf(failures);
         }
@@ -80,7 +81,13 @@ public final class BatchWindowService {
             }
         }
         return new Tick(
-                counts.submitted, counts.linesSent, counts.answered, counts.errored, counts.resent, counts.failures);
+                counts.submitted,
+                counts.linesSent,
+                counts.answered,
+                counts.errored,
+                counts.resent,
+                counts.carried,
+                counts.failures);
     }
 
     private static final class Counts {
@@ -89,6 +96,7 @@ public final class BatchWindowService {
         int answered;
         int errored;
         int resent;
+        int carried;
         final List<String> failures = new ArrayList<>();
     }
 
@@ -103,6 +111,11 @@ public final class BatchWindowService {
         for (long slot = from; slot < current; slot++) {
             if (parked.submission(model.alias(), slot).isEmpty()) {
                 List<ParkedCalls.Line> waiting = waitingIn(model.alias(), slot);
+                int minimum = batches.minimumLines(model);
+                if (!waiting.isEmpty() && waiting.size() < minimum) {
+                    company(model, current, waiting, minimum, counts);
+                    waiting = List.of();
+                }
                 if (!waiting.isEmpty()) {
                     List<BatchModel.Request> requests = waiting.stream()
                             .map(l -> new BatchModel.Request(l.key(), l.system(), l.prompt()))
@@ -136,6 +149,34 @@ public final class BatchWindowService {
                 }
             }
             parked.advance(model.alias(), slot);
+        }
+    }
+
+    /**
+     * A window with fewer calls than the provider takes in a batch: each call that can still wait goes into the
+     * current window, to be sent with what comes; one parked so long ago that a batch sent after the next window could
+     * answer it only after its hop stops waiting ({@link BatchRoute#GRACE} past the route's own wait) is asked live.
+     */
+    private void company(ModelSpec model, long current, List<ParkedCalls.Line> waiting, int minimum, Counts counts) {
+        for (ParkedCalls.Line line : waiting) {
+            // Sent after the next window (and a batcher run) at the latest, it is answered before its hop gives up.
+            if (clock.instant()
+                    .plus(model.batch().orElseThrow().every())
+                    .plus(SETTLE)
+                    .isBefore(line.parkedAt().plus(BatchRoute.GRACE))) {
+                parked.carry(line.key(), current);
+                counts.carried++;
+            } else {
+                parked.error(
+                        line.key(),
+                        new ParkedCalls.LineError(
+                                FailureKind.INVALID_REQUEST,
+                                false,
+                                0,
+                                "its window gathered " + waiting.size() + " calls within an hour, fewer than the "
+                                        + minimum + " the provider takes in a batch"));
+                counts.errored++;
+            }
         }
     }
 

@@ -26,6 +26,14 @@ public interface BatchModel {
      */
     String submit(ModelSpec model, String submissionId, List<Request> requests);
 
+    /**
+     * The fewest calls the provider takes in one batch of {@code model} (Bedrock's batch inference: 100). A smaller
+     * window waits for the next one, as long as its calls can.
+     */
+    default int minimumLines(ModelSpec model) {
+        return 1;
+    }
+
     /** Where a batch is: still running, or ended with a result for each line it answered or errored. */
     Status status(ModelSpec model, String batchId);
 

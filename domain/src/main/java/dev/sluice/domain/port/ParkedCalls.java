@@ -36,6 +36,9 @@ public interface ParkedCalls {
         public void resend(String key, long slot) {}
 
         @Override
+        public void carry(String key, long slot) {}
+
+        @Override
         public boolean claim(String key) {
             return false;
         }
@@ -150,6 +153,12 @@ public interface ParkedCalls {
 
     /** Lists a waiting line on window {@code slot} and moves it there, counting a resend. Nothing if it is not waiting. */
     void resend(String key, long slot);
+
+    /**
+     * Lists a waiting line on window {@code slot} and moves it there without counting a resend: its window was too
+     * small for the provider's batch and it waits for company. Nothing if it is not waiting.
+     */
+    void carry(String key, long slot);
 
     /**
      * Claims a line's outcome for one hop: the hop that claims it settles (or releases) the budget's hold its call took

@@ -159,6 +159,46 @@ class BatchRouteTest {
     }
 
     @Test
+    void aWindowTooSmallForTheProvidersBatchWaitsForCompanyAndCallsLeftAloneForAnHourAreAskedLive() {
+        PipelineHarness h = harness();
+        h.batchModel.minimumLines(5);
+        List<Job> early = submit(h, "overnight-nightly", "early", 3);
+        h.runWhileVisible(); // parked in the first window
+        for (int window = 0; window < 3; window++) {
+            h.clock.advance(Duration.ofMinutes(5));
+            h.ticks.add(h.batcher.tick());
+        }
+        assertThat(h.batchModel.sent())
+                .as("three calls are too few for the provider")
+                .isEmpty();
+        assertThat(h.ticks.stream().mapToInt(BatchWindowService.Tick::carried).sum())
+                .isGreaterThanOrEqualTo(3);
+        List<Job> late = submit(h, "overnight-nightly", "late", 2);
+        h.runUntilQuietBatching(STEP);
+
+        List<Job> all = new ArrayList<>(early);
+        all.addAll(late);
+        assertThat(statuses(h, all)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 5L));
+        assertThat(h.batchModel.sent())
+                .as("the early calls went with the late ones")
+                .singleElement()
+                .satisfies(s -> assertThat(s.requests()).hasSize(5));
+        assertThat(h.model.calls()).as("no live call").isEmpty();
+        assertThat(h.job(early.getFirst()).hops().getFirst().batched()).isTrue();
+
+        // Two calls with no company for an hour: their hops would stop waiting before a batch sent later could answer.
+        List<Job> alone = submit(h, "overnight-nightly", "alone", 2);
+        h.runUntilQuietBatching(STEP);
+        assertThat(statuses(h, alone)).containsExactly(Map.entry(JobStatus.SUCCEEDED, 2L));
+        assertThat(h.batchModel.sent()).hasSize(1);
+        assertThat(h.model.calls()).as("asked live").hasSize(2);
+        assertThat(h.job(alone.getFirst()).hops().getFirst().batched()).isFalse();
+        Duration waited = Duration.between(
+                h.job(alone.getFirst()).createdAt(), h.job(alone.getFirst()).updatedAt());
+        assertThat(waited).isLessThan(Duration.ofMinutes(70));
+    }
+
+    @Test
     void aBatchThatExpiresIsSentOnceMoreAndASecondExpiryIsAskedLive() {
         PipelineHarness h = harness();
         h.batchModel.expireNext(1);

@@ -41,6 +41,15 @@ public class InMemoryParkedCalls implements ParkedCalls {
 
     @Override
     public synchronized void resend(String key, long slot) {
+        move(key, slot, 1);
+    }
+
+    @Override
+    public synchronized void carry(String key, long slot) {
+        move(key, slot, 0);
+    }
+
+    private void move(String key, long slot, int resends) {
         Line l = lines.get(key);
         if (l == null || l.state() != State.WAITING) {
             return;
@@ -56,7 +65,7 @@ public class InMemoryParkedCalls implements ParkedCalls {
                         l.prompt(),
                         l.parkedAt(),
                         slot,
-                        l.resends() + 1,
+                        l.resends() + resends,
                         State.WAITING,
                         Optional.empty(),
                         Optional.empty()));

@@ -31,6 +31,7 @@ public final class ScriptedBatchModel implements BatchModel {
     private final Set<String> expiring = new HashSet<>();
     private int expireNext;
     private int refuseNext;
+    private int minimumLines = 1;
     private final Set<String> forgotten = new HashSet<>();
     private Function<Request, String> answer =
             r -> "batched answer to: " + r.prompt().strip();
@@ -47,6 +48,10 @@ public final class ScriptedBatchModel implements BatchModel {
         if (refuseNext > 0) {
             refuseNext--;
             throw new PermanentException("401 from the batch API: invalid key", FailureKind.UNAUTHORIZED, 401, null);
+        }
+        if (requests.size() < minimumLines) {
+            throw new PermanentException(
+                    "a batch takes at least " + minimumLines + " requests", FailureKind.INVALID_REQUEST, 400, null);
         }
         String id = "batch_" + (batches.size() + 1);
         batches.put(id, new Sent(id, model, submissionId, List.copyOf(requests), clock.instant()));
@@ -108,6 +113,17 @@ public final class ScriptedBatchModel implements BatchModel {
     }
 
     /** The next {@code n} batches are refused as a whole (401). */
+    /** The provider takes batches of at least {@code lines} calls, and refuses smaller ones. */
+    public synchronized ScriptedBatchModel minimumLines(int lines) {
+        this.minimumLines = lines;
+        return this;
+    }
+
+    @Override
+    public synchronized int minimumLines(ModelSpec model) {
+        return minimumLines;
+    }
+
     public synchronized ScriptedBatchModel refuseNext(int n) {
         refuseNext += n;
         return this;

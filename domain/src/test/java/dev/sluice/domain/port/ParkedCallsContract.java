@@ -235,6 +235,28 @@ public abstract class ParkedCallsContract {
     }
 
     @Test
+    void aCarriedLineMovesToTheLaterWindowWithoutCountingAResend() {
+        String key = key("carried");
+        parked.park(waiting(key, 7));
+        parked.resend(key, 8);
+
+        parked.carry(key, 9);
+
+        assertThat(parked.line(key)).hasValueSatisfying(l -> {
+            assertThat(l.state()).isEqualTo(State.WAITING);
+            assertThat(l.slot()).isEqualTo(9);
+            assertThat(l.resends()).as("an expiry's resend, not the carry").isEqualTo(1);
+        });
+        assertThat(parked.listed(alias, 9)).containsExactly(key);
+        String answered = key("carried-done");
+        parked.park(waiting(answered, 7));
+        parked.answer(answered, completion("Paris"));
+        parked.carry(answered, 9);
+        assertThat(parked.line(answered))
+                .hasValueSatisfying(l -> assertThat(l.slot()).isEqualTo(7));
+    }
+
+    @Test
     void aResentLineCanStillBeAnswered() {
         String key = key("resent-answered");
         parked.park(waiting(key, 7));

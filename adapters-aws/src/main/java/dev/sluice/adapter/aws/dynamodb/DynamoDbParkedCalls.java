@@ -168,6 +168,17 @@ public final class DynamoDbParkedCalls implements ParkedCalls {
     }
 
     @Override
+    public void carry(String key, long slot) {
+        Optional<Line> line = line(key);
+        if (line.isEmpty() || line.get().state() != State.WAITING) {
+            return;
+        }
+        list(key, line.get().alias(), slot);
+        conditionally(
+                "UpdateItem (carried line)", key, "SET #slot = :slot", Map.of("#slot", SLOT), Map.of(":slot", n(slot)));
+    }
+
+    @Override
     public void answer(String key, Completion answer) {
         AttributeValue text = CompressedText.of(answer.text());
         if (CompressedText.size(text) > MAX_ANSWER_BYTES) {

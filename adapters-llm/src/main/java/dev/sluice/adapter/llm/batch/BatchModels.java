@@ -71,6 +71,12 @@ public final class BatchModels implements BatchModel {
         return of(model).status(model, batchId);
     }
 
+    @Override
+    public int minimumLines(ModelSpec model) {
+        BatchModel batches = byAlias.get(model.alias());
+        return batches == null ? 1 : batches.minimumLines(model);
+    }
+
     private BatchModel of(ModelSpec model) {
         BatchModel batches = byAlias.get(model.alias());
         if (batches == null) {

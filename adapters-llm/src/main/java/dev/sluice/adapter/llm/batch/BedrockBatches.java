@@ -45,8 +45,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * as InvokeModel's body in its model family's shape), one model invocation job created over it, its status read, and
  * the answers Bedrock wrote beside it read when it ends. The create carries a token derived from sluice's submission
  * id, so a window sent again (a batcher killed after Bedrock took the job, before its id was recorded) gets the job
- * already made. Bedrock takes at least {@value #MINIMUM_RECORDS} records a job: a smaller window is refused here,
- * before anything is written, and its calls are asked live.
+ * already made. Bedrock takes at least {@value #MINIMUM_RECORDS} records a job ({@link #minimumLines}): the batcher
+ * keeps a smaller window's calls for the next one, and a smaller window sent anyway is refused here, before anything
+ * is written.
  */
 public final class BedrockBatches implements BatchModel {
     /** Bedrock's least number of records in a batch inference job. */
@@ -139,6 +140,11 @@ public final class BedrockBatches implements BatchModel {
                                 s3 -> s3.s3Uri(uri(folder + "input.jsonl")).s3InputFormat("JSONL")))
                         .outputDataConfig(out -> out.s3OutputDataConfig(s3 -> s3.s3Uri(uri(folder + "out/"))))))
                 .jobArn();
+    }
+
+    @Override
+    public int minimumLines(ModelSpec model) {
+        return MINIMUM_RECORDS;
     }
 
     @Override
