@@ -96,6 +96,18 @@ public final class SluiceCli implements Runnable {
             description = "Serve the HTTP API on localhost and keep the pipeline running (Ctrl-C or ./sluice down"
                     + " stops). Queues, tables and the bucket live in .sluice/state and survive a restart.")
     static final class Up implements Callable<Integer> {
+        /** What the functions said of the configuration document, when that is why the runtime did not start. */
+        private static Optional<String> configurationProblem(Throwable error) {
+            for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof IllegalStateException
+                        && t.getMessage() != null
+                        && t.getMessage().contains("/config/sluice.yaml")) {
+                    return Optional.of(t.getMessage());
+                }
+            }
+            return Optional.empty();
+        }
+
         @Option(names = "--port", defaultValue = "8787", description = "API port (default ${DEFAULT-VALUE}).")
         int port;
 
@@ -148,6 +160,16 @@ public final class SluiceCli implements Runnable {
                 local = LocalSluice.start(config == null ? chosen : chosen.withConfig(config.toAbsolutePath()));
             } catch (Exception e) {
                 UpProcess.release(HOME);
+                Optional<String> invalid = configurationProblem(e);
+                if (invalid.isPresent()) {
+                    // Said of the file the user gave (or the bundled one), not of the bucket it was published to.
+                    System.err.println("sluice up: "
+                            + invalid.get()
+                                    .replaceAll(
+                                            "s3://\\S+/config/sluice\\.yaml",
+                                            config == null ? "the bundled sluice.yaml" : config.toString()));
+                    return 2;
+                }
                 throw e;
             }
             Files.writeString(

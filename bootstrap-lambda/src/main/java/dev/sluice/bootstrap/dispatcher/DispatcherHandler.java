@@ -375,7 +375,8 @@ public final class DispatcherHandler implements RequestStreamHandler {
                 key,
                 given.map(CorrelationId::new).orElseGet(CorrelationId::random),
                 Fields.priority(detail, "priority", "detail.priority", Priority.INTERACTIVE),
-                Fields.mode(detail, "mode", "detail.mode", Mode.LIVE));
+                Fields.mode(detail, "mode", "detail.mode", Mode.LIVE),
+                Fields.deadline(detail, "deadline", "detail.deadline"));
     }
 
     /** The UTF-8 size of a job's input values, for a log line that must not carry them. */

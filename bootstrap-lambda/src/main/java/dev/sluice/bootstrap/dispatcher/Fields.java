@@ -52,7 +52,7 @@ final class Fields {
             return known.get();
         }
         throw InvalidInputException.invalid(
-                path, "must be \"interactive\" or \"batch\" (got \"" + HttpResponse.printable(given.get()) + "\")");
+                path, "must be \"interactive\" or \"batch\" (got \"" + HttpResponse.quoted(given.get()) + "\")");
     }
 
     /** A job's {@code mode}: {@code live} or {@code batch}, {@code fallback} when absent. */
@@ -63,7 +63,23 @@ final class Fields {
         }
         return Mode.ofWireName(given.get())
                 .orElseThrow(() -> InvalidInputException.invalid(
-                        path, "must be \"live\" or \"batch\" (got \"" + HttpResponse.printable(given.get()) + "\")"));
+                        path, "must be \"live\" or \"batch\" (got \"" + HttpResponse.quoted(given.get()) + "\")"));
+    }
+
+    /** An optional time the job must end by: an ISO-8601 instant with its zone or offset. */
+    static Optional<java.time.Instant> deadline(JsonNode node, String field, String path) {
+        Optional<String> given = optionalText(node, field, path);
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.OffsetDateTime.parse(given.get()).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw InvalidInputException.invalid(
+                    path,
+                    "must be an ISO-8601 time with its zone, e.g. \"2026-12-08T09:00:00Z\" (got \""
+                            + HttpResponse.quoted(given.get()) + "\")");
+        }
     }
 
     /** An object of scalar values; numbers and booleans are taken as their text. */

@@ -235,7 +235,8 @@ final class HttpApi {
                 idempotencyKey(r, body),
                 correlationId,
                 Fields.priority(body, "priority", "priority", Priority.INTERACTIVE),
-                Fields.mode(body, "mode", "mode", Mode.LIVE)));
+                Fields.mode(body, "mode", "mode", Mode.LIVE),
+                Fields.deadline(body, "deadline", "deadline")));
         return switch (result) {
             case SubmitJob.Result.Accepted a -> HttpResponse.json(202, Views.accepted(a.job()));
             case SubmitJob.Result.Duplicate d -> HttpResponse.json(200, Views.job(d.job()));
@@ -260,7 +261,8 @@ final class HttpApi {
                 idempotencyKey(r, body),
                 correlationId,
                 Fields.priority(body, "priority", "priority", Priority.BATCH),
-                Fields.mode(body, "mode", "mode", Mode.LIVE)));
+                Fields.mode(body, "mode", "mode", Mode.LIVE),
+                Fields.deadline(body, "deadline", "deadline")));
         return HttpResponse.json(202, Views.batch(batch));
     }
 

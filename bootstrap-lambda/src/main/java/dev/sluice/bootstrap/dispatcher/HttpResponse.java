@@ -18,11 +18,34 @@ record HttpResponse(int status, Object body, Map<String, String> headers) {
     }
 
     static HttpResponse error(int status, String code, String message) {
-        return json(status, new ApiError(code, printable(message), null));
+        return json(status, new ApiError(code, printable(bounded(message, MAX_MESSAGE_CHARS)), null));
     }
 
     static HttpResponse fieldError(int status, String code, String field, String message) {
-        return json(status, new ApiError(code, printable(message), printable(field)));
+        return json(
+                status,
+                new ApiError(
+                        code,
+                        printable(bounded(message, MAX_MESSAGE_CHARS)),
+                        printable(bounded(field, MAX_MESSAGE_CHARS))));
+    }
+
+    /** An error message quotes what it must; a caller's value of any size never makes it a large answer. */
+    static final int MAX_MESSAGE_CHARS = 1000;
+
+    /** A caller's value quoted in a message: the start of it, said to be cut when it is. */
+    static String quoted(String value) {
+        return printable(bounded(value, MAX_QUOTED_CHARS));
+    }
+
+    static final int MAX_QUOTED_CHARS = 80;
+
+    private static String bounded(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + "... (" + text.length() + " characters)";
     }
 
     /** The body of every error: a code a program can switch on, a message a person can act on. */

@@ -44,6 +44,7 @@ final class Views {
             Optional<String> batchId,
             String priority,
             Optional<String> mode,
+            Optional<Instant> deadline,
             Instant createdAt,
             Instant updatedAt) {}
 
@@ -194,6 +195,7 @@ final class Views {
                 job.priority().wireName(),
                 // Said only of a job that asked for the batch route itself.
                 job.mode() == Mode.BATCH ? Optional.of(job.mode().wireName()) : Optional.empty(),
+                job.deadline(),
                 job.createdAt(),
                 job.updatedAt());
     }

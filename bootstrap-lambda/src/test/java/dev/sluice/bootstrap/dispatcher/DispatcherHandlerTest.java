@@ -25,6 +25,7 @@ import dev.sluice.domain.model.JobStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.lambda.powertools.metrics.MetricsBuilder;
@@ -244,6 +245,56 @@ class DispatcherHandlerTest {
         JsonNode number = post("/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"a\"}],\"mode\":2}");
         assertThat(number.get("status").asInt()).isEqualTo(400);
         assertThat(work.size()).isEqualTo(queued);
+    }
+
+    @Test
+    void aJobMayGiveItsDeadlineAndOneThatIsNotAFutureTimeIsRefused() throws Exception {
+        String soon = java.time.Instant.now()
+                .plus(java.time.Duration.ofHours(30))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        JsonNode given = post(
+                "/v1/jobs",
+                "{\"pipeline\":\"rag\",\"input\":{\"question\":\"by then\"},\"deadline\":\"" + soon + "\"}");
+        assertThat(given.get("status").asInt()).as(given.toString()).isEqualTo(202);
+        assertThat(read(given.at("/body/jobId").asText()).at("/body/deadline").asText())
+                .isEqualTo(soon);
+        JsonNode offset = post(
+                "/v1/batches",
+                "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"c\"}],\"deadline\":\""
+                        + java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(2))
+                                .plusDays(2)
+                                .toString() + "\"}");
+        assertThat(offset.get("status").asInt()).as(offset.toString()).isEqualTo(202);
+        assertThat(read(live()).at("/body").has("deadline")).isFalse();
+        int queued = work.size();
+
+        for (String bad : List.of(
+                "\"tomorrow\"",
+                "12345",
+                "\"2026-12-08T09:00:00\"",
+                "\"2020-01-01T00:00:00Z\"",
+                "\"" + java.time.Instant.now().plus(java.time.Duration.ofDays(30)) + "\"",
+                "\"" + "9".repeat(5000) + "\"")) {
+            JsonNode refused =
+                    post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"a\"},\"deadline\":" + bad + "}");
+            assertThat(refused.get("status").asInt())
+                    .as(bad.length() > 80 ? "a long one" : bad)
+                    .isEqualTo(400);
+            assertThat(refused.at("/body/field").asText()).isEqualTo("deadline");
+            assertThat(refused.at("/body/message").asText()).hasSizeLessThan(600);
+        }
+        JsonNode past = post(
+                "/v1/jobs",
+                "{\"pipeline\":\"rag\",\"input\":{\"question\":\"a\"},\"deadline\":\"2020-01-01T00:00:00Z\"}");
+        assertThat(past.at("/body/message").asText()).contains("has passed");
+        assertThat(work.size()).isEqualTo(queued);
+    }
+
+    private String live() throws Exception {
+        return post("/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"no deadline\"}}")
+                .at("/body/jobId")
+                .asText();
     }
 
     private JsonNode read(String jobId) throws Exception {

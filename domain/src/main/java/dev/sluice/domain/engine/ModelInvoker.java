@@ -210,10 +210,16 @@ final class ModelInvoker {
                             Optional.of(found.get().hit()));
                 }
             }
+            // The route is taken when its answer (with the hop's grace hour to spare) comes before the deadline; a
+            // call this hop already parked keeps it, whatever the time now, so its line is picked up and settled.
             Optional<BatchRoute> route = spec.batch()
                     .filter(b -> batchBy.isPresent()
-                            && !b.answeredBy(clock.instant()).isAfter(batchBy.get())
-                            && parked != ParkedCalls.NONE);
+                            && parked != ParkedCalls.NONE
+                            && (!b.answeredBy(clock.instant())
+                                            .plus(BatchRoute.GRACE)
+                                            .isAfter(batchBy.get())
+                                    || parkedOn.filter(lineKey(tenant, call)::equals)
+                                            .isPresent()));
             if (route.isPresent()) {
                 Optional<Result> batched =
                         throughBatch(pipeline, candidate, spec, call, key, route.get(), tenant, policy);
@@ -489,7 +495,7 @@ final class ModelInvoker {
      * changed, its route no longer applies) lets the old line go: the hold it took for it is released, once, by
      * whichever hop claims that line. Nothing else would ever settle it.
      */
-    private void letGo(String lineKey, TenantId tenant) {
+    void letGo(String lineKey, TenantId tenant) {
         try {
             Optional<ParkedCalls.Line> old = parked.line(lineKey);
             if (old.isEmpty()) {

@@ -156,21 +156,27 @@ public final class RunHopService implements RunHop {
                 if (acquired.attempt() > config.engine().maxAttempts()) {
                     // Earlier leases were taken and never given back: their deliveries stopped mid-hop (a timeout,
                     // a crash). The count lives on the job, so no redelivery or deferral can reset it.
-                    yield fail(
+                    yield failWaiting(
+                            envelope,
                             job,
                             "hop " + envelope.hop() + " was started " + (acquired.attempt() - 1)
                                     + " times and never finished (each delivery stopped mid-hop)");
                 }
                 if (pipeline.isEmpty()) {
-                    yield fail(job, "pipeline '" + envelope.pipeline() + "' is no longer configured");
+                    yield failWaiting(envelope, job, "pipeline '" + envelope.pipeline() + "' is no longer configured");
                 }
                 if (envelope.deadline().isPresent()
                         && started.isAfter(envelope.deadline().get())) {
-                    yield fail(job, "deadline " + envelope.deadline().get() + " passed before hop " + envelope.hop());
+                    yield failWaiting(
+                            envelope,
+                            job,
+                            "deadline " + envelope.deadline().get() + " passed before hop " + envelope.hop());
                 }
                 if (envelope.hop() >= pipeline.get().hopCount()) {
-                    yield fail(
-                            job, "hop " + envelope.hop() + " does not exist in pipeline '" + envelope.pipeline() + "'");
+                    yield failWaiting(
+                            envelope,
+                            job,
+                            "hop " + envelope.hop() + " does not exist in pipeline '" + envelope.pipeline() + "'");
                 }
                 yield guarded(new Attempt(envelope, job, acquired.attempt(), started), pipeline.get());
             }
@@ -272,9 +278,10 @@ public final class RunHopService implements RunHop {
                 cache,
                 g.semantic().flatMap(caching -> similar(envelope, attempt.job(), g, bindings, caching)),
                 // A batch answer must come before the job's deadline; one the batch window cannot meet runs live.
+                // A live job with a deadline may go that way too, when its deadline leaves the batch window room.
                 pipeline.mode() == Mode.BATCH || attempt.job().mode() == Mode.BATCH
                         ? Optional.of(envelope.deadline().orElse(Instant.MAX))
-                        : Optional.empty(),
+                        : envelope.deadline(),
                 envelope.parkedOn())) {
             case ModelInvoker.Result.Throttled t -> {
                 jobs.releaseLease(attempt.job().id(), attempt.hop(), JobStore.Release.REFUNDED);
@@ -467,6 +474,15 @@ public final class RunHopService implements RunHop {
     }
 
     /** A failure sluice found itself (a deadline, a pipeline gone): the reason is all there is to say. */
+    /**
+     * Fails a job before its hop runs; a call the hop had parked for a batch lets its line go, so the budget's hold
+     * taken for it is released.
+     */
+    private HopOutcome failWaiting(Envelope envelope, Job job, String reason) {
+        envelope.parkedOn().ifPresent(line -> invoker.letGo(line, job.tenant()));
+        return fail(job, reason);
+    }
+
     private HopOutcome fail(Job job, String reason) {
         ending.fail(job, reason);
         return new HopOutcome.Failed(reason);

@@ -73,6 +73,26 @@ public final class InputValidator {
         }
     }
 
+    /**
+     * A job's deadline is ahead, and within {@link #LONGEST_DEADLINE}: a message waits in SQS for at most 14 days, so a
+     * job could not wait longer anyway.
+     */
+    public void deadline(Optional<java.time.Instant> deadline, java.time.Instant now) {
+        if (deadline.isEmpty()) {
+            return;
+        }
+        if (!deadline.get().isAfter(now)) {
+            throw invalid("deadline", "has passed (" + deadline.get() + "; it is " + now + ")");
+        }
+        if (deadline.get().isAfter(now.plus(LONGEST_DEADLINE))) {
+            throw invalid(
+                    "deadline", "must be within " + LONGEST_DEADLINE.toDays() + " days (got " + deadline.get() + ")");
+        }
+    }
+
+    /** The furthest a job's deadline may be. */
+    public static final java.time.Duration LONGEST_DEADLINE = java.time.Duration.ofDays(14);
+
     public void idempotencyKey(Optional<String> key) {
         if (key.isEmpty()) {
             return;

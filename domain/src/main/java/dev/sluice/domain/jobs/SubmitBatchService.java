@@ -79,6 +79,7 @@ public final class SubmitBatchService implements SubmitBatch {
                     Optional.of(batchId),
                     command.priority(),
                     command.mode(),
+                    command.deadline(),
                     now));
         }
         Batch batch = new Batch(
@@ -116,6 +117,7 @@ public final class SubmitBatchService implements SubmitBatch {
             validator.input(pipeline, command.items().get(i), "items[" + i + "]");
         }
         validator.idempotencyKey(command.idempotencyKey());
+        validator.deadline(command.deadline(), clock.instant());
         return pipeline;
     }
 
@@ -162,9 +164,8 @@ public final class SubmitBatchService implements SubmitBatch {
             }
         }
         List<Job> unqueued = new ArrayList<>();
-        List<WorkQueue.Unsent> unsent = work.sendAll(toSend.stream()
-                .map(job -> Envelope.first(job, Optional.empty()))
-                .toList());
+        List<WorkQueue.Unsent> unsent = work.sendAll(
+                toSend.stream().map(job -> Envelope.first(job, job.deadline())).toList());
         for (WorkQueue.Unsent u : unsent) {
             Job job = toSend.get(u.index());
             if (created.contains(job.id())) {

@@ -36,6 +36,7 @@ public final class SubmitJobService implements SubmitJob {
         Pipeline pipeline = validator.pipeline(command.pipeline());
         validator.input(pipeline, command.input(), "input");
         validator.idempotencyKey(command.idempotencyKey());
+        validator.deadline(command.deadline(), clock.instant());
         JobId id = command.idempotencyKey()
                 .map(key -> JobId.forKey(command.tenant(), "job", key))
                 .orElseGet(JobId::random);
@@ -50,6 +51,7 @@ public final class SubmitJobService implements SubmitJob {
                 Optional.empty(),
                 command.priority(),
                 command.mode(),
+                command.deadline(),
                 clock.instant());
         return switch (jobs.create(job)) {
             case JobStore.CreateResult.Created created -> new Result.Accepted(enqueueFirstHop(created.job()));
@@ -74,7 +76,7 @@ public final class SubmitJobService implements SubmitJob {
      */
     private Job enqueueFirstHop(Job job) {
         try {
-            work.send(Envelope.first(job, Optional.empty()));
+            work.send(Envelope.first(job, job.deadline()));
             return job;
         } catch (PortException e) {
             try {
@@ -119,7 +121,7 @@ public final class SubmitJobService implements SubmitJob {
      */
     static void resendIfNeverStarted(Job job, WorkQueue work) {
         if (job.status() == JobStatus.QUEUED && job.hop() == 0) {
-            work.send(Envelope.first(job, Optional.empty()));
+            work.send(Envelope.first(job, job.deadline()));
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param inputFingerprint a hash of pipeline and input, to tell an idempotent retry from a conflicting reuse of a key
  * @param priority how soon its model calls want admission within its tenant's share
  * @param mode whether its model calls may go through the providers' batch APIs, whatever its pipeline says
+ * @param deadline when the job must have ended, if the request said ({@code "deadline"}): a hop started after it
+ *     fails the job, and a model call whose batch route can answer before it (with an hour to spare) goes that way
  */
 public record Job(
         JobId id,
@@ -34,7 +36,8 @@ public record Job(
         Optional<String> failureReason,
         Instant createdAt,
         Instant updatedAt,
-        Mode mode) {
+        Mode mode,
+        Optional<Instant> deadline) {
 
     public Job {
         Objects.requireNonNull(id, "'id' must not be null");
@@ -56,6 +59,49 @@ public record Job(
         Objects.requireNonNull(createdAt, "'createdAt' must not be null");
         Objects.requireNonNull(updatedAt, "'updatedAt' must not be null");
         Objects.requireNonNull(mode, "'mode' must not be null");
+        Objects.requireNonNull(deadline, "'deadline' must not be null");
+    }
+
+    /** A job with no deadline of its own. */
+    public Job(
+            JobId id,
+            TenantId tenant,
+            String pipeline,
+            JobStatus status,
+            int hop,
+            int hopCount,
+            Map<String, String> input,
+            String inputFingerprint,
+            List<HopRecord> hops,
+            CorrelationId correlationId,
+            Optional<String> idempotencyKey,
+            Optional<BatchId> batchId,
+            Priority priority,
+            Optional<String> result,
+            Optional<String> failureReason,
+            Instant createdAt,
+            Instant updatedAt,
+            Mode mode) {
+        this(
+                id,
+                tenant,
+                pipeline,
+                status,
+                hop,
+                hopCount,
+                input,
+                inputFingerprint,
+                hops,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                priority,
+                result,
+                failureReason,
+                createdAt,
+                updatedAt,
+                mode,
+                Optional.empty());
     }
 
     /** A job whose model calls are made as its pipeline says. */
@@ -137,6 +183,38 @@ public record Job(
             Priority priority,
             Mode mode,
             Instant now) {
+        return queued(
+                id,
+                tenant,
+                pipeline,
+                input,
+                inputFingerprint,
+                correlationId,
+                idempotencyKey,
+                batchId,
+                priority,
+                mode,
+                Optional.empty(),
+                now);
+    }
+
+    /**
+     * A new job, queued at hop 0, to end by {@code deadline} if it has one: a hop started after it fails the job, and
+     * a model call with a batch route whose window the deadline leaves room for goes through the batch API.
+     */
+    public static Job queued(
+            JobId id,
+            TenantId tenant,
+            Pipeline pipeline,
+            Map<String, String> input,
+            String inputFingerprint,
+            CorrelationId correlationId,
+            Optional<String> idempotencyKey,
+            Optional<BatchId> batchId,
+            Priority priority,
+            Mode mode,
+            Optional<Instant> deadline,
+            Instant now) {
         return new Job(
                 id,
                 tenant,
@@ -155,7 +233,8 @@ public record Job(
                 Optional.empty(),
                 now,
                 now,
-                mode);
+                mode,
+                deadline);
     }
 
     /** This job after {@code record} was memoised: one hop further, running. */
@@ -183,7 +262,8 @@ public record Job(
                 failureReason,
                 createdAt,
                 now,
-                mode);
+                mode,
+                deadline);
     }
 
     /** This job picked up by a processor (a queued job becomes running; others are unchanged). */
@@ -209,7 +289,8 @@ public record Job(
                 failureReason,
                 createdAt,
                 now,
-                mode);
+                mode,
+                deadline);
     }
 
     public Job succeeded(String answer, Instant now) {
@@ -231,7 +312,8 @@ public record Job(
                 Optional.empty(),
                 createdAt,
                 now,
-                mode);
+                mode,
+                deadline);
     }
 
     public Job failed(String reason, Instant now) {
@@ -253,7 +335,8 @@ public record Job(
                 Optional.of(reason),
                 createdAt,
                 now,
-                mode);
+                mode,
+                deadline);
     }
 
     /** This job, FAILED before, running again from the hop where it stopped; its memoised hops are kept. */
@@ -279,7 +362,8 @@ public record Job(
                 Optional.empty(),
                 createdAt,
                 now,
-                mode);
+                mode,
+                deadline);
     }
 
     /** Input fields as {@code input.<name>} and every memoised step output as {@code steps.<name>}. */

@@ -5,6 +5,7 @@ import dev.sluice.domain.model.CorrelationId;
 import dev.sluice.domain.model.Mode;
 import dev.sluice.domain.model.Priority;
 import dev.sluice.domain.model.TenantId;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,8 @@ public interface SubmitBatch {
             Optional<String> idempotencyKey,
             CorrelationId correlationId,
             Priority priority,
-            Mode mode) {
+            Mode mode,
+            Optional<Instant> deadline) {
         public Command {
             Objects.requireNonNull(tenant, "'tenant' must not be null");
             Objects.requireNonNull(pipeline, "'pipeline' must not be null");
@@ -36,6 +38,19 @@ public interface SubmitBatch {
             Objects.requireNonNull(correlationId, "'correlationId' must not be null");
             Objects.requireNonNull(priority, "'priority' must not be null");
             Objects.requireNonNull(mode, "'mode' must not be null");
+            Objects.requireNonNull(deadline, "'deadline' must not be null");
+        }
+
+        /** With no deadline of its own. */
+        public Command(
+                TenantId tenant,
+                String pipeline,
+                List<Map<String, String>> items,
+                Optional<String> idempotencyKey,
+                CorrelationId correlationId,
+                Priority priority,
+                Mode mode) {
+            this(tenant, pipeline, items, idempotencyKey, correlationId, priority, mode, Optional.empty());
         }
 
         /** With its model calls made as the pipeline says. */

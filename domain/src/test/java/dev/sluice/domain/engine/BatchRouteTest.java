@@ -1,6 +1,7 @@
 package dev.sluice.domain.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.domain.fake.ScriptedBatchModel;
 import dev.sluice.domain.fake.TestConfig;
@@ -360,6 +361,56 @@ class BatchRouteTest {
         assertThat(h.batchModel.sent())
                 .singleElement()
                 .satisfies(b -> assertThat(b.requests()).hasSize(1));
+    }
+
+    private static Job withDeadline(PipelineHarness h, String question, Duration within) {
+        SubmitJob.Result r = h.submit.submit(new SubmitJob.Command(
+                TestConfig.TENANT,
+                "live-nightly",
+                Map.of("question", question),
+                Optional.empty(),
+                CorrelationId.random(),
+                Priority.INTERACTIVE,
+                Mode.LIVE,
+                Optional.of(h.clock.instant().plus(within))));
+        return ((SubmitJob.Result.Accepted) r).job();
+    }
+
+    @Test
+    void aLiveJobWhoseDeadlineLeavesTheBatchWindowRoomTakesTheRouteAndOneDueSoonerRunsLive() {
+        PipelineHarness h = harness();
+        // nightly's route: windows of 5 minutes, answered within 24 hours, and the hop's grace hour on top.
+        Job roomy = withDeadline(h, "by the day after tomorrow", Duration.ofHours(48));
+        Job tight = withDeadline(h, "within the afternoon", Duration.ofHours(4));
+        Job edge = withDeadline(h, "just short of the window", Duration.ofHours(25));
+        h.runUntilQuietBatching(STEP);
+
+        assertThat(h.job(roomy).deadline()).hasValue(roomy.createdAt().plus(Duration.ofHours(48)));
+        assertThat(List.of(roomy, tight, edge))
+                .allSatisfy(j -> assertThat(h.job(j).status()).isEqualTo(JobStatus.SUCCEEDED));
+        assertThat(h.job(roomy).hops().getFirst().batched())
+                .as("48 h leave the batch window room")
+                .isTrue();
+        assertThat(h.job(roomy).hops().getFirst().cost())
+                .isEqualTo(BATCH.costOf(h.job(roomy).hops().getFirst().usage()));
+        assertThat(h.job(tight).hops().getFirst().batched()).as("4 h do not").isFalse();
+        assertThat(h.job(edge).hops().getFirst().batched())
+                .as("25 h are short of 2 windows, 24 h and the grace hour")
+                .isFalse();
+        assertThat(h.model.calls()).hasSize(2);
+    }
+
+    @Test
+    void aDeadlineThatHasPassedOrIsBeyondTwoWeeksIsRefused() {
+        PipelineHarness h = harness();
+        assertThatThrownBy(() -> withDeadline(h, "yesterday", Duration.ofHours(-1)))
+                .isInstanceOf(dev.sluice.domain.usecase.InvalidInputException.class)
+                .hasMessageContaining("deadline")
+                .hasMessageContaining("has passed");
+        assertThatThrownBy(() -> withDeadline(h, "next month", Duration.ofDays(15)))
+                .isInstanceOf(dev.sluice.domain.usecase.InvalidInputException.class)
+                .hasMessageContaining("must be within 14 days");
+        assertThat(h.work.sent()).as("nothing queued").isEmpty();
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * A job and its memo of hops, as a {@code job.*} event carries it. A job without a priority is interactive; one without
- * a mode is live (only a batch-mode job carries {@code "mode": "batch"}).
+ * a mode is live (only a batch-mode job carries {@code "mode": "batch"}); one with a deadline carries it.
  */
 record JobWire(
         @JsonProperty(required = true) String jobId,
@@ -37,7 +37,8 @@ record JobWire(
         String failureReason,
         @JsonProperty(required = true) Instant createdAt,
         @JsonProperty(required = true) Instant updatedAt,
-        String mode) {
+        String mode,
+        Instant deadline) {
     static JobWire from(Job j) {
         return new JobWire(
                 j.id().value(),
@@ -57,7 +58,8 @@ record JobWire(
                 j.failureReason().orElse(null),
                 j.createdAt(),
                 j.updatedAt(),
-                j.mode() == Mode.BATCH ? j.mode().wireName() : null);
+                j.mode() == Mode.BATCH ? j.mode().wireName() : null,
+                j.deadline().orElse(null));
     }
 
     Job toDomain() {
@@ -93,6 +95,7 @@ record JobWire(
                         Optional.ofNullable(failureReason),
                         createdAt,
                         updatedAt,
-                        parsedMode));
+                        parsedMode,
+                        Optional.ofNullable(deadline)));
     }
 }

@@ -44,6 +44,7 @@ final class JobItems {
     static final String PRIORITY = "priority";
 
     static final String MODE = "mode";
+    static final String DEADLINE = "deadline";
 
     static final String RESULT = "result";
     /**
@@ -114,6 +115,7 @@ final class JobItems {
             // Only a batch-mode job says so: a live one's item is what it was before batch routes existed.
             item.put(MODE, s(job.mode().wireName()));
         }
+        job.deadline().ifPresent(d -> item.put(DEADLINE, instant(d)));
         job.result().ifPresent(r -> item.put(RESULT, result(job.id(), r, large)));
         job.failureReason().ifPresent(r -> item.put(FAILURE, failure(job.id(), r, large)));
         item.put(CREATED, instant(job.createdAt()));
@@ -158,7 +160,8 @@ final class JobItems {
                 toInstant(item.get(UPDATED)),
                 Optional.ofNullable(item.get(MODE))
                         .flatMap(v -> Mode.ofWireName(v.s()))
-                        .orElse(Mode.LIVE));
+                        .orElse(Mode.LIVE),
+                Optional.ofNullable(item.get(DEADLINE)).map(JobItems::toInstant));
     }
 
     static DynamoDbJobStore.JobSummary toSummary(Map<String, AttributeValue> item) {

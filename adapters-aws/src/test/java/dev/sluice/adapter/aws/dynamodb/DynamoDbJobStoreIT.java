@@ -140,6 +140,45 @@ class DynamoDbJobStoreIT extends JobStoreContract {
     }
 
     @Test
+    void aJobsDeadlineAndModeAreKeptAndAJobWithoutThemStaysAsItWas() {
+        JobStore store = store();
+        Instant now = Instant.parse("2026-12-07T10:00:00Z");
+        Instant deadline = now.plus(Duration.ofHours(30));
+        Job job = Job.queued(
+                JobId.random(),
+                Fixtures.TENANT,
+                Fixtures.twoHopPipeline(),
+                Map.of("question", "by tomorrow afternoon"),
+                "fp-deadline",
+                new CorrelationId("corr-deadline"),
+                Optional.empty(),
+                Optional.empty(),
+                Priority.INTERACTIVE,
+                dev.sluice.domain.model.Mode.BATCH,
+                Optional.of(deadline),
+                now);
+        store.create(job);
+        store.advance(job.id(), Fixtures.hop(0, "draft", "first draft"), now.plusSeconds(5));
+        Job stored = store.find(job.id()).orElseThrow();
+        assertThat(stored.deadline()).contains(deadline);
+        assertThat(stored.mode()).isEqualTo(dev.sluice.domain.model.Mode.BATCH);
+
+        Job plain = Job.queued(
+                JobId.random(),
+                Fixtures.TENANT,
+                Fixtures.twoHopPipeline(),
+                Map.of("question", "whenever"),
+                "fp-plain",
+                new CorrelationId("corr-plain"),
+                Optional.empty(),
+                Optional.empty(),
+                Priority.INTERACTIVE,
+                now);
+        store.create(plain);
+        assertThat(store.find(plain.id()).orElseThrow().deadline()).isEmpty();
+    }
+
+    @Test
     void aTableMadeBeforeTheIndexIsListedByAScanNewestFirst() {
         // A local runtime's kept state from before the index: dynalite cannot add an index to a table.
         TableDefinition jobs = LocalDynamoDb.TABLES.jobs();

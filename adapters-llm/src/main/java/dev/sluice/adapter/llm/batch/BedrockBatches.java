@@ -9,6 +9,7 @@ import dev.sluice.domain.model.ModelSpec;
 import dev.sluice.domain.model.TokenUsage;
 import dev.sluice.domain.port.BatchModel;
 import dev.sluice.domain.port.FailureKind;
+import dev.sluice.domain.port.ParkedCalls;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.TransientException;
 import java.net.URI;
@@ -17,12 +18,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -98,7 +101,10 @@ public final class BedrockBatches implements BatchModel {
                         null));
         if (requests.size() < MINIMUM_RECORDS || requests.size() > MAXIMUM_RECORDS) {
             throw new PermanentException(
-                    "Bedrock batch inference takes " + MINIMUM_RECORDS + " to " + MAXIMUM_RECORDS
+                    "Bedrock batch inference takes "
+                            + (requests.size() < MINIMUM_RECORDS
+                                    ? "at least " + MINIMUM_RECORDS
+                                    : "at most " + MAXIMUM_RECORDS)
                             + " records a job; this window has " + requests.size(),
                     FailureKind.INVALID_REQUEST,
                     400,
@@ -162,29 +168,52 @@ public final class BedrockBatches implements BatchModel {
             case COMPLETED, PARTIALLY_COMPLETED -> new Status.Ended(results(model, job), false);
             // What an expired or stopped job answered is read; the rest goes once more.
             case EXPIRED, STOPPED -> new Status.Ended(results(model, job), true);
-            case FAILED ->
-                // Bedrock refused the job as a whole (its records, its role): its lines are sent once more, then live.
-                throw new PermanentException(
-                        "Bedrock job " + batchId + " failed: "
-                                + Optional.ofNullable(job.message()).orElse("no reason given"),
-                        FailureKind.INVALID_REQUEST,
-                        0,
-                        null);
+            // Bedrock refused the job as a whole after taking it (its records, its role, its model): the same records
+            // in another job would fail the same way a window later, so each line it did not answer is asked live now.
+            case FAILED -> new Status.Ended(failed(model, job), false);
             default -> new Status.Running(); // submitted, validating, scheduled, in progress, stopping
         };
     }
 
-    /** The answers Bedrock wrote for the job, each mapped back to its line by the job's {@code records.json}. */
-    private List<Result> results(ModelSpec model, GetModelInvocationJobResponse job) {
+    /**
+     * A failed job's lines: what it answered, if anything, and every other record errored with the job's reason, not
+     * permanently, so that its hop asks the call live.
+     */
+    private List<Result> failed(ModelSpec model, GetModelInvocationJobResponse job) {
+        List<Result> results = results(model, job);
+        Set<String> got = new HashSet<>();
+        results.forEach(r -> got.add(r.customId()));
+        ParkedCalls.LineError error = new ParkedCalls.LineError(
+                FailureKind.INVALID_REQUEST,
+                false,
+                0,
+                BatchHttp.abbreviate("the Bedrock job " + job.jobArn() + " failed: "
+                        + Optional.ofNullable(job.message()).orElse("no reason given")));
+        for (JsonNode customId : records(job)) {
+            if (got.add(customId.asText())) {
+                results.add(new Result.Errored(customId.asText(), error));
+            }
+        }
+        return results;
+    }
+
+    /** The job's {@code records.json}: each record's id to its line's key. */
+    private JsonNode records(GetModelInvocationJobResponse job) {
         String input = key(job.inputDataConfig().s3InputDataConfig().s3Uri());
         String folder = input.substring(0, input.lastIndexOf('/') + 1);
-        JsonNode ids = read(folder + "records.json")
+        return read(folder + "records.json")
                 .map(lines::line)
                 .orElseThrow(() -> new PermanentException(
                         "Bedrock job " + job.jobArn() + ": its records.json is gone",
                         FailureKind.NOT_FOUND,
                         404,
                         null));
+    }
+
+    /** The answers Bedrock wrote for the job, each mapped back to its line by the job's {@code records.json}. */
+    private List<Result> results(ModelSpec model, GetModelInvocationJobResponse job) {
+        String input = key(job.inputDataConfig().s3InputDataConfig().s3Uri());
+        JsonNode ids = records(job);
         String out = key(job.outputDataConfig().s3OutputDataConfig().s3Uri());
         String jobId = job.jobArn().substring(job.jobArn().lastIndexOf('/') + 1);
         String answers = (out.endsWith("/") || out.isEmpty() ? out : out + "/") + jobId + "/"

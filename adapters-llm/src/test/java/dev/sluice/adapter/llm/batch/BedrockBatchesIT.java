@@ -3,6 +3,7 @@ package dev.sluice.adapter.llm.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.adapter.llm.SharedSimulator;
 import dev.sluice.domain.model.BatchRoute;
 import dev.sluice.domain.model.ModelSpec;
@@ -162,13 +163,35 @@ class BedrockBatchesIT {
                 "amazon.nova-lite-v1:0",
                 "meta.llama3-8b-instruct-v1:0"
             })
-    void aWindowIsOneJobWhoseRecordsComeBackAnsweredWithTheirUsage(String modelId) {
+    void aWindowIsOneJobWhoseRecordsComeBackAnsweredWithTheirUsage(String modelId) throws Exception {
         ModelSpec spec = spec(modelId);
-        SIMULATOR.configure(modelId, ModelBehaviour.DEFAULT.withScript("batched on bedrock"));
+        boolean llama = modelId.contains("meta.");
+        SIMULATOR.configure(
+                modelId, ModelBehaviour.DEFAULT.withScript("batched on bedrock").withCachedInputTokens(llama ? 0 : 3));
         BatchModel batches = batches(spec);
         List<BatchModel.Request> calls = requests(120, "a");
 
         String arn = batches.submit(spec, "sluice-deep-" + modelId.length(), calls);
+
+        String folder = BedrockBatches.PREFIX + BedrockBatches.jobName("deep", "sluice-deep-" + modelId.length()) + "/";
+        JsonNode firstRecord = BatchHttp.JSON.readTree(
+                object(folder + "input.jsonl").lines().findFirst().orElseThrow());
+        assertThat(firstRecord.path("recordId").asText()).hasSize(11);
+        JsonNode body = firstRecord.path("modelInput");
+        if (modelId.contains("anthropic.")) {
+            assertThat(body.path("anthropic_version").asText()).isEqualTo("bedrock-2023-05-31");
+            assertThat(body.path("system").asText()).isEqualTo("Be brief.");
+            assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
+        } else if (modelId.contains("amazon.nova")) {
+            assertThat(body.path("schemaVersion").asText()).isEqualTo("messages-v1");
+            assertThat(body.path("system").get(0).path("text").asText()).isEqualTo("Be brief.");
+            assertThat(body.path("inferenceConfig").path("maxTokens").asInt()).isEqualTo(64);
+        } else {
+            assertThat(body.path("prompt").asText())
+                    .startsWith("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>")
+                    .endsWith("<|start_header_id|>assistant<|end_header_id|>\n\n");
+            assertThat(body.path("max_gen_len").asInt()).isEqualTo(64);
+        }
 
         assertThat(arn).startsWith("arn:aws:bedrock:");
         BatchModel.Status status = batches.status(spec, arn);
@@ -181,9 +204,17 @@ class BedrockBatchesIT {
                         calls.stream().map(BatchModel.Request::customId).toList());
         BatchModel.Result.Answered first =
                 (BatchModel.Result.Answered) results.get(calls.get(0).customId());
-        assertThat(first.completion().text()).isEqualTo("batched on bedrock");
-        assertThat(first.completion().usage().input()).isPositive();
+        assertThat(results.values())
+                .allSatisfy(r -> assertThat(
+                                ((BatchModel.Result.Answered) r).completion().text())
+                        .isEqualTo("batched on bedrock"));
+        assertThat(first.completion().usage().input()).isGreaterThan(3);
         assertThat(first.completion().usage().output()).isPositive();
+        assertThat(first.completion().usage().cachedInput())
+                .as("cache reads counted, within the input")
+                .isEqualTo(llama ? 0 : 3);
+        assertThat(first.completion().modelId()).isEqualTo(modelId);
+        assertThat(first.completion().raw()).contains("batched on bedrock");
         assertThat(SIMULATOR.calls(modelId)).isEqualTo(120);
         assertThat(keys(BedrockBatches.PREFIX)).anyMatch(k -> k.endsWith("/input.jsonl"));
     }
@@ -251,10 +282,53 @@ class BedrockBatchesIT {
 
         assertThatThrownBy(() -> batches.submit(spec, "sluice-deep-small", requests(12, "e")))
                 .isInstanceOf(PermanentException.class)
-                .hasMessageContaining("takes 100 to 50000 records a job; this window has 12")
+                .hasMessageContaining("takes at least 100 records a job; this window has 12")
                 .satisfies(e -> assertThat(((PermanentException) e).kind()).isEqualTo(FailureKind.INVALID_REQUEST));
         assertThat(keys(BedrockBatches.PREFIX)).isEqualTo(before);
         assertThat(jobsListed()).as("no job created").isZero();
+    }
+
+    @Test
+    void aWindowTooLargeForOneJobIsRefusedBeforeAnythingIsWritten() {
+        ModelSpec spec = spec("anthropic.claude-3-haiku-20240307-v1:0");
+        BatchModel batches = batches(spec);
+        List<String> before = keys(BedrockBatches.PREFIX);
+
+        assertThatThrownBy(() -> batches.submit(spec, "sluice-deep-large", requests(50_001, "g")))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("takes at most 50000 records a job; this window has 50001");
+        assertThat(keys(BedrockBatches.PREFIX)).isEqualTo(before);
+        assertThat(jobsListed()).as("no job created").isZero();
+    }
+
+    @Test
+    void aJobBedrockFailsHasEachOfItsLinesAskedLiveWithTheJobsReason() {
+        ModelSpec spec = spec("amazon.nova-lite-v1:0");
+        BatchModel batches = batches(spec);
+        // Bedrock validates a job after taking it; here it wants more records than the window holds.
+        SIMULATOR.bedrockBatchMinimumRecords(150);
+        List<BatchModel.Request> calls = requests(120, "h");
+
+        BatchModel.Status status = batches.status(spec, batches.submit(spec, "sluice-deep-failing", calls));
+
+        assertThat(status).isInstanceOf(BatchModel.Status.Ended.class);
+        BatchModel.Status.Ended ended = (BatchModel.Status.Ended) status;
+        assertThat(ended.expired())
+                .as("not sent in another job that would fail the same way")
+                .isFalse();
+        assertThat(byId(ended).keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        calls.stream().map(BatchModel.Request::customId).toList());
+        assertThat(ended.results()).allSatisfy(r -> {
+            assertThat(r).isInstanceOf(BatchModel.Result.Errored.class);
+            BatchModel.Result.Errored e = (BatchModel.Result.Errored) r;
+            assertThat(e.error().permanent()).as("asked live").isFalse();
+            assertThat(e.error().detail())
+                    .contains("failed")
+                    .contains("120 records")
+                    .contains("at least 150");
+        });
+        assertThat(SIMULATOR.calls(spec.modelId())).isZero();
     }
 
     @Test
