@@ -16,7 +16,8 @@ import java.util.Optional;
 final class BedrockBatchRole {
     private BedrockBatchRole() {}
 
-    static Optional<Output<String>> create(StackSettings s, DataPlane data) {
+    static Optional<Output<String>> create(
+            StackSettings s, DataPlane data, Output<String> account, Output<String> region) {
         if (s.pipeline().bedrockBatchModels().isEmpty()) {
             return Optional.empty();
         }
@@ -27,7 +28,11 @@ final class BedrockBatchRole {
                         .name(name)
                         .description(
                                 "Bedrock batch inference reads and writes sluice's batch records, stack " + s.stack())
-                        .assumeRolePolicy(PolicyDocument.assumeRole("bedrock.amazonaws.com"))
+                        // Only for this account's own model invocation jobs.
+                        .assumeRolePolicy(PolicyDocument.assumeRoleFrom(
+                                "bedrock.amazonaws.com",
+                                account,
+                                Output.format("arn:aws:bedrock:%s:%s:model-invocation-job/*", region, account)))
                         .build());
         PolicyDocument records = new PolicyDocument();
         records.allow(

@@ -129,6 +129,27 @@ final class PolicyDocument {
                 "sts:AssumeRole")));
     }
 
+    /**
+     * The trust policy letting one AWS service assume a role only on behalf of this account's own resources of
+     * {@code sourceArnPattern} (the confused-deputy guard AWS recommends for service roles).
+     */
+    static Output<String> assumeRoleFrom(String service, Output<String> account, Output<String> sourceArnPattern) {
+        return Output.all(account, sourceArnPattern).applyValue(v -> {
+            Map<String, Object> statement = new LinkedHashMap<>();
+            statement.put(
+                    "Sid",
+                    "AssumedBy" + service.substring(0, service.indexOf('.')).replace("-", ""));
+            statement.put("Effect", "Allow");
+            statement.put("Principal", Map.of("Service", service));
+            statement.put("Action", "sts:AssumeRole");
+            Map<String, Object> condition = new LinkedHashMap<>();
+            condition.put("StringEquals", Map.of("aws:SourceAccount", v.get(0)));
+            condition.put("ArnLike", Map.of("aws:SourceArn", v.get(1)));
+            statement.put("Condition", condition);
+            return render(List.of(statement));
+        });
+    }
+
     Output<String> toJson() {
         List<Output<String>> values = new ArrayList<>();
         for (Statement s : statements) {

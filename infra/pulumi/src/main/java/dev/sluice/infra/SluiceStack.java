@@ -53,8 +53,8 @@ public final class SluiceStack {
 
         DataPlane data = DataPlane.create(s);
         Queue eventsDlq = Events.deadLetterQueue(s);
-        Permissions permissions =
-                new Permissions(s, data, account, region, eventsDlq.arn(), BedrockBatchRole.create(s, data));
+        Permissions permissions = new Permissions(
+                s, data, account, region, eventsDlq.arn(), BedrockBatchRole.create(s, data, account, region));
         Map<String, Output<String>> environment = environment(s, data);
 
         Map<FunctionRole, Functions.Deployed> functions = Functions.create(s, permissions, environment);

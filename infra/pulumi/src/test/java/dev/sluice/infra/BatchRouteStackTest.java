@@ -62,7 +62,11 @@ class BatchRouteStackTest {
         StackRun with = StackRun.of("prod", Map.of("sluice:pipeline", changed));
 
         StackRun.Created role = with.one(Types.ROLE, "sluice-prod-bedrock-batch-role");
-        assertThat(role.string("assumeRolePolicy")).contains("bedrock.amazonaws.com");
+        assertThat(role.string("assumeRolePolicy"))
+                .contains("bedrock.amazonaws.com")
+                .contains("aws:SourceAccount")
+                .contains("aws:SourceArn")
+                .contains(":model-invocation-job/*");
         assertThat(with.one(Types.ROLE_POLICY, "sluice-prod-bedrock-batch-policy")
                         .string("policy"))
                 .contains("s3:GetObject", "s3:PutObject", "/batches/*", "s3:ListBucket")
