@@ -27,6 +27,7 @@ import dev.sluice.emulators.eventbridge.EventBusStandIn;
 import dev.sluice.emulators.llm.Latency;
 import dev.sluice.emulators.llm.LlmSimulator;
 import dev.sluice.emulators.llm.ModelBehaviour;
+import dev.sluice.emulators.s3.S3BatchStorage;
 import dev.sluice.emulators.s3.S3ProxyServer;
 import dev.sluice.emulators.sqs.ElasticMq;
 import dev.sluice.local.console.ConsoleData;

@@ -62,49 +62,7 @@ public record Job(
         Objects.requireNonNull(deadline, "'deadline' must not be null");
     }
 
-    /** A job with no deadline of its own. */
-    public Job(
-            JobId id,
-            TenantId tenant,
-            String pipeline,
-            JobStatus status,
-            int hop,
-            int hopCount,
-            Map<String, String> input,
-            String inputFingerprint,
-            List<HopRecord> hops,
-            CorrelationId correlationId,
-            Optional<String> idempotencyKey,
-            Optional<BatchId> batchId,
-            Priority priority,
-            Optional<String> result,
-            Optional<String> failureReason,
-            Instant createdAt,
-            Instant updatedAt,
-            Mode mode) {
-        this(
-                id,
-                tenant,
-                pipeline,
-                status,
-                hop,
-                hopCount,
-                input,
-                inputFingerprint,
-                hops,
-                correlationId,
-                idempotencyKey,
-                batchId,
-                priority,
-                result,
-                failureReason,
-                createdAt,
-                updatedAt,
-                mode,
-                Optional.empty());
-    }
-
-    /** A job whose model calls are made as its pipeline says. */
+    /** A job whose model calls are made as its pipeline says, with no deadline of its own. */
     public Job(
             JobId id,
             TenantId tenant,
@@ -141,7 +99,8 @@ public record Job(
                 failureReason,
                 createdAt,
                 updatedAt,
-                Mode.LIVE);
+                Mode.LIVE,
+                Optional.empty());
     }
 
     /** A new job, queued at hop 0. */

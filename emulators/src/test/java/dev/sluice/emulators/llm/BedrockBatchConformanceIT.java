@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.emulators.s3.S3BatchStorage;
 import dev.sluice.emulators.s3.S3ProxyExtension;
 import dev.sluice.emulators.s3.S3ProxyServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +27,6 @@ import software.amazon.awssdk.services.bedrock.model.GetModelInvocationJobRespon
 import software.amazon.awssdk.services.bedrock.model.ModelInvocationJobStatus;
 import software.amazon.awssdk.services.bedrock.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Bedrock's batch inference as the AWS SDK's control plane client ({@code bedrock}) drives it, with input and output
@@ -66,29 +64,7 @@ class BedrockBatchConformanceIT {
         // Jobs of a record or two below; Bedrock's minimum of 100 is tested on its own.
         SIMULATOR.bedrockBatchMinimumRecords(1);
         SIMULATOR.configure(MODEL, ModelBehaviour.DEFAULT.withScript("bedrock batch answer"));
-        SIMULATOR.bedrockBatchStorage(new BatchStorage() {
-            @Override
-            public List<String> list(String bucket, String prefix) {
-                return s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
-                        .map(o -> o.key())
-                        .toList();
-            }
-
-            @Override
-            public Optional<byte[]> get(String bucket, String key) {
-                try {
-                    return Optional.of(
-                            s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
-                } catch (NoSuchKeyException e) {
-                    return Optional.empty();
-                }
-            }
-
-            @Override
-            public void put(String bucket, String key, byte[] content) {
-                s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
-            }
-        });
+        SIMULATOR.bedrockBatchStorage(new S3BatchStorage(s3));
     }
 
     @AfterAll

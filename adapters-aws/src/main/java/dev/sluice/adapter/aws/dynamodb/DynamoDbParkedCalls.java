@@ -154,28 +154,28 @@ public final class DynamoDbParkedCalls implements ParkedCalls {
 
     @Override
     public void resend(String key, long slot) {
-        Optional<Line> line = line(key);
-        if (line.isEmpty() || line.get().state() != State.WAITING) {
-            return;
-        }
-        list(key, line.get().alias(), slot);
-        conditionally(
-                "UpdateItem (resent line)",
-                key,
-                "SET #slot = :slot ADD #resends :one",
-                Map.of("#slot", SLOT, "#resends", RESENDS),
-                Map.of(":slot", n(slot), ":one", n(1)));
+        move(key, slot, true);
     }
 
     @Override
     public void carry(String key, long slot) {
+        move(key, slot, false);
+    }
+
+    /** Lists a waiting line on window {@code slot} and moves it there, counting a resend if {@code resent}. */
+    private void move(String key, long slot, boolean resent) {
         Optional<Line> line = line(key);
         if (line.isEmpty() || line.get().state() != State.WAITING) {
             return;
         }
         list(key, line.get().alias(), slot);
+        // A carried line adds nothing to its resends.
         conditionally(
-                "UpdateItem (carried line)", key, "SET #slot = :slot", Map.of("#slot", SLOT), Map.of(":slot", n(slot)));
+                "UpdateItem (moved line)",
+                key,
+                "SET #slot = :slot ADD #resends :resent",
+                Map.of("#slot", SLOT, "#resends", RESENDS),
+                Map.of(":slot", n(slot), ":resent", n(resent ? 1 : 0)));
     }
 
     @Override

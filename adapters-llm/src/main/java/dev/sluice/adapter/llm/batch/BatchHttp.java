@@ -153,6 +153,11 @@ final class BatchHttp {
 
     /** A results file's line as JSON. */
     JsonNode line(String text) {
+        return line(provider, text);
+    }
+
+    /** A results file's line of {@code provider}'s as JSON. */
+    static JsonNode line(String provider, String text) {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {

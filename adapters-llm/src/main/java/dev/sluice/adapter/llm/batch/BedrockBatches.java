@@ -2,7 +2,7 @@ package dev.sluice.adapter.llm.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.adapter.llm.internal.HttpFailure;
+import dev.sluice.adapter.llm.bedrock.BedrockSdk;
 import dev.sluice.adapter.llm.internal.ProviderErrors;
 import dev.sluice.domain.model.Completion;
 import dev.sluice.domain.model.ModelSpec;
@@ -12,7 +12,6 @@ import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.ParkedCalls;
 import dev.sluice.domain.port.PermanentException;
 import dev.sluice.domain.port.TransientException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,25 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrock.BedrockClient;
-import software.amazon.awssdk.services.bedrock.BedrockClientBuilder;
 import software.amazon.awssdk.services.bedrock.model.GetModelInvocationJobResponse;
 import software.amazon.awssdk.services.bedrock.model.ModelInvocationJobStatus;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -69,21 +58,11 @@ public final class BedrockBatches implements BatchModel {
 
     private final BedrockClient bedrock;
     private final BedrockBatchStorage storage;
-    private final BatchHttp lines = new BatchHttp("Bedrock", Duration.ofSeconds(1));
 
     public BedrockBatches(ModelSpec spec, BedrockBatchStorage storage, Duration timeout) {
         this.storage = storage;
-        BedrockClientBuilder client = BedrockClient.builder()
-                .region(Region.of(spec.option("region").orElse("us-east-1")))
-                .credentialsProvider(credentials(spec))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(
-                                Duration.ofSeconds(5).compareTo(timeout) < 0 ? Duration.ofSeconds(5) : timeout)
-                        .socketTimeout(timeout))
-                .overrideConfiguration(
-                        c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(timeout));
-        spec.option("baseUrl").map(URI::create).ifPresent(client::endpointOverride);
-        this.bedrock = client.build();
+        this.bedrock = BedrockSdk.configured(BedrockClient.builder(), spec, timeout, c -> {})
+                .build();
     }
 
     /** Whether sluice writes the InvokeModel body of this model's family (Claude, Nova, Llama). */
@@ -165,9 +144,9 @@ public final class BedrockBatches implements BatchModel {
                     null);
         }
         return switch (status) {
-            case COMPLETED, PARTIALLY_COMPLETED -> new Status.Ended(results(model, job), false);
+            case COMPLETED, PARTIALLY_COMPLETED -> new Status.Ended(results(model, job, records(job)), false);
             // What an expired or stopped job answered is read; the rest goes once more.
-            case EXPIRED, STOPPED -> new Status.Ended(results(model, job), true);
+            case EXPIRED, STOPPED -> new Status.Ended(results(model, job, records(job)), true);
             // Bedrock refused the job as a whole after taking it (its records, its role, its model): the same records
             // in another job would fail the same way a window later, so each line it did not answer is asked live now.
             case FAILED -> new Status.Ended(failed(model, job), false);
@@ -180,7 +159,8 @@ public final class BedrockBatches implements BatchModel {
      * permanently, so that its hop asks the call live.
      */
     private List<Result> failed(ModelSpec model, GetModelInvocationJobResponse job) {
-        List<Result> results = results(model, job);
+        JsonNode ids = records(job);
+        List<Result> results = results(model, job, ids);
         Set<String> got = new HashSet<>();
         results.forEach(r -> got.add(r.customId()));
         ParkedCalls.LineError error = new ParkedCalls.LineError(
@@ -189,7 +169,7 @@ public final class BedrockBatches implements BatchModel {
                 0,
                 BatchHttp.abbreviate("the Bedrock job " + job.jobArn() + " failed: "
                         + Optional.ofNullable(job.message()).orElse("no reason given")));
-        for (JsonNode customId : records(job)) {
+        for (JsonNode customId : ids) {
             if (got.add(customId.asText())) {
                 results.add(new Result.Errored(customId.asText(), error));
             }
@@ -202,7 +182,7 @@ public final class BedrockBatches implements BatchModel {
         String input = key(job.inputDataConfig().s3InputDataConfig().s3Uri());
         String folder = input.substring(0, input.lastIndexOf('/') + 1);
         return read(folder + "records.json")
-                .map(lines::line)
+                .map(text -> BatchHttp.line("Bedrock", text))
                 .orElseThrow(() -> new PermanentException(
                         "Bedrock job " + job.jobArn() + ": its records.json is gone",
                         FailureKind.NOT_FOUND,
@@ -210,10 +190,9 @@ public final class BedrockBatches implements BatchModel {
                         null));
     }
 
-    /** The answers Bedrock wrote for the job, each mapped back to its line by the job's {@code records.json}. */
-    private List<Result> results(ModelSpec model, GetModelInvocationJobResponse job) {
+    /** The answers Bedrock wrote for the job, each mapped back to its line by {@code ids}, its records.json. */
+    private List<Result> results(ModelSpec model, GetModelInvocationJobResponse job, JsonNode ids) {
         String input = key(job.inputDataConfig().s3InputDataConfig().s3Uri());
-        JsonNode ids = records(job);
         String out = key(job.outputDataConfig().s3OutputDataConfig().s3Uri());
         String jobId = job.jobArn().substring(job.jobArn().lastIndexOf('/') + 1);
         String answers = (out.endsWith("/") || out.isEmpty() ? out : out + "/") + jobId + "/"
@@ -222,7 +201,7 @@ public final class BedrockBatches implements BatchModel {
         Family family = family(model.modelId()).orElse(Family.CLAUDE);
         List<Result> results = new ArrayList<>();
         for (String text : written.orElse("").lines().filter(l -> !l.isBlank()).toList()) {
-            JsonNode line = lines.line(text);
+            JsonNode line = BatchHttp.line("Bedrock", text);
             String customId = ids.path(line.path("recordId").asText("")).asText("");
             if (customId.isEmpty()) {
                 continue; // not one of this job's records
@@ -435,28 +414,7 @@ public final class BedrockBatches implements BatchModel {
         } catch (NoSuchKeyException e) {
             throw new Missing(e);
         } catch (AwsServiceException | SdkClientException e) {
-            throw (RuntimeException) ProviderErrors.classify("Bedrock", e, BedrockBatches::failureOf);
+            throw (RuntimeException) ProviderErrors.classify("Bedrock", e, BedrockSdk::failureOf);
         }
-    }
-
-    private static Optional<HttpFailure> failureOf(Throwable error) {
-        if (error instanceof AwsServiceException aws) {
-            var details = aws.awsErrorDetails();
-            String code = details == null || details.errorCode() == null ? "" : details.errorCode();
-            String message = details == null || details.errorMessage() == null ? "" : details.errorMessage();
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            if (details != null && details.sdkHttpResponse() != null) {
-                details.sdkHttpResponse().headers().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-            }
-            return Optional.of(new HttpFailure(aws.statusCode(), headers, code + ": " + message, code));
-        }
-        return Optional.empty();
-    }
-
-    private static AwsCredentialsProvider credentials(ModelSpec spec) {
-        if (spec.option("credentials").filter("local"::equals).isPresent()) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 }

@@ -12,9 +12,9 @@ import dev.sluice.domain.model.RateLimits;
 import dev.sluice.domain.port.BatchModel;
 import dev.sluice.domain.port.FailureKind;
 import dev.sluice.domain.port.PermanentException;
-import dev.sluice.emulators.llm.BatchStorage;
 import dev.sluice.emulators.llm.LlmSimulator;
 import dev.sluice.emulators.llm.ModelBehaviour;
+import dev.sluice.emulators.s3.S3BatchStorage;
 import dev.sluice.emulators.s3.S3ProxyServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +31,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -68,29 +66,7 @@ class BedrockBatchesIT {
     void reset() {
         SIMULATOR.reset();
         SIMULATOR.batchProcessing(Duration.ZERO);
-        SIMULATOR.bedrockBatchStorage(new BatchStorage() {
-            @Override
-            public List<String> list(String b, String prefix) {
-                return s3.listObjectsV2(r -> r.bucket(b).prefix(prefix)).contents().stream()
-                        .map(S3Object::key)
-                        .toList();
-            }
-
-            @Override
-            public Optional<byte[]> get(String b, String key) {
-                try {
-                    return Optional.of(
-                            s3.getObjectAsBytes(r -> r.bucket(b).key(key)).asByteArray());
-                } catch (NoSuchKeyException e) {
-                    return Optional.empty();
-                }
-            }
-
-            @Override
-            public void put(String b, String key, byte[] content) {
-                s3.putObject(r -> r.bucket(b).key(key), RequestBody.fromBytes(content));
-            }
-        });
+        SIMULATOR.bedrockBatchStorage(new S3BatchStorage(s3));
     }
 
     private static ModelSpec spec(String modelId) {

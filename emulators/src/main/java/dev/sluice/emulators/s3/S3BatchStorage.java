@@ -1,4 +1,4 @@
-package dev.sluice.local;
+package dev.sluice.emulators.s3;
 
 import dev.sluice.emulators.llm.BatchStorage;
 import java.util.List;
@@ -8,11 +8,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The local runtime's bucket, for the simulator's Bedrock batch inference to read records from and write answers to. */
-final class S3BatchStorage implements BatchStorage {
+/**
+ * A bucket of an S3 stand-in, through the caller's client, for the simulator's Bedrock batch inference to read records
+ * from and write answers to (the local runtime's bucket, or a test's).
+ */
+public final class S3BatchStorage implements BatchStorage {
     private final S3Client s3;
 
-    S3BatchStorage(S3Client s3) {
+    public S3BatchStorage(S3Client s3) {
         this.s3 = s3;
     }
 
