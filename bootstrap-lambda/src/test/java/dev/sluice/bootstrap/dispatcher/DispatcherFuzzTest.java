@@ -198,6 +198,17 @@ class DispatcherFuzzTest {
                     "/v1/batches",
                     "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"q\"}],\"priority\":%s}",
                     "SZ"),
+            new Slot("mode", "/v1/jobs", "{\"pipeline\":\"rag\",\"input\":{\"question\":\"q\"},\"mode\":%s}", "SZ"),
+            new Slot(
+                    "deadline",
+                    "/v1/jobs",
+                    "{\"pipeline\":\"rag\",\"input\":{\"question\":\"q\"},\"deadline\":%s}",
+                    "SZ"),
+            new Slot(
+                    "deadline",
+                    "/v1/batches",
+                    "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"q\"}],\"deadline\":%s}",
+                    "SZ"),
             new Slot("items", "/v1/batches", "{\"pipeline\":\"rag\",\"items\":%s}", "A"),
             new Slot("items[1]", "/v1/batches", "{\"pipeline\":\"rag\",\"items\":[{\"question\":\"a\"},%s]}", "O"),
             new Slot(
